@@ -1,0 +1,114 @@
+"""Typed settings, read once at start-up and passed down.
+
+Sources, later ones winning: built-in defaults, an optional TOML file (path in
+``TEAHOUSE_CONFIG``), then ``TEAHOUSE_*`` environment variables. Secrets are never
+values here, only paths of files that hold them (``*_file``). A bad value fails
+loudly and names the key.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+
+class Settings(BaseSettings):
+    """Every knob of a Teahouse instance; the README has the table."""
+
+    model_config = SettingsConfigDict(env_prefix="TEAHOUSE_", extra="forbid", frozen=True)
+
+    data_dir: Path = Field(default=Path("teahouse-data"), description="Where the SQLite file and the managed Janus configuration live.")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; unset means an SQLite file in data_dir. PostgreSQL: postgresql+asyncpg://user@host/db.")
+    host: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
+    port: int = Field(default=8000, ge=0, le=65535, description="Port the HTTP server binds.")
+    public_url: str = Field(default="http://127.0.0.1:8000", description="The URL members open; invitation links and the Origin check use it.")
+    extra_origins: list[str] = Field(default_factory=list, description="Further origins allowed to make state-changing requests.")
+    invites_per_member: int = Field(default=2, ge=0, le=1000, description="Invitations each new member starts with.")
+    invite_ttl_hours: int = Field(default=168, ge=1, le=24 * 365, description="How long an invitation link stays valid.")
+    session_ttl_days: int = Field(default=30, ge=1, le=365, description="How long a login lasts.")
+    argon2_time_cost: int = Field(default=3, ge=1, le=20, description="argon2id passes.")
+    argon2_memory_kib: int = Field(default=65536, ge=8, le=4 * 1024 * 1024, description="argon2id memory per hash, KiB.")
+    max_ws_message_bytes: int = Field(default=65536, ge=1024, le=1024 * 1024, description="Largest WebSocket message a client may send.")
+    janus_url: str | None = Field(default=None, description="WebSocket URL of an external Janus API; unset means Teahouse starts its own Janus.")
+    janus_api_secret_file: Path | None = Field(default=None, description="File holding the external Janus's api_secret.")
+    janus_binary: str = Field(default="janus", description="The Janus executable the managed mode starts.")
+    janus_rtp_ports: str = Field(default="20000-40000", pattern=r"^\d{1,5}-\d{1,5}$", description="UDP range the managed Janus uses for media.")
+    janus_event_loops: int = Field(default=2, ge=0, le=64, description="Janus event_loops (0: a thread per handle).")
+    janus_ice_enforce_list: str | None = Field(default=None, description="Interfaces or addresses Janus gathers ICE candidates on.")
+    janus_nat_1_1_mapping: str | None = Field(default=None, description="Public address Janus advertises when behind NAT.")
+    janus_debug_level: int = Field(default=3, ge=0, le=7, description="Managed Janus log verbosity.")
+    log_level: str = Field(default="info", pattern=r"^(debug|info|warning|error)$", description="Log verbosity.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = os.environ.get("TEAHOUSE_CONFIG")
+        if config_file:
+            path = Path(config_file)
+            if not path.is_file():
+                raise FileNotFoundError(f"TEAHOUSE_CONFIG names {path}, which is not a file")
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("public_url must be an http(s) URL such as https://teahouse.example")
+        return value.rstrip("/")
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'teahouse.db').resolve()}"
+
+    @property
+    def public_origin(self) -> str:
+        parts = urlsplit(self.public_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def allowed_origins(self) -> frozenset[str]:
+        return frozenset({self.public_origin, *(o.rstrip("/") for o in self.extra_origins)})
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Browsers keep Secure cookies over HTTPS and on loopback; elsewhere they cannot."""
+        parts = urlsplit(self.public_url)
+        return parts.scheme == "https" or (parts.hostname or "") in LOOPBACK_HOSTS
+
+    @property
+    def session_cookie_name(self) -> str:
+        # __Host- pins the cookie to this exact origin (Secure, Path=/, no Domain).
+        return "__Host-teahouse_session" if self.secure_cookies else "teahouse_session"
+
+    def janus_api_secret(self) -> str | None:
+        if self.janus_api_secret_file is None:
+            return None
+        return self.janus_api_secret_file.read_text().strip()
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings once; keyword overrides win (used by tests and the CLI)."""
+    return Settings(**overrides)

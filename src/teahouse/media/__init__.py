@@ -1,0 +1,1 @@
+"""Media: the Janus client, the VideoRoom backend and the managed Janus process."""
