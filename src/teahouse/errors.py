@@ -23,6 +23,8 @@ Anything else raised is a bug and is logged with context.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class TeahouseError(Exception):
     """An error a user should see: a stable ``code`` plus a human message."""
@@ -47,7 +49,7 @@ class BadRequest(TeahouseError):
 class InviteError(TeahouseError):
     """A refused invitation; the status depends on why."""
 
-    _status_by_code = {
+    _status_by_code: ClassVar[dict[str, int]] = {
         "invite_malformed": 400,
         "invite_unknown": 404,
         "invite_used": 409,

@@ -1,0 +1,1 @@
+"""HTTP and WebSocket edges: authenticate, validate, call a service, nothing else."""

@@ -1,0 +1,46 @@
+"""The services one app instance runs on, and request-level helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+from starlette.requests import HTTPConnection
+
+from teahouse.config import Settings
+from teahouse.errors import NotAuthenticated
+from teahouse.media.base import MediaBackend
+from teahouse.services.accounts import Accounts
+from teahouse.services.rooms import Rooms
+from teahouse.services.stage import Stage
+from teahouse.store.database import Database
+from teahouse.store.models import User
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    settings: Settings
+    db: Database
+    accounts: Accounts
+    rooms: Rooms
+    stage: Stage
+    media: MediaBackend
+
+
+def services(connection: HTTPConnection) -> Services:
+    found: Services = connection.app.state.services
+    return found
+
+
+async def optional_user(connection: HTTPConnection) -> User | None:
+    svc = services(connection)
+    return await svc.accounts.user_for_token(
+        connection.cookies.get(svc.settings.session_cookie_name)
+    )
+
+
+async def current_user(request: Request) -> User:
+    user = await optional_user(request)
+    if user is None:
+        raise NotAuthenticated("Please log in.")
+    return user

@@ -1,0 +1,60 @@
+"""ASGI middleware that applies to every request: Origin, body size, headers."""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from teahouse.api.errors import error_response
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+MAX_BODY_BYTES = 64 * 1024
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; connect-src 'self'; media-src 'self' blob: mediastream:; "
+        b"img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; "
+        b"base-uri 'none'; frame-ancestors 'none'",
+    ),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"permissions-policy", b"microphone=(self), camera=(), geolocation=()"),
+]
+
+
+class Guards:
+    """Refuse cross-origin writes and oversized bodies; add security headers."""
+
+    def __init__(self, app: ASGIApp, allowed_origins: frozenset[str]) -> None:
+        self.app = app
+        self.allowed_origins = allowed_origins
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        if scope["method"] not in SAFE_METHODS:
+            origin = headers.get(b"origin", b"").decode("latin-1")
+            if origin not in self.allowed_origins:
+                response = error_response(
+                    403, "origin_forbidden", "Requests must come from this Teahouse's own pages."
+                )
+                await response(scope, receive, send)
+                return
+            # A body without a declared length (chunked) is refused too: the limit
+            # must hold before anything is read.
+            chunked = b"transfer-encoding" in headers
+            length = headers.get(b"content-length", b"x" if chunked else b"0")
+            if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+                response = error_response(
+                    413, "request_too_large", f"Request bodies are at most {MAX_BODY_BYTES} bytes."
+                )
+                await response(scope, receive, send)
+                return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,141 @@
+"""The `teahouse` command."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+import click
+from pydantic import ValidationError
+
+from teahouse.config import Settings, load_settings
+from teahouse.errors import TeahouseError
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ValidationError as exc:
+        lines = [
+            f"  TEAHOUSE_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
+            for err in exc.errors()
+        ]
+        raise click.ClickException("bad configuration:\n" + "\n".join(lines)) from None
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="teahouse")
+def main() -> None:
+    """Teahouse: self-hosted, invitation-only live audio rooms.
+
+    Configuration comes from TEAHOUSE_* environment variables and an optional TOML
+    file named by TEAHOUSE_CONFIG (see the README).
+    """
+
+
+@main.command()
+def serve() -> None:
+    """Start the server (applies migrations; starts Janus unless TEAHOUSE_JANUS_URL is set).
+
+    On an instance with no members yet it prints an invitation link for the first one.
+    """
+    import uvicorn
+
+    from teahouse.app import create_app
+
+    settings = _settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    first = asyncio.run(_prepare(settings))
+    if first:
+        click.echo(
+            f"\n  No members yet. Open this link to create the first account:\n\n    {first}\n"
+        )
+    click.echo(f"  Teahouse is starting on {settings.public_url}\n")
+    # No access log: it would write every member's IP address to the log.
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        access_log=False,
+        log_level=settings.log_level,
+        ws_max_size=settings.max_ws_message_bytes,
+    )
+
+
+async def _prepare(settings: Settings) -> str | None:
+    from teahouse.services.accounts import Accounts
+    from teahouse.services.passwords import Passwords
+    from teahouse.store.database import Database
+
+    db = Database(settings.resolved_database_url)
+    try:
+        await db.upgrade()
+        invite = await Accounts(db, settings, Passwords(settings)).create_bootstrap_invite()
+        return invite.url if invite else None
+    finally:
+        await db.close()
+
+
+@main.group()
+def invite() -> None:
+    """Manage invitations."""
+
+
+@invite.command("create")
+@click.option(
+    "--by",
+    "username",
+    help="Make the invitation in this member's name "
+    "(without using their quota). Default: from the instance itself.",
+)
+def invite_create(username: str | None) -> None:
+    """Print a new invitation link."""
+    try:
+        click.echo(asyncio.run(_create_invite(_settings(), username)))
+    except TeahouseError as exc:
+        raise click.ClickException(exc.message) from None
+
+
+async def _create_invite(settings: Settings, username: str | None) -> str:
+    from teahouse.services.accounts import Accounts
+    from teahouse.services.passwords import Passwords
+    from teahouse.store.database import Database
+
+    db = Database(settings.resolved_database_url)
+    try:
+        await db.upgrade()
+        accounts = Accounts(db, settings, Passwords(settings))
+        by = (await accounts.user_by_username(username)).id if username else None
+        return (await accounts.create_operator_invite(by)).url
+    finally:
+        await db.close()
+
+
+@main.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending migrations (serve does this too)."""
+    from teahouse.store.database import Database
+
+    async def run() -> None:
+        database = Database(_settings().resolved_database_url)
+        try:
+            await database.upgrade()
+        finally:
+            await database.close()
+
+    asyncio.run(run())
+    click.echo("database is up to date")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The WebSocket protocol: pure message types and the per-socket session."""

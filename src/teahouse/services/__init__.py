@@ -1,0 +1,1 @@
+"""Use cases: accounts and invitations, rooms and the live stage."""

@@ -1,0 +1,125 @@
+"""Rooms as records: creating them, who may enter, and the hallway list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import ColumnElement, exists, or_, select, update
+
+from teahouse.domain.ids import looks_like_id, new_id
+from teahouse.domain.room_state import UserRef
+from teahouse.errors import BadRequest, Conflict, NotFound
+from teahouse.services.views import user_ref
+from teahouse.store.database import Database
+from teahouse.store.models import Room, RoomAdmission, User, utcnow
+
+Visibility = Literal["open", "closed"]
+TITLE_MAX = 120
+
+
+@dataclass(frozen=True, slots=True)
+class RoomInfo:
+    """What a live room needs to know about its record."""
+
+    id: str
+    title: str
+    visibility: str
+    created_by: UserRef
+    created_at: str
+
+    def to_dict(self, *, ended: bool = False) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "visibility": self.visibility,
+            "created_by": self.created_by.to_dict(),
+            "created_at": self.created_at,
+            "ended": ended,
+        }
+
+
+def normalise_title(raw: str) -> str:
+    title = " ".join(raw.split())
+    if not 1 <= len(title) <= TITLE_MAX:
+        raise BadRequest(f"A room title is 1 to {TITLE_MAX} characters.")
+    return title
+
+
+class Rooms:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(self, creator: User, title: str, visibility: Visibility) -> RoomInfo:
+        room = Room(
+            id=new_id(),
+            title=normalise_title(title),
+            visibility=visibility,
+            created_by_id=creator.id,
+            created_at=utcnow(),
+        )
+        async with self._db.sessions.begin() as s:
+            s.add(room)
+        return RoomInfo(
+            room.id, room.title, room.visibility, user_ref(creator), room.created_at.isoformat()
+        )
+
+    async def enterable(self, user_id: str, room_id: str) -> RoomInfo:
+        """The room if this member may enter it; closed rooms stay invisible to others."""
+        if not looks_like_id(room_id):
+            raise NotFound("There is no such room.", "room_not_found")
+        async with self._db.sessions() as s:
+            row = (
+                await s.execute(
+                    select(Room, User)
+                    .join(User, User.id == Room.created_by_id)
+                    .where(Room.id == room_id, self._may_enter(user_id))
+                )
+            ).one_or_none()
+        if row is None:
+            raise NotFound("There is no such room.", "room_not_found")
+        room, creator = row
+        if room.ended_at is not None:
+            raise Conflict("This room has ended.", "room_ended")
+        return RoomInfo(
+            room.id, room.title, room.visibility, user_ref(creator), room.created_at.isoformat()
+        )
+
+    async def enterable_live_ids(self, user_id: str, room_ids: list[str]) -> set[str]:
+        if not room_ids:
+            return set()
+        async with self._db.sessions() as s:
+            rows = await s.scalars(
+                select(Room.id).where(
+                    Room.id.in_(room_ids), Room.ended_at.is_(None), self._may_enter(user_id)
+                )
+            )
+            return set(rows)
+
+    async def admit(self, room_id: str, user_id: str) -> None:
+        async with self._db.sessions.begin() as s:
+            if await s.get(RoomAdmission, (room_id, user_id)) is None:
+                s.add(RoomAdmission(room_id=room_id, user_id=user_id))
+
+    async def mark_ended(self, room_id: str) -> None:
+        async with self._db.sessions.begin() as s:
+            await s.execute(
+                update(Room)
+                .where(Room.id == room_id, Room.ended_at.is_(None))
+                .values(ended_at=utcnow())
+            )
+
+    async def end_all_live(self) -> int:
+        """At start-up: live state died with the last process, so its rooms are over."""
+        async with self._db.sessions.begin() as s:
+            result = await s.execute(
+                update(Room).where(Room.ended_at.is_(None)).values(ended_at=utcnow())
+            )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _may_enter(user_id: str) -> ColumnElement[bool]:
+        admitted = exists().where(
+            RoomAdmission.room_id == Room.id, RoomAdmission.user_id == user_id
+        )
+        return or_(Room.visibility == "open", Room.created_by_id == user_id, admitted)

@@ -1,0 +1,333 @@
+"""Live rooms: who is connected, the stage rules applied, and media steered.
+
+The :class:`Stage` is the one writer of every live room's state. Each room has a
+lock; a state change and the broadcast of its delta happen under it, so every member
+sees deltas in version order. Media calls (slow, remote) happen outside the lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from teahouse.domain.room_state import Delta, Role, RoomState, UserRef
+from teahouse.errors import NotFound, TeahouseError
+from teahouse.media.base import (
+    FeedsChanged,
+    MediaBackend,
+    MediaEvent,
+    MediaServerState,
+    SubscriptionOffer,
+    Talking,
+)
+from teahouse.services.rooms import RoomInfo, Rooms
+
+log = logging.getLogger(__name__)
+
+
+class Client(Protocol):
+    """One connected socket, as the services see it."""
+
+    user: UserRef
+    room_id: str | None
+
+    def send(self, text: str) -> None:
+        """Queue pre-serialised JSON for this client; never blocks."""
+
+
+def encode(message: dict[str, Any]) -> str:
+    return json.dumps(message, separators=(",", ":"))
+
+
+@dataclass(eq=False)
+class LiveRoom:
+    info: RoomInfo
+    state: RoomState
+    clients: dict[str, Client] = field(default_factory=dict)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Participants whose socket dropped: kept in place until the timer fires.
+    away: dict[str, asyncio.TimerHandle] = field(default_factory=dict)
+    subscriptions_dirty: bool = False
+    subscription_task: asyncio.Task[None] | None = None
+
+    def broadcast(self, message: dict[str, Any]) -> None:
+        text = encode(message)  # serialised once, the same bytes to everyone
+        for client in self.clients.values():
+            client.send(text)
+
+
+class Stage:
+    """Joins, leaves and every stage action of every live room."""
+
+    def __init__(
+        self,
+        rooms: Rooms,
+        media: MediaBackend,
+        *,
+        reconnect_grace: float = 20.0,
+        empty_room_grace: float = 60.0,
+    ) -> None:
+        self._rooms = rooms
+        self._media = media
+        self._reconnect_grace = reconnect_grace
+        self._empty_room_grace = empty_room_grace
+        self._live: dict[str, LiveRoom] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        media.set_event_handler(self.on_media_event)
+
+    # -- queries ------------------------------------------------------------------
+
+    def live_room_ids(self) -> list[str]:
+        return list(self._live)
+
+    def live(self, room_id: str) -> LiveRoom | None:
+        return self._live.get(room_id)
+
+    # -- opening and ending ----------------------------------------------------------
+
+    async def open_room(self, info: RoomInfo) -> None:
+        room = LiveRoom(info=info, state=RoomState(info.id))
+        self._live[info.id] = room
+        await self._media.ensure_room(info.id)
+        # A room nobody moderates ends; give the creator time to walk in.
+        room.away[info.created_by.id] = self._later(
+            self._empty_room_grace, self._expire_away, info.id, info.created_by.id
+        )
+
+    async def end_room(self, room_id: str, reason: str) -> None:
+        room = self._live.pop(room_id, None)
+        if room is None:
+            return
+        async with room.lock:
+            for timer in room.away.values():
+                timer.cancel()
+            room.broadcast({"type": "room_ended", "room": room_id, "reason": reason})
+            for client in room.clients.values():
+                client.room_id = None
+            room.clients.clear()
+        if room.subscription_task:
+            room.subscription_task.cancel()
+        await self._rooms.mark_ended(room_id)
+        await self._quietly(self._media.destroy_room(room_id))
+
+    async def close(self) -> None:
+        for room_id in list(self._live):
+            await self.end_room(room_id, "server_shutdown")
+        for task in list(self._tasks):
+            task.cancel()
+
+    # -- joining and leaving ---------------------------------------------------------
+
+    async def join(self, client: Client, info: RoomInfo, since: int | None) -> None:
+        if client.room_id and client.room_id != info.id:
+            await self.leave(client)
+        room = self._live.get(info.id)
+        if room is None:
+            raise TeahouseError("This room has ended.", "room_ended")
+        uid = client.user.id
+        async with room.lock:
+            previous = room.clients.get(uid)
+            if previous is not None and previous is not client:
+                previous.room_id = None
+                previous.send(
+                    encode(
+                        {
+                            "type": "error",
+                            "code": "joined_elsewhere",
+                            "message": "You joined this room from another window.",
+                        }
+                    )
+                )
+            if timer := room.away.pop(uid, None):
+                timer.cancel()
+            resumed = uid in room.state.participants
+            if not resumed:
+                as_moderator = uid == info.created_by.id
+                room.broadcast(room.state.join(client.user, as_moderator=as_moderator).to_message())
+            room.clients[uid] = client
+            client.room_id = info.id
+            missed = room.state.deltas_since(since) if resumed and since is not None else None
+            if missed is None:
+                client.send(encode(self._snapshot(room, uid)))
+            else:
+                for delta in missed:
+                    client.send(encode(delta.to_message()))
+        self._refresh_subscriptions(room)
+
+    async def leave(self, client: Client) -> None:
+        room = self._room_of(client)
+        await self._remove(room, client.user.id)
+        client.room_id = None
+
+    async def disconnected(self, client: Client) -> None:
+        """The socket closed without `leave`: hold the place for a while."""
+        room_id = client.room_id
+        room = self._live.get(room_id) if room_id else None
+        client.room_id = None
+        if room is None:
+            return
+        uid = client.user.id
+        async with room.lock:
+            if room.clients.get(uid) is not client:
+                return
+            del room.clients[uid]
+            room.away[uid] = self._later(
+                self._reconnect_grace, self._expire_away, room.info.id, uid
+            )
+        await self._quietly(self._media.leave(room.info.id, uid))
+
+    # -- stage actions ---------------------------------------------------------------
+
+    async def act(self, client: Client, action: Callable[[RoomState, str], Delta]) -> None:
+        """Apply one stage rule as this client; a refusal raises and changes nothing."""
+        room = self._room_of(client)
+        async with room.lock:
+            before = room.state.on_stage()
+            delta = action(room.state, client.user.id)
+            room.broadcast(delta.to_message())
+            left_stage = before - room.state.on_stage()
+        for uid in left_stage:
+            await self._quietly(self._media.unpublish(room.info.id, uid))
+        if left_stage:
+            self._refresh_subscriptions(room)
+
+    async def publish(self, client: Client, offer_sdp: str) -> str:
+        room = self._room_of(client)
+        room.state.require_on_stage(client.user.id)
+        answer = await self._media.publish(room.info.id, client.user.id, offer_sdp)
+        # The role may have changed while Janus was answering: re-check, and undo.
+        if client.user.id not in room.state.on_stage():
+            await self._quietly(self._media.unpublish(room.info.id, client.user.id))
+            room.state.require_on_stage(client.user.id)
+        return answer
+
+    async def unpublish(self, client: Client) -> None:
+        room = self._room_of(client)
+        await self._media.unpublish(room.info.id, client.user.id)
+
+    async def subscribe_answer(self, client: Client, answer_sdp: str) -> None:
+        room = self._room_of(client)
+        await self._media.answer(room.info.id, client.user.id, answer_sdp)
+
+    def is_moderator(self, room_id: str, user_id: str) -> bool:
+        room = self._live.get(room_id)
+        participant = room.state.participants.get(user_id) if room else None
+        return participant is not None and participant.role is Role.MODERATOR
+
+    # -- media events ----------------------------------------------------------------
+
+    async def on_media_event(self, event: MediaEvent) -> None:
+        match event:
+            case FeedsChanged(room_id=room_id, live_publishers=live):
+                if room := self._live.get(room_id):
+                    async with room.lock:
+                        if delta := room.state.set_publishing(live):
+                            room.broadcast(delta.to_message())
+                    self._refresh_subscriptions(room)
+            case Talking(room_id=room_id, participant_id=uid, talking=talking):
+                if room := self._live.get(room_id):
+                    async with room.lock:
+                        if delta := room.state.set_speaking(uid, talking):
+                            room.broadcast(delta.to_message())
+            case SubscriptionOffer(room_id=room_id, participant_id=uid, sdp=sdp):
+                room = self._live.get(room_id)
+                if room and (client := room.clients.get(uid)):
+                    client.send(encode({"type": "subscribe_offer", "sdp": sdp}))
+            case MediaServerState(state=state):
+                await self._media_server_changed(state)
+
+    async def _media_server_changed(self, state: str) -> None:
+        for room in list(self._live.values()):
+            if state == "restarted":
+                await self._quietly(self._media.ensure_room(room.info.id))
+            async with room.lock:
+                if delta := room.state.set_publishing(frozenset()):
+                    room.broadcast(delta.to_message())
+                room.broadcast({"type": "media_status", "state": state})
+
+    # -- internals -----------------------------------------------------------------
+
+    def _room_of(self, client: Client) -> LiveRoom:
+        room = self._live.get(client.room_id) if client.room_id else None
+        if room is None:
+            raise NotFound("Join a room first.", "not_in_room")
+        return room
+
+    def _snapshot(self, room: LiveRoom, you: str) -> dict[str, Any]:
+        return {
+            "type": "snapshot",
+            "version": room.state.version,
+            "room": room.info.to_dict(),
+            "participants": room.state.snapshot_participants(),
+            "you": you,
+        }
+
+    async def _remove(self, room: LiveRoom, uid: str) -> None:
+        async with room.lock:
+            if timer := room.away.pop(uid, None):
+                timer.cancel()
+            room.clients.pop(uid, None)
+            if uid not in room.state.participants:
+                no_moderator = not room.state.moderators()
+            else:
+                delta, no_moderator = room.state.leave(uid)
+                room.broadcast(delta.to_message())
+        await self._quietly(self._media.leave(room.info.id, uid))
+        if no_moderator:
+            await self.end_room(room.info.id, "no_moderator")
+        else:
+            self._refresh_subscriptions(room)
+
+    def _expire_away(self, room_id: str, uid: str) -> None:
+        room = self._live.get(room_id)
+        if room is not None and uid in room.away:
+            self._spawn(self._remove(room, uid))
+
+    def _refresh_subscriptions(self, room: LiveRoom) -> None:
+        """Bring every member's listening in line with who publishes; coalesced."""
+        room.subscriptions_dirty = True
+        if room.subscription_task is None or room.subscription_task.done():
+            room.subscription_task = self._spawn(self._sync_subscriptions(room))
+
+    async def _sync_subscriptions(self, room: LiveRoom) -> None:
+        while room.subscriptions_dirty and room.info.id in self._live:
+            room.subscriptions_dirty = False
+            live = self._media.live_publishers(room.info.id)
+            on_stage = room.state.on_stage()
+            for uid, client in list(room.clients.items()):
+                feeds = frozenset(p for p in live if p != uid and p in on_stage)
+                try:
+                    offer = await self._media.subscribe(room.info.id, uid, feeds)
+                except TeahouseError as exc:
+                    log.warning("subscription of %s in %s failed: %s", uid, room.info.id, exc)
+                    continue
+                if offer is not None and room.clients.get(uid) is client:
+                    client.send(encode({"type": "subscribe_offer", "sdp": offer}))
+
+    def _later(
+        self, delay: float, callback: Callable[[str, str], None], room_id: str, uid: str
+    ) -> asyncio.TimerHandle:
+        return asyncio.get_running_loop().call_later(delay, callback, room_id, uid)
+
+    def _spawn(self, coro: Awaitable[None]) -> asyncio.Task[None]:
+        task: asyncio.Task[None] = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (exc := task.exception()):
+            log.error("background room task failed", exc_info=exc)
+
+    @staticmethod
+    async def _quietly(operation: Awaitable[None]) -> None:
+        """Media clean-up that must not stop the room when the media server is down."""
+        try:
+            await operation
+        except TeahouseError as exc:
+            log.warning("media operation failed: %s", exc)

@@ -1,0 +1,52 @@
+"""JSON-ready shapes the services hand to the edges (see docs/API.md)."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from teahouse.domain.room_state import UserRef
+from teahouse.store.models import User
+
+
+class UserView(TypedDict):
+    id: str
+    username: str
+    display_name: str
+
+
+class MeView(UserView):
+    invites_left: int
+    is_admin: bool
+
+
+class ProfileView(UserView):
+    bio: str
+    nominated_by: UserView | None
+    joined_at: str
+
+
+class RoomSummary(TypedDict):
+    id: str
+    title: str
+    visibility: str
+    created_by: UserView
+    created_at: str
+    speakers: list[UserView]
+    listener_count: int
+    participant_count: int
+
+
+def user_view(user: User) -> UserView:
+    return {"id": user.id, "username": user.username, "display_name": user.display_name}
+
+
+def ref_view(ref: UserRef) -> UserView:
+    return {"id": ref.id, "username": ref.username, "display_name": ref.display_name}
+
+
+def me_view(user: User) -> MeView:
+    return {**user_view(user), "invites_left": user.invites_left, "is_admin": user.is_admin}
+
+
+def user_ref(user: User) -> UserRef:
+    return UserRef(id=user.id, username=user.username, display_name=user.display_name)

@@ -1,0 +1,143 @@
+"""A real Teahouse server on a loopback port, and members who talk to it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+import websockets
+from fastapi import FastAPI
+
+from teahouse.api.context import Services
+from teahouse.app import create_app
+from teahouse.config import Settings, load_settings
+from teahouse.media.base import MediaBackend
+
+PASSWORD = "correct horse battery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_settings(data_dir: Path, database_url: str | None, port: int, **extra: Any) -> Settings:
+    return load_settings(
+        data_dir=data_dir, database_url=database_url, port=port,
+        public_url=f"http://127.0.0.1:{port}", argon2_time_cost=1, argon2_memory_kib=64,
+        **extra,
+    )
+
+
+@dataclass
+class LiveServer:
+    app: FastAPI
+    settings: Settings
+    url: str
+
+    @property
+    def services(self) -> Services:
+        found: Services = self.app.state.services
+        return found
+
+    def client(self, token: str | None = None) -> httpx.AsyncClient:
+        headers = {"origin": self.url}
+        if token:
+            headers["cookie"] = f"{self.settings.session_cookie_name}={token}"
+        return httpx.AsyncClient(base_url=self.url, headers=headers, timeout=30)
+
+    async def invite_code(self) -> str:
+        invite = await self.services.accounts.create_operator_invite(None)
+        return invite.code
+
+    async def member(self, username: str) -> Member:
+        code = await self.invite_code()
+        async with self.client() as http:
+            response = await http.post("/api/signup", json={
+                "code": code, "username": username, "password": PASSWORD})
+            assert response.status_code == 201, response.text
+            token = response.cookies[self.settings.session_cookie_name]
+        return Member(self, username, response.json()["id"], token)
+
+
+@contextlib.asynccontextmanager
+async def run_server(settings: Settings, media: MediaBackend | None) -> AsyncIterator[LiveServer]:
+    app = create_app(settings, media)
+    config = uvicorn.Config(app, host="127.0.0.1", port=settings.port, log_level="warning",
+                            access_log=False, ws_max_size=settings.max_ws_message_bytes)
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    try:
+        yield LiveServer(app, settings, settings.public_url)
+    finally:
+        server.should_exit = True
+        await task
+
+
+@dataclass
+class Member:
+    server: LiveServer
+    username: str
+    id: str
+    token: str
+    ws: Any = None
+    version: int = 0
+    inbox: list[dict[str, Any]] = field(default_factory=list)
+
+    def http(self) -> httpx.AsyncClient:
+        return self.server.client(self.token)
+
+    async def connect(self) -> dict[str, Any]:
+        self.ws = await websockets.connect(
+            self.server.url.replace("http", "ws") + "/ws",
+            additional_headers={"origin": self.server.url,
+                                "cookie": f"{self.server.settings.session_cookie_name}={self.token}"},
+            max_size=None,
+        )
+        return await self.recv("welcome")
+
+    async def send(self, message: dict[str, Any] | str) -> None:
+        await self.ws.send(message if isinstance(message, str) else json.dumps(message))
+
+    async def recv(self, *types: str, timeout: float = 10) -> dict[str, Any]:
+        """The next message of one of ``types`` (others are kept in ``inbox``)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                message = json.loads(await self.ws.recv())
+                if message["type"] in ("snapshot", "delta"):
+                    self.version = message["version"]
+                if not types or message["type"] in types:
+                    return message
+                self.inbox.append(message)
+
+    async def request(self, message: dict[str, Any], timeout: float = 10) -> dict[str, Any]:
+        """Send with an id and return the `ok` or `error` that answers it."""
+        ref = f"r{id(message)}"
+        await self.send({**message, "id": ref})
+        async with asyncio.timeout(timeout):
+            while True:
+                reply = await self.recv("ok", "error")
+                if reply.get("ref") == ref:
+                    return reply
+                self.inbox.append(reply)
+
+    async def join(self, room_id: str) -> dict[str, Any]:
+        await self.send({"type": "join", "room": room_id})
+        return await self.recv("snapshot")
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
