@@ -63,7 +63,7 @@ def serve() -> None:
         port=settings.port,
         access_log=False,
         log_level=settings.log_level,
-        ws_max_size=settings.max_ws_message_bytes,
+        ws_max_size=settings.ws_transport_max_bytes,
     )
 
 

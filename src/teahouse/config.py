@@ -146,6 +146,12 @@ class Settings(BaseSettings):
         # __Host- pins the cookie to this exact origin (Secure, Path=/, no Domain).
         return "__Host-teahouse_session" if self.secure_cookies else "teahouse_session"
 
+    @property
+    def ws_transport_max_bytes(self) -> int:
+        """Frames up to this size get a `message_too_large` error and the socket stays
+        open; only beyond it does the server close the connection (code 1009)."""
+        return self.max_ws_message_bytes * 16
+
     def janus_api_secret(self) -> str | None:
         if self.janus_api_secret_file is None:
             return None

@@ -65,8 +65,11 @@ async def test_invitation_codes_are_refused_with_distinct_codes(
     await accounts.signup(first.code, "ada", PASSWORD, None)
     expired = await accounts.create_operator_invite(None)
     async with database.sessions.begin() as s:
-        await s.execute(update(Invite).values(expires_at=utcnow() - timedelta(seconds=1))
-                        .where(Invite.used_at.is_(None)))
+        await s.execute(
+            update(Invite)
+            .values(expires_at=utcnow() - timedelta(seconds=1))
+            .where(Invite.used_at.is_(None))
+        )
     unknown = "A" * 32
     cases = {
         first.code: "invite_used",
@@ -97,7 +100,9 @@ async def test_twenty_concurrent_signups_with_one_code_make_one_account(
     assert await user_count(database) == 1
 
 
-async def test_an_exhausted_quota_refuses_a_new_link(accounts: Accounts, database: Database) -> None:
+async def test_an_exhausted_quota_refuses_a_new_link(
+    accounts: Accounts, database: Database
+) -> None:
     first = await accounts.create_bootstrap_invite()
     assert first is not None
     ada, _ = await accounts.signup(first.code, "ada", PASSWORD, None)

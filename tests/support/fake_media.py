@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from teahouse.errors import BadRequest
+from teahouse.errors import BadRequest, Conflict
 from teahouse.media.base import FeedsChanged, MediaEvent, MediaEventHandler
 
 
@@ -63,6 +63,8 @@ class FakeMedia:
         return "v=0\r\ns=fake-offer " + ",".join(sorted(publishers)) + "\r\n"
 
     async def answer(self, room_id: str, participant_id: str, answer_sdp: str) -> None:
+        if not self.subscriptions.get((room_id, participant_id)):
+            raise Conflict("There is no subscription offer to answer.", "wrong_state")
         self.answers[(room_id, participant_id)] = answer_sdp
 
     async def leave(self, room_id: str, participant_id: str) -> None:

@@ -32,8 +32,12 @@ def free_port() -> int:
 
 def test_settings(data_dir: Path, database_url: str | None, port: int, **extra: Any) -> Settings:
     return load_settings(
-        data_dir=data_dir, database_url=database_url, port=port,
-        public_url=f"http://127.0.0.1:{port}", argon2_time_cost=1, argon2_memory_kib=64,
+        data_dir=data_dir,
+        database_url=database_url,
+        port=port,
+        public_url=f"http://127.0.0.1:{port}",
+        argon2_time_cost=1,
+        argon2_memory_kib=64,
         **extra,
     )
 
@@ -62,8 +66,9 @@ class LiveServer:
     async def member(self, username: str) -> Member:
         code = await self.invite_code()
         async with self.client() as http:
-            response = await http.post("/api/signup", json={
-                "code": code, "username": username, "password": PASSWORD})
+            response = await http.post(
+                "/api/signup", json={"code": code, "username": username, "password": PASSWORD}
+            )
             assert response.status_code == 201, response.text
             token = response.cookies[self.settings.session_cookie_name]
         return Member(self, username, response.json()["id"], token)
@@ -72,8 +77,14 @@ class LiveServer:
 @contextlib.asynccontextmanager
 async def run_server(settings: Settings, media: MediaBackend | None) -> AsyncIterator[LiveServer]:
     app = create_app(settings, media)
-    config = uvicorn.Config(app, host="127.0.0.1", port=settings.port, log_level="warning",
-                            access_log=False, ws_max_size=settings.max_ws_message_bytes)
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=settings.port,
+        log_level="warning",
+        access_log=False,
+        ws_max_size=settings.ws_transport_max_bytes,
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:
@@ -103,8 +114,10 @@ class Member:
     async def connect(self) -> dict[str, Any]:
         self.ws = await websockets.connect(
             self.server.url.replace("http", "ws") + "/ws",
-            additional_headers={"origin": self.server.url,
-                                "cookie": f"{self.server.settings.session_cookie_name}={self.token}"},
+            additional_headers={
+                "origin": self.server.url,
+                "cookie": f"{self.server.settings.session_cookie_name}={self.token}",
+            },
             max_size=None,
         )
         return await self.recv("welcome")
@@ -114,6 +127,10 @@ class Member:
 
     async def recv(self, *types: str, timeout: float = 10) -> dict[str, Any]:
         """The next message of one of ``types`` (others are kept in ``inbox``)."""
+        for kept in self.inbox:
+            if not types or kept["type"] in types:
+                self.inbox.remove(kept)
+                return kept
         async with asyncio.timeout(timeout):
             while True:
                 message = json.loads(await self.ws.recv())
@@ -123,16 +140,27 @@ class Member:
                     return message
                 self.inbox.append(message)
 
+    async def upsert(self, user_id: str, **fields: Any) -> dict[str, Any]:
+        """Wait for a delta that shows ``user_id`` with these participant fields."""
+        while True:
+            delta = await self.recv("delta")
+            for change in delta["changes"]:
+                p = change.get("participant")
+                if p and p["user"]["id"] == user_id and all(p[k] == v for k, v in fields.items()):
+                    return p  # type: ignore[no-any-return]
+
     async def request(self, message: dict[str, Any], timeout: float = 10) -> dict[str, Any]:
         """Send with an id and return the `ok` or `error` that answers it."""
         ref = f"r{id(message)}"
         await self.send({**message, "id": ref})
         async with asyncio.timeout(timeout):
             while True:
-                reply = await self.recv("ok", "error")
-                if reply.get("ref") == ref:
-                    return reply
-                self.inbox.append(reply)
+                message = json.loads(await self.ws.recv())
+                if message["type"] in ("snapshot", "delta"):
+                    self.version = message["version"]
+                if message["type"] in ("ok", "error") and message.get("ref") == ref:
+                    return message  # type: ignore[no-any-return]
+                self.inbox.append(message)
 
     async def join(self, room_id: str) -> dict[str, Any]:
         await self.send({"type": "join", "room": room_id})
@@ -141,3 +169,10 @@ class Member:
     async def close(self) -> None:
         if self.ws is not None:
             await self.ws.close()
+
+
+async def eventually(condition: Any, timeout: float = 5.0) -> None:
+    """Wait until ``condition()`` holds (for effects that follow a reply)."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.02)

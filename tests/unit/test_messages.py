@@ -21,7 +21,10 @@ ROOM = "A" * 22
 
 GOOD = [
     ({"type": "join", "room": ROOM}, Join(type="join", room=ROOM)),
-    ({"type": "join", "room": ROOM, "since": 4, "id": "x"}, Join(type="join", room=ROOM, since=4, id="x")),
+    (
+        {"type": "join", "room": ROOM, "since": 4, "id": "x"},
+        Join(type="join", room=ROOM, since=4, id="x"),
+    ),
     ({"type": "hand", "raised": True}, Hand(type="hand", raised=True)),
     ({"type": "mute", "muted": False}, Mute(type="mute", muted=False)),
     ({"type": "publish", "sdp": "v=0"}, Publish(type="publish", sdp="v=0")),
@@ -54,7 +57,9 @@ def test_good_messages_parse(raw: dict[str, object], expected: object) -> None:
     assert parse_client_message(decode_frame(json.dumps(raw), 65536)) == expected
 
 
-@pytest.mark.parametrize(("frame", "code"), BAD, ids=[code + str(i) for i, (_, code) in enumerate(BAD)])
+@pytest.mark.parametrize(
+    ("frame", "code"), BAD, ids=[code + str(i) for i, (_, code) in enumerate(BAD)]
+)
 def test_bad_frames_are_refused_with_their_code(frame: str, code: str) -> None:
     with pytest.raises(BadRequest) as refused:
         parse_client_message(decode_frame(frame, 65536))

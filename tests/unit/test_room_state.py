@@ -10,7 +10,14 @@ import pytest
 from teahouse.domain.room_state import Role, RoomState, UserRef
 from teahouse.errors import TeahouseError
 
-MOD, SPEAKER, HAND, LISTENER, INVITED, OUTSIDER = "mod", "speaker", "hand", "listener", "invited", "outsider"
+MOD, SPEAKER, HAND, LISTENER, INVITED, OUTSIDER = (
+    "mod",
+    "speaker",
+    "hand",
+    "listener",
+    "invited",
+    "outsider",
+)
 
 
 def user(uid: str) -> UserRef:
@@ -33,23 +40,57 @@ def room() -> RoomState:
 Action = Callable[[RoomState], object]
 
 ALLOWED: list[tuple[str, Action, Callable[[RoomState], bool]]] = [
-    ("listener raises hand", lambda s: s.set_hand(LISTENER, True),
-     lambda s: s.participants[LISTENER].hand_raised),
-    ("listener lowers hand", lambda s: s.set_hand(HAND, False),
-     lambda s: not s.participants[HAND].hand_raised),
-    ("moderator brings a raised hand up", lambda s: s.invite_to_speak(MOD, HAND),
-     lambda s: s.participants[HAND].role is Role.SPEAKER and not s.participants[HAND].hand_raised),
-    ("moderator invites a quiet listener", lambda s: s.invite_to_speak(MOD, LISTENER),
-     lambda s: s.participants[LISTENER].invited and s.participants[LISTENER].role is Role.LISTENER),
-    ("invited listener accepts", lambda s: s.answer_invitation(INVITED, accept=True),
-     lambda s: s.participants[INVITED].role is Role.SPEAKER),
-    ("invited listener declines", lambda s: s.answer_invitation(INVITED, accept=False),
-     lambda s: s.participants[INVITED].role is Role.LISTENER and not s.participants[INVITED].invited),
-    ("moderator moves a speaker down", lambda s: s.move_to_audience(MOD, SPEAKER),
-     lambda s: s.participants[SPEAKER].role is Role.LISTENER),
-    ("speaker leaves the stage", lambda s: s.move_to_audience(SPEAKER, SPEAKER),
-     lambda s: s.participants[SPEAKER].role is Role.LISTENER),
-    ("speaker mutes", lambda s: s.set_muted(SPEAKER, True), lambda s: s.participants[SPEAKER].muted),
+    (
+        "listener raises hand",
+        lambda s: s.set_hand(LISTENER, True),
+        lambda s: s.participants[LISTENER].hand_raised,
+    ),
+    (
+        "listener lowers hand",
+        lambda s: s.set_hand(HAND, False),
+        lambda s: not s.participants[HAND].hand_raised,
+    ),
+    (
+        "moderator brings a raised hand up",
+        lambda s: s.invite_to_speak(MOD, HAND),
+        lambda s: (
+            s.participants[HAND].role is Role.SPEAKER and not s.participants[HAND].hand_raised
+        ),
+    ),
+    (
+        "moderator invites a quiet listener",
+        lambda s: s.invite_to_speak(MOD, LISTENER),
+        lambda s: (
+            s.participants[LISTENER].invited and s.participants[LISTENER].role is Role.LISTENER
+        ),
+    ),
+    (
+        "invited listener accepts",
+        lambda s: s.answer_invitation(INVITED, accept=True),
+        lambda s: s.participants[INVITED].role is Role.SPEAKER,
+    ),
+    (
+        "invited listener declines",
+        lambda s: s.answer_invitation(INVITED, accept=False),
+        lambda s: (
+            s.participants[INVITED].role is Role.LISTENER and not s.participants[INVITED].invited
+        ),
+    ),
+    (
+        "moderator moves a speaker down",
+        lambda s: s.move_to_audience(MOD, SPEAKER),
+        lambda s: s.participants[SPEAKER].role is Role.LISTENER,
+    ),
+    (
+        "speaker leaves the stage",
+        lambda s: s.move_to_audience(SPEAKER, SPEAKER),
+        lambda s: s.participants[SPEAKER].role is Role.LISTENER,
+    ),
+    (
+        "speaker mutes",
+        lambda s: s.set_muted(SPEAKER, True),
+        lambda s: s.participants[SPEAKER].muted,
+    ),
     ("moderator mutes", lambda s: s.set_muted(MOD, True), lambda s: s.participants[MOD].muted),
     ("listener leaves", lambda s: s.leave(LISTENER), lambda s: LISTENER not in s.participants),
 ]
@@ -63,7 +104,11 @@ REFUSED: list[tuple[str, Action, str]] = [
     ("invite someone on stage", lambda s: s.invite_to_speak(MOD, SPEAKER), "wrong_state"),
     ("invite someone absent", lambda s: s.invite_to_speak(MOD, OUTSIDER), "not_in_room"),
     ("invite twice", lambda s: s.invite_to_speak(MOD, INVITED), "wrong_state"),
-    ("accept without invitation", lambda s: s.answer_invitation(LISTENER, accept=True), "wrong_state"),
+    (
+        "accept without invitation",
+        lambda s: s.answer_invitation(LISTENER, accept=True),
+        "wrong_state",
+    ),
     ("listener moves a speaker", lambda s: s.move_to_audience(LISTENER, SPEAKER), "not_moderator"),
     ("speaker moves the moderator", lambda s: s.move_to_audience(SPEAKER, MOD), "not_moderator"),
     ("move a listener down", lambda s: s.move_to_audience(MOD, LISTENER), "wrong_state"),
@@ -77,8 +122,9 @@ REFUSED: list[tuple[str, Action, str]] = [
 
 
 @pytest.mark.parametrize(("name", "action", "holds"), ALLOWED, ids=[row[0] for row in ALLOWED])
-def test_allowed_action_does_what_it_says(name: str, action: Action,
-                                          holds: Callable[[RoomState], bool]) -> None:
+def test_allowed_action_does_what_it_says(
+    name: str, action: Action, holds: Callable[[RoomState], bool]
+) -> None:
     state = room()
     version = state.version
     action(state)

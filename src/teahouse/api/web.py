@@ -8,6 +8,8 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from teahouse.api.errors import error_response
+
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 NOT_BUILT = """<!doctype html><meta charset="utf-8"><title>Teahouse</title>
@@ -29,7 +31,7 @@ def mount_web_client(app: FastAPI, static_dir: Path = STATIC) -> None:
     @app.get("/{path:path}", include_in_schema=False)
     async def web_client(path: str) -> Response:
         if path.startswith("api/"):
-            return Response(status_code=404)
+            return error_response(404, "not_found", "No such API route.")
         if path in top_files:
             return FileResponse(top_files[path])
         if "index.html" in top_files:

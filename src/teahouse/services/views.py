@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing_extensions import TypedDict
 
 from teahouse.domain.room_state import UserRef
 from teahouse.store.models import User
