@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 import websockets
 
 from tests.support.fake_media import FakeMedia
@@ -33,12 +34,10 @@ async def test_handshake_needs_our_origin_and_a_session(server: LiveServer) -> N
     ]
     for headers, code in cases:
         async with websockets.connect(url, additional_headers=headers) as ws:
-            try:
+            with pytest.raises(websockets.ConnectionClosed) as closed:
                 await asyncio.wait_for(ws.recv(), 5)
-            except websockets.ConnectionClosed as closed:
-                assert closed.rcvd is not None and closed.rcvd.code == code
-            else:
-                raise AssertionError("the socket should have been closed")
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == code
 
 
 async def test_the_whole_stage_flow(server: LiveServer, media: FakeMedia) -> None:

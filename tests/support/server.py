@@ -174,5 +174,5 @@ class Member:
 async def eventually(condition: Any, timeout: float = 5.0) -> None:
     """Wait until ``condition()`` holds (for effects that follow a reply)."""
     async with asyncio.timeout(timeout):
-        while not condition():
+        while not condition():  # noqa: ASYNC110 (polls state owned by the server)
             await asyncio.sleep(0.02)
