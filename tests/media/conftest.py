@@ -18,7 +18,12 @@ import pytest
 from teahouse.config import Settings, load_settings
 from teahouse.media.base import MediaEvent
 from teahouse.media.videoroom import JanusMediaBackend, create_media_backend
-from tests.support.netns import NETNS_ADDRESS, aiortc_uses_netns_address, require_media_netns
+from tests.support.netns import (
+    NETNS_ADDRESS,
+    NOT_IN_NETNS,
+    aiortc_uses_netns_address,
+    in_media_netns,
+)
 from tests.support.peers import PublisherPeer, SubscriberPeer
 
 #: Figures tests measured, printed at the end of the run (label -> milliseconds).
@@ -43,7 +48,8 @@ def _media_netns(request: pytest.FixtureRequest) -> Iterator[None]:
     if request.node.get_closest_marker("netns") is None:
         yield
         return
-    require_media_netns()
+    if not in_media_netns():
+        pytest.fail(NOT_IN_NETNS, pytrace=False)
     with aiortc_uses_netns_address():
         yield
 

@@ -17,6 +17,10 @@ import ifaddr
 
 NETNS_ADDRESS = "127.0.0.2"
 RUN_HINT = "scripts/netns-exec .venv/bin/pytest -m netns tests/media"
+NOT_IN_NETNS = (
+    f"media tests need the test network namespace ({NETNS_ADDRESS} on a veth interface) "
+    f"so that no packet leaves the machine; run them as: {RUN_HINT}"
+)
 
 
 def in_media_netns() -> bool:
@@ -38,10 +42,7 @@ def require_media_netns() -> None:
     A media test that silently skips is a media test that never runs.
     """
     if not in_media_netns():
-        raise RuntimeError(
-            f"media tests need the test network namespace ({NETNS_ADDRESS} on a veth "
-            f"interface) so that no packet leaves the machine; run them as: {RUN_HINT}"
-        )
+        raise RuntimeError(NOT_IN_NETNS)
 
 
 @contextmanager
