@@ -131,3 +131,47 @@ async def test_garbage_sdp_is_a_bad_request(
 
     # The refused attempts left nothing behind: a real offer still works.
     await start_publishing(backend, events, peers, "mallory", 440)
+
+
+async def test_speaker_rotation_reuses_the_subscription(
+    backend: JanusMediaBackend, events: EventLog, peers: Peers
+) -> None:
+    await start_publishing(backend, events, peers, "alice", 440)
+    listener = await listen(backend, peers, "bob", frozenset({"alice"}))
+    await listener.wait_audio("0", seconds=0.5)
+
+    # The only speaker leaves: Janus offers SDP with the stream switched off.
+    await backend.unpublish(ROOM, "alice")
+    gone = await events.wait_for(lambda e: isinstance(e, SubscriptionOffer))
+    assert isinstance(gone, SubscriptionOffer)
+    await backend.answer(ROOM, "bob", await listener.answer(gone.sdp))
+
+    # A new speaker: the same handle (same PeerConnection) carries her, and Janus
+    # recycles the idle m-line rather than adding one.
+    await start_publishing(backend, events, peers, "carol", 660)
+    offer = await backend.subscribe(ROOM, "bob", frozenset({"carol"}))
+    assert offer is not None
+    await backend.answer(ROOM, "bob", await listener.answer(offer))
+    assert await listener.wait_for_tone(660) == "0"
+
+
+async def test_changes_while_an_offer_is_unanswered_arrive_as_one_later_offer(
+    backend: JanusMediaBackend, events: EventLog, peers: Peers
+) -> None:
+    await start_publishing(backend, events, peers, "alice", 440)
+    await start_publishing(backend, events, peers, "carol", 660)
+    listener = peers.subscriber()
+    first = await backend.subscribe(ROOM, "bob", frozenset({"alice"}))
+    assert first is not None
+    # Janus postpones the update until the first offer is answered.
+    assert await backend.subscribe(ROOM, "bob", frozenset({"alice", "carol"})) is None
+    await backend.answer(ROOM, "bob", await listener.answer(first))
+    later = await events.wait_for(lambda e: isinstance(e, SubscriptionOffer))
+    assert isinstance(later, SubscriptionOffer)
+    await backend.answer(ROOM, "bob", await listener.answer(later.sdp))
+    await listener.wait_audio("0", seconds=0.5)
+    await listener.wait_audio("1", seconds=0.5)
+    assert sorted(listener.heard(mid) for mid in ("0", "1")) == [
+        pytest.approx(440, abs=10),
+        pytest.approx(660, abs=10),
+    ]

@@ -187,6 +187,20 @@ class SubscriberPeer:
                     return track
                 await asyncio.sleep(0.02)
 
+    async def wait_for_tone(
+        self, frequency: float, *, tolerance: float = 10.0, within: float = 10.0
+    ) -> str:
+        """Wait until some track's last half second is ``frequency``; return its mid."""
+        async with asyncio.timeout(within):
+            while True:
+                for mid, track in self.tracks.items():
+                    recent = track.samples(0.5)
+                    if recent.size >= SAMPLE_RATE // 2 and (
+                        abs(dominant_frequency(recent) - frequency) <= tolerance
+                    ):
+                        return mid
+                await asyncio.sleep(0.05)
+
     def heard(self, mid: str, seconds: float = 0.5) -> float:
         """Dominant frequency of the last ``seconds`` heard on ``mid``."""
         return dominant_frequency(self.tracks[mid].samples(seconds))
