@@ -123,8 +123,8 @@ class Peers:
         self._all.append(peer)
         return peer
 
-    def subscriber(self, *, count_only: bool = False) -> SubscriberPeer:
-        peer = SubscriberPeer(count_only=count_only)
+    def subscriber(self, *, count_only: bool = False, dtls_server: bool = True) -> SubscriberPeer:
+        peer = SubscriberPeer(count_only=count_only, dtls_server=dtls_server)
         self._all.append(peer)
         return peer
 

@@ -22,11 +22,13 @@ async def start_publishing(
 ) -> PublisherPeer:
     """Publish a tone and wait until the backend reports the publisher live."""
     peer = peers.publisher(frequency)
+    offer = await peer.offer()
     started = time.monotonic()
-    answer = await backend.publish(ROOM, who, await peer.offer())
+    answer = await backend.publish(ROOM, who, offer)
+    record_timing("publish: backend.publish() round trip", time.monotonic() - started)
     await peer.accept(answer)
     await peer.wait_connected()
-    record_timing("publish: offer to connected", time.monotonic() - started)
+    record_timing("publish: offer sent to connected", time.monotonic() - started)
     await events.wait_for(lambda e: isinstance(e, FeedsChanged) and who in e.live_publishers)
     return peer
 

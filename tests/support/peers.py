@@ -121,11 +121,19 @@ class SubscriberPeer:
 
     With ``count_only`` the receivers' RTP handlers are replaced by a counter:
     nothing is decoded (about a tenth of the CPU), for benchmarks with many peers.
+
+    ``dtls_server`` (default) answers ``a=setup:passive`` so that Janus starts the
+    DTLS handshake. Why: as DTLS client, aiortc sends its ClientHello the moment
+    its own ICE side completes, which about one time in four is before Janus has
+    selected the pair; Janus drops it, and OpenSSL retransmits only after 1 s
+    (measured: first audio at ~120 ms or ~1120 ms). With Janus as client, as for
+    publishers, there is no such race. Pass ``dtls_server=False`` to see it.
     """
 
-    def __init__(self, *, count_only: bool = False) -> None:
+    def __init__(self, *, count_only: bool = False, dtls_server: bool = True) -> None:
         self.pc = RTCPeerConnection(NO_ICE_SERVERS)
         self.count_only = count_only
+        self.dtls_server = dtls_server
         self.tracks: dict[str, ReceivedTrack] = {}
         self._readers: set[asyncio.Task[None]] = set()
         self.pc.on("track", self._on_track)
@@ -133,6 +141,11 @@ class SubscriberPeer:
     async def answer(self, offer_sdp: str) -> str:
         """Apply Janus's offer; return a complete answer."""
         await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
+        if self.dtls_server:
+            for transceiver in self.pc.getTransceivers():
+                transport = transceiver.receiver.transport
+                if transport._role == "auto":  # aiortc keeps the role on renegotiation
+                    transport._set_role("server")
         await self.pc.setLocalDescription(await self.pc.createAnswer())
         if self.count_only:
             for transceiver in self.pc.getTransceivers():
