@@ -1,0 +1,462 @@
+"""The :class:`~teahouse.media.base.MediaBackend` on Janus's VideoRoom plugin.
+
+One Janus session; per Teahouse room one private, audio-only VideoRoom room with a
+random numeric ID and secret; per publishing participant one publisher handle; per
+listening participant one multistream subscriber handle whose streams follow the
+set of publishers the services ask for.
+
+What Janus does that shapes this module (Janus 1.1.2, observed):
+
+- a feed can be subscribed to only after its publisher's ``webrtcup``; before, the
+  join fails with 428 "No such feed". So a publisher counts as live from
+  ``webrtcup`` until ``hangup``/``unpublished``/``leaving``/``detached``;
+- when a live publisher goes away, Janus removes its streams from every
+  subscription by itself and sends each subscriber an ``updated`` event with a new
+  offer (no transaction): that becomes a :class:`SubscriptionOffer`;
+- while a subscriber's offer is unanswered, ``update`` is answered with
+  ``updating`` and no SDP: Janus sends the combined offer (again as an event) after
+  the ``start`` with the answer arrives;
+- ``talking``/``stopped-talking`` go to every publisher handle in the room,
+  including the talker's own: each publisher handle reports only its own feed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import Iterator
+from typing import Any
+
+from teahouse.config import Settings
+from teahouse.errors import BadRequest, Conflict, Unavailable
+from teahouse.media.base import (
+    FeedsChanged,
+    MediaEvent,
+    MediaEventHandler,
+    SubscriptionOffer,
+    Talking,
+)
+from teahouse.media.janus_client import (
+    JanusClientError,
+    JanusConnectionLost,
+    JanusError,
+    JanusEvent,
+    JanusHandle,
+    JanusTimeout,
+)
+from teahouse.media.janus_session import VIDEOROOM, EndpointSource, ExternalJanus, JanusSession
+from teahouse.media.managed import ManagedJanus
+from teahouse.media.sdp import JANUS_SDP_ERRORS, check_answer, check_audio_offer
+from teahouse.media.videoroom_state import (
+    KeyedLocks,
+    PublisherState,
+    RoomState,
+    SubscriberState,
+    random_janus_id,
+)
+
+logger = logging.getLogger(__name__)
+
+NO_SUCH_FEED = 428
+NO_SUCH_ROOM = 426
+ROOM_EXISTS = 427
+
+#: Room settings. Talking is decided over 25 packets (0.5 s of Opus at 20 ms) whose
+#: average level is above -40 dBov: ordinary speech, not a quiet room's hiss.
+ROOM_OPTIONS: dict[str, Any] = {
+    "is_private": True,
+    "publishers": 10_000,  # the services decide who speaks, not Janus
+    "audiocodec": "opus",
+    "opus_fec": True,
+    "audiolevel_ext": True,
+    "audiolevel_event": True,
+    "audio_active_packets": 25,
+    "audio_level_average": 40,
+    "notify_joining": False,
+    "videoorient_ext": False,
+    "playoutdelay_ext": False,
+    "permanent": False,
+}
+
+
+@contextlib.contextmanager
+def _janus_errors(*, sdp: bool = False) -> Iterator[None]:
+    """Turn client errors into the errors services understand."""
+    try:
+        yield
+    except JanusError as exc:
+        if sdp and exc.code in JANUS_SDP_ERRORS:
+            raise BadRequest(
+                f"the media server refused the SDP: {exc.reason}", "invalid_sdp"
+            ) from exc
+        raise
+    except (JanusConnectionLost, JanusTimeout) as exc:
+        raise Unavailable(f"the media server is not answering ({exc})") from exc
+
+
+class JanusMediaBackend:
+    """MediaBackend on Janus VideoRoom; see the module docstring for Janus's ways."""
+
+    def __init__(self, source: EndpointSource) -> None:
+        self._session = JanusSession(source, on_down=self._forget_all, on_up=self._cleanup)
+        self._rooms: dict[str, RoomState] = {}
+        self._orphans: list[tuple[int, str]] = []  # rooms of a lost connection
+        self._locks = KeyedLocks()
+        self._handler: MediaEventHandler | None = None
+        self._events: asyncio.Queue[MediaEvent] = asyncio.Queue()
+        self._dispatcher: asyncio.Task[None] | None = None
+        self._background: set[asyncio.Task[None]] = set()
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def set_event_handler(self, handler: MediaEventHandler) -> None:
+        self._handler = handler
+
+    async def start(self) -> None:
+        self._dispatcher = asyncio.create_task(self._dispatch(), name="media-events")
+        self._session.set_state_listener(self._emit)
+        await self._session.start()
+
+    async def close(self) -> None:
+        for room in list(self._rooms.values()):
+            with contextlib.suppress(JanusClientError, Unavailable):
+                await self._destroy(room)
+        self._rooms.clear()
+        await self._session.close()
+        for task in [*self._background, *([self._dispatcher] if self._dispatcher else [])]:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    @property
+    def session(self) -> JanusSession:
+        """The connection to Janus (tests use it to reach the managed process)."""
+        return self._session
+
+    # -- rooms ------------------------------------------------------------------
+
+    async def ensure_room(self, room_id: str) -> None:
+        await self._room(room_id)
+
+    async def destroy_room(self, room_id: str) -> None:
+        async with self._locks.hold(("room", room_id)):
+            room = self._rooms.pop(room_id, None)
+            if room is None:
+                return
+            with _janus_errors():
+                await self._destroy(room)
+            if room.reported_live:
+                self._emit(FeedsChanged(room_id, frozenset()))
+
+    def live_publishers(self, room_id: str) -> frozenset[str]:
+        room = self._rooms.get(room_id)
+        return room.reported_live if room is not None else frozenset()
+
+    async def _room(self, room_id: str) -> RoomState:
+        async with self._locks.hold(("room", room_id)):
+            room = self._rooms.get(room_id)
+            if room is not None:
+                return room
+            admin = self._session.admin()
+            secret = secrets.token_urlsafe(24)
+            while True:
+                janus_id = random_janus_id({r.janus_id for r in self._rooms.values()})
+                body = {"request": "create", "room": janus_id, "secret": secret, **ROOM_OPTIONS}
+                try:
+                    with _janus_errors():
+                        await admin.message(body)
+                    break
+                except JanusError as exc:
+                    if exc.code != ROOM_EXISTS:  # someone else's room: draw again
+                        raise
+            room = RoomState(room_id=room_id, janus_id=janus_id, secret=secret)
+            self._rooms[room_id] = room
+            return room
+
+    async def _destroy(self, room: RoomState) -> None:
+        handles = [p.handle for p in room.publishers.values()]
+        handles += [s.handle for s in room.subscribers.values()]
+        room.publishers.clear()
+        room.subscribers.clear()
+        for handle in handles:
+            await self._detach(handle)
+        try:
+            await self._session.admin().message(
+                {"request": "destroy", "room": room.janus_id, "secret": room.secret}
+            )
+        except JanusError as exc:
+            if exc.code != NO_SUCH_ROOM:
+                raise
+
+    # -- publishing -------------------------------------------------------------
+
+    async def publish(self, room_id: str, participant_id: str, offer_sdp: str) -> str:
+        check_audio_offer(offer_sdp)
+        async with self._locks.hold((room_id, participant_id)):
+            room = await self._room(room_id)
+            old = room.publishers.pop(participant_id, None)
+            if old is not None:
+                await self._publisher_gone(room, old)
+                await self._detach(old.handle)
+            client = self._session.client()
+            pub: PublisherState | None = None
+
+            def on_event(event: JanusEvent) -> None:
+                if pub is not None:
+                    self._on_publisher_event(room, pub, event)
+
+            with _janus_errors():
+                handle = await client.attach(VIDEOROOM, on_event)
+            pub = PublisherState(participant_id, random_janus_id(room.feed_ids()), handle)
+            room.publishers[participant_id] = pub
+            try:
+                with _janus_errors(sdp=True):
+                    await handle.message(
+                        {
+                            "request": "join",
+                            "ptype": "publisher",
+                            "room": room.janus_id,
+                            "id": pub.feed_id,
+                        }
+                    )
+                    reply = await handle.message(
+                        {"request": "publish", "audiocodec": "opus"},
+                        {"type": "offer", "sdp": offer_sdp},
+                    )
+                if reply.jsep is None or reply.jsep.get("type") != "answer":
+                    raise BadRequest("the media server did not answer the offer", "invalid_sdp")
+            except BaseException:
+                if room.publishers.get(participant_id) is pub:
+                    del room.publishers[participant_id]
+                await self._detach(handle)
+                raise
+            return str(reply.jsep["sdp"])
+
+    async def unpublish(self, room_id: str, participant_id: str) -> None:
+        async with self._locks.hold((room_id, participant_id)):
+            await self._unpublish(room_id, participant_id)
+
+    async def _unpublish(self, room_id: str, participant_id: str) -> None:
+        room = self._rooms.get(room_id)
+        pub = room.publishers.pop(participant_id, None) if room is not None else None
+        if room is not None and pub is not None:
+            await self._publisher_gone(room, pub)
+            await self._detach(pub.handle)
+
+    def _on_publisher_event(self, room: RoomState, pub: PublisherState, event: JanusEvent) -> None:
+        if (
+            self._rooms.get(room.room_id) is not room
+            or room.publishers.get(pub.participant_id) is not pub
+        ):
+            return  # a handle we already let go of
+        data = event.data
+        if event.kind == "webrtcup" or (event.kind == "media" and data.get("receiving") is True):
+            if not pub.live:
+                pub.live = True
+                self._live_changed(room)
+        elif event.kind in ("hangup", "detached"):
+            self._mark_gone(room, pub)
+        elif event.kind == "event":
+            kind = data.get("videoroom")
+            if kind in ("talking", "stopped-talking") and data.get("id") == pub.feed_id:
+                talking = kind == "talking"
+                if talking != pub.talking and pub.live:
+                    pub.talking = talking
+                    self._emit(Talking(room.room_id, pub.participant_id, talking))
+            elif pub.feed_id in (data.get("unpublished"), data.get("leaving")):
+                self._mark_gone(room, pub)
+
+    async def _publisher_gone(self, room: RoomState, pub: PublisherState) -> None:
+        self._mark_gone(room, pub)
+        # Let the dispatcher see the events in order before the handle goes.
+        await asyncio.sleep(0)
+
+    def _mark_gone(self, room: RoomState, pub: PublisherState) -> None:
+        if pub.talking:
+            pub.talking = False
+            self._emit(Talking(room.room_id, pub.participant_id, False))
+        if pub.live:
+            pub.live = False
+            self._live_changed(room)
+
+    def _live_changed(self, room: RoomState) -> None:
+        """The one place that derives the live set and reports it on change."""
+        room.prune_subscriptions()
+        live = room.live()
+        if live != room.reported_live and self._rooms.get(room.room_id) is room:
+            room.reported_live = live
+            self._emit(FeedsChanged(room.room_id, live))
+
+    # -- subscribing ------------------------------------------------------------
+
+    async def subscribe(
+        self, room_id: str, participant_id: str, publishers: frozenset[str]
+    ) -> str | None:
+        async with self._locks.hold((room_id, participant_id)):
+            if not publishers:
+                await self._drop_subscriber(room_id, participant_id)
+                return None
+            room = await self._room(room_id)
+            # A publisher can vanish between our look and Janus's (428): look again.
+            for attempt in range(3):
+                try:
+                    with _janus_errors():
+                        return await self._subscribe(room, participant_id, publishers)
+                except JanusError as exc:
+                    if exc.code != NO_SUCH_FEED or attempt == 2:
+                        raise
+                    await asyncio.sleep(0.05)
+            raise AssertionError("unreachable")
+
+    async def _subscribe(
+        self, room: RoomState, participant_id: str, publishers: frozenset[str]
+    ) -> str | None:
+        live = room.live_feeds()
+        target = {live[p] for p in publishers if p in live}
+        sub = room.subscribers.get(participant_id)
+        if sub is None:
+            if not target:
+                return None  # nobody to hear yet; FeedsChanged will bring them
+            return await self._new_subscriber(room, participant_id, target)
+        room.prune_subscriptions()
+        add, remove = target - sub.feeds, sub.feeds - target
+        if not add and not remove:
+            return None
+        body: dict[str, Any] = {"request": "update"}
+        if add:
+            body["subscribe"] = [{"feed": feed} for feed in sorted(add)]
+        if remove:
+            body["unsubscribe"] = [{"feed": feed} for feed in sorted(remove)]
+        reply = await sub.handle.message(body)
+        sub.feeds = set(target)
+        if reply.jsep is None:
+            # "updating": our previous offer is unanswered; Janus sends one offer
+            # covering everything after the answer (a SubscriptionOffer event).
+            return None
+        sub.awaiting_answer = True
+        return str(reply.jsep["sdp"])
+
+    async def _new_subscriber(self, room: RoomState, participant_id: str, feeds: set[int]) -> str:
+        sub: SubscriberState | None = None
+
+        def on_event(event: JanusEvent) -> None:
+            if sub is not None:
+                self._on_subscriber_event(room, sub, event)
+
+        handle = await self._session.client().attach(VIDEOROOM, on_event)
+        sub = SubscriberState(participant_id, handle, set(feeds), awaiting_answer=True)
+        room.subscribers[participant_id] = sub
+        try:
+            reply = await handle.message(
+                {
+                    "request": "join",
+                    "ptype": "subscriber",
+                    "room": room.janus_id,
+                    "streams": [{"feed": feed} for feed in sorted(feeds)],
+                }
+            )
+            if reply.jsep is None:
+                raise JanusError(0, "VideoRoom joined a subscriber without an offer")
+        except BaseException:
+            if room.subscribers.get(participant_id) is sub:
+                del room.subscribers[participant_id]
+            await self._detach(handle)
+            raise
+        return str(reply.jsep["sdp"])
+
+    async def answer(self, room_id: str, participant_id: str, answer_sdp: str) -> None:
+        check_answer(answer_sdp)
+        async with self._locks.hold((room_id, participant_id)):
+            room = self._rooms.get(room_id)
+            sub = room.subscribers.get(participant_id) if room is not None else None
+            if sub is None:
+                raise Conflict("there is no subscription offer to answer", "wrong_state")
+            with _janus_errors(sdp=True):
+                await sub.handle.message(
+                    {"request": "start"}, {"type": "answer", "sdp": answer_sdp}
+                )
+            sub.awaiting_answer = False
+
+    def _on_subscriber_event(
+        self, room: RoomState, sub: SubscriberState, event: JanusEvent
+    ) -> None:
+        if (
+            self._rooms.get(room.room_id) is not room
+            or room.subscribers.get(sub.participant_id) is not sub
+        ):
+            return
+        if event.kind == "event" and event.jsep is not None and event.jsep.get("type") == "offer":
+            sub.awaiting_answer = True
+            self._emit(SubscriptionOffer(room.room_id, sub.participant_id, str(event.jsep["sdp"])))
+        elif event.kind in ("hangup", "detached"):
+            # The listener's PeerConnection is gone (closed, ICE failed): a later
+            # subscribe() starts afresh on a new handle.
+            del room.subscribers[sub.participant_id]
+            if event.kind == "hangup":
+                self._spawn(self._detach(sub.handle))
+
+    async def _drop_subscriber(self, room_id: str, participant_id: str) -> None:
+        room = self._rooms.get(room_id)
+        sub = room.subscribers.pop(participant_id, None) if room is not None else None
+        if sub is not None:
+            await self._detach(sub.handle)
+
+    async def leave(self, room_id: str, participant_id: str) -> None:
+        async with self._locks.hold((room_id, participant_id)):
+            await self._unpublish(room_id, participant_id)
+            await self._drop_subscriber(room_id, participant_id)
+
+    # -- connection state ------------------------------------------------------
+
+    def _forget_all(self) -> None:
+        """The connection is gone and with it every handle: forget Janus-side state."""
+        self._orphans += [(r.janus_id, r.secret) for r in self._rooms.values()]
+        self._rooms.clear()
+
+    async def _cleanup(self) -> None:
+        """After reconnecting: destroy the rooms a surviving Janus may still hold."""
+        orphans, self._orphans = self._orphans, []
+        for janus_id, secret in orphans:
+            with contextlib.suppress(JanusClientError):
+                await self._session.admin().message(
+                    {"request": "destroy", "room": janus_id, "secret": secret}
+                )
+
+    async def _detach(self, handle: JanusHandle) -> None:
+        # Best effort: a handle on a lost connection is already gone on Janus's side.
+        with contextlib.suppress(JanusClientError):
+            await handle.detach()
+
+    # -- events -----------------------------------------------------------------
+
+    def _emit(self, event: MediaEvent) -> None:
+        self._events.put_nowait(event)
+
+    async def _dispatch(self) -> None:
+        # One consumer: the services see events in the order Janus produced them.
+        while True:
+            event = await self._events.get()
+            if self._handler is None:
+                logger.debug("no media event handler; dropped %s", event)
+                continue
+            try:
+                await self._handler(event)
+            except Exception:
+                logger.exception("media event handler failed on %s", event)
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.create_task(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+
+def create_media_backend(settings: Settings) -> JanusMediaBackend:
+    """A backend on an external Janus (``janus_url``) or one Teahouse manages."""
+    source: EndpointSource
+    if settings.janus_url:
+        source = ExternalJanus(settings.janus_url, settings.janus_api_secret())
+    else:
+        source = ManagedJanus(settings)
+    return JanusMediaBackend(source)

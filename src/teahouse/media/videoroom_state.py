@@ -1,0 +1,112 @@
+"""What :class:`~teahouse.media.videoroom.JanusMediaBackend` remembers about Janus.
+
+Plain bookkeeping, no I/O: one :class:`RoomState` per Teahouse room holding the
+Janus room ID and secret, one :class:`PublisherState` per publishing participant
+(its handle and random feed ID) and one :class:`SubscriberState` per listening
+participant (its handle and the feeds it asked for). Janus's numeric IDs live here
+and nowhere else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+from collections.abc import AsyncIterator, Hashable
+from dataclasses import dataclass, field
+
+from teahouse.media.janus_client import JanusHandle
+
+# JavaScript and JSON tooling lose precision above 2**53; Janus takes any uint64.
+_MAX_JANUS_ID = 2**53 - 1
+
+
+def random_janus_id(taken: set[int] | frozenset[int] = frozenset()) -> int:
+    """A random ID in 1..2**53-1 that is not in ``taken``."""
+    while True:
+        value = secrets.randbelow(_MAX_JANUS_ID) + 1
+        if value not in taken:
+            return value
+
+
+@dataclass(eq=False)
+class PublisherState:
+    """One publisher handle: joined to the room as ``feed_id``."""
+
+    participant_id: str
+    feed_id: int
+    handle: JanusHandle
+    live: bool = False  # between webrtcup and hangup/unpublish/detach
+    talking: bool = False
+
+
+@dataclass(eq=False)
+class SubscriberState:
+    """One multistream subscriber handle.
+
+    ``feeds`` is what Janus will deliver once every request sent so far is applied:
+    requests are cumulative even when Janus postpones the renegotiation.
+    """
+
+    participant_id: str
+    handle: JanusHandle
+    feeds: set[int] = field(default_factory=set)
+    awaiting_answer: bool = False
+
+
+@dataclass(eq=False)
+class RoomState:
+    """A Teahouse room and the VideoRoom room that carries its audio."""
+
+    room_id: str
+    janus_id: int
+    secret: str
+    publishers: dict[str, PublisherState] = field(default_factory=dict)
+    subscribers: dict[str, SubscriberState] = field(default_factory=dict)
+    #: Live publishers as last reported through FeedsChanged.
+    reported_live: frozenset[str] = frozenset()
+
+    def live_feeds(self) -> dict[str, int]:
+        """Participant -> feed ID of every publisher whose media is up."""
+        return {p: pub.feed_id for p, pub in self.publishers.items() if pub.live}
+
+    def live(self) -> frozenset[str]:
+        return frozenset(p for p, pub in self.publishers.items() if pub.live)
+
+    def feed_ids(self) -> set[int]:
+        return {pub.feed_id for pub in self.publishers.values()}
+
+    def prune_subscriptions(self) -> None:
+        """Forget subscribed feeds that are no longer live.
+
+        Janus drops the streams of a publisher that goes away from every
+        subscription by itself (and offers the subscriber new SDP), so there is
+        nothing to send for them.
+        """
+        live = set(self.live_feeds().values())
+        for sub in self.subscribers.values():
+            sub.feeds &= live
+
+
+class KeyedLocks:
+    """One asyncio lock per key, dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[Hashable, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: Hashable) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)

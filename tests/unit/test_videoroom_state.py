@@ -1,0 +1,74 @@
+"""Bookkeeping of the VideoRoom backend: IDs, live feeds, per-key locks."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, cast
+
+import pytest
+
+from teahouse.media.janus_client import JanusHandle
+from teahouse.media.videoroom_state import (
+    KeyedLocks,
+    PublisherState,
+    RoomState,
+    SubscriberState,
+    random_janus_id,
+)
+
+HANDLE = cast(JanusHandle, object())
+
+
+def test_random_ids_fit_in_53_bits_and_avoid_taken_ones() -> None:
+    ids = {random_janus_id() for _ in range(1000)}
+    assert all(1 <= i < 2**53 for i in ids)
+    assert len(ids) == 1000
+    taken = set(range(1, 10))
+    assert random_janus_id(taken) not in taken
+
+
+def room_with(*publishers: tuple[str, int, bool]) -> RoomState:
+    room = RoomState(room_id="r", janus_id=1, secret="s")
+    for who, feed, live in publishers:
+        room.publishers[who] = PublisherState(who, feed, HANDLE, live=live)
+    return room
+
+
+def test_live_set_counts_only_publishers_whose_media_is_up() -> None:
+    room = room_with(("alice", 11, True), ("carol", 22, False))
+    assert room.live() == {"alice"}
+    assert room.live_feeds() == {"alice": 11}
+    assert room.feed_ids() == {11, 22}
+
+
+def test_pruning_forgets_feeds_that_went_away() -> None:
+    room = room_with(("alice", 11, True), ("carol", 22, False))
+    room.subscribers["bob"] = SubscriberState("bob", HANDLE, {11, 22, 33})
+    room.prune_subscriptions()
+    assert room.subscribers["bob"].feeds == {11}
+
+
+async def test_keyed_locks_serialise_one_key_and_not_others() -> None:
+    locks = KeyedLocks()
+    order: list[str] = []
+
+    async def work(key: Any, name: str, pause: float) -> None:
+        async with locks.hold(key):
+            order.append(f"{name}+")
+            await asyncio.sleep(pause)
+            order.append(f"{name}-")
+
+    await asyncio.gather(work("a", "1", 0.05), work("a", "2", 0), work("b", "3", 0))
+    assert order.index("1-") < order.index("2+")
+    assert order.index("3+") < order.index("1-")
+    assert len(locks) == 0  # nothing left behind
+
+
+async def test_keyed_lock_is_released_on_error() -> None:
+    locks = KeyedLocks()
+    with pytest.raises(RuntimeError):
+        async with locks.hold("k"):
+            raise RuntimeError("boom")
+    assert len(locks) == 0
+    async with asyncio.timeout(1), locks.hold("k"):
+        pass
