@@ -144,5 +144,5 @@ async def test_security_headers_and_the_spa_fallback(server: LiveServer) -> None
     async with server.client() as http:
         page = await http.get("/room/whatever")
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
-    assert page.headers["referrer-policy"] == "no-referrer"
+    assert page.headers["referrer-policy"] == "same-origin"
     assert page.status_code in (200, 503)  # 503 only when the web client is not built
