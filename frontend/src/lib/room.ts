@@ -291,7 +291,8 @@ export class RoomController {
     if (ref && ref === this.joinRef) {
       if (code === "already_in_room" && s.synced) return; // a resume the server didn't need
       if (!s.synced || code === "room_not_found" || code === "room_ended" || code === "room_forbidden") {
-        if (code === "room_ended") this.end(code, "This room has ended.");
+        // A room that vanished while we were reconnecting has ended.
+        if (code === "room_ended" || (s.synced && code === "room_not_found")) this.end("room_ended", "This room has ended.");
         else this.fail(code, text);
         return;
       }

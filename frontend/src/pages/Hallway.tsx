@@ -110,16 +110,14 @@ function RoomCard({ room }: { room: RoomSummary }) {
             {speakers.length === 0 && <li class="muted">Started by {room.created_by.display_name}</li>}
           </ul>
           <p class="room-card__counts">
-            <span title="People in the room">
-              {room.participant_count} <PeopleIcon size={14} />
+            <span data-testid="listener-count" data-count={room.listener_count}>
+              <PeopleIcon size={15} /> {room.listener_count} listening
             </span>
-            <span class="dot" aria-hidden="true">·</span>
-            <span title="Speakers">
-              {speakers.length} <BubbleIcon size={14} />
+            <span class="dot" aria-hidden="true">
+              ·
             </span>
-            <span class="sr-only">, {room.listener_count} listening</span>
-            <span class="muted listeners" data-testid="listener-count">
-              {room.listener_count} listening
+            <span>
+              <BubbleIcon size={14} /> {speakers.length} speaking
             </span>
           </p>
         </div>

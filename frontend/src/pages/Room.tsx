@@ -155,7 +155,7 @@ function LiveRoom({ state, onLeave }: { state: RoomState; onLeave: () => void })
             <ul>
               {hands.map((p) => (
                 <li key={p.user.id} class="hand-queue__entry" data-testid="hand-queue-entry" data-user={p.user.username}>
-                  <Avatar user={p.user} size={40} />
+                  <Avatar user={p.user} size={36} />
                   <div class="hand-queue__who">
                     <strong>{p.user.display_name}</strong>
                     <small class="muted">@{p.user.username}</small>
@@ -366,8 +366,8 @@ function BottomBar({ state, self, muted, onLeave }: { state: RoomState; self: Pa
       </button>
       <div class="room-bottombar__right">
         {self?.role === "speaker" && (
-          <button type="button" class="button button--small button--ghost" onClick={() => roomController.moveToAudience(self.user.id)} data-testid="leave-stage">
-            Leave the stage
+          <button type="button" class="button button--ghost leave-stage" onClick={() => roomController.moveToAudience(self.user.id)} data-testid="leave-stage" aria-label="Leave the stage">
+            Leave stage
           </button>
         )}
         {self && !stage && (
