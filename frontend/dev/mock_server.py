@@ -440,6 +440,9 @@ def create_app(static: Path, tone_room: bool) -> FastAPI:
     @app.middleware("http")
     async def auth(request: Request, call_next: Any) -> Response:
         path = request.url.path
+        if request.method not in ("GET", "HEAD") and path.startswith("/api"):
+            if request.headers.get("origin") != f"http://{request.headers.get('host')}":
+                return err(403, "origin_forbidden", f"Origin {request.headers.get('origin')!r} is not allowed.")
         public = path in ("/api/invites/inspect", "/api/signup", "/api/login") or not path.startswith("/api")
         if not public and current(request) is None:
             return err(401, "not_authenticated", "Please log in.")
@@ -579,6 +582,9 @@ def create_app(static: Path, tone_room: bool) -> FastAPI:
         uid = mock.sessions.get(ws.cookies.get(COOKIE, ""))
         u = mock.by_id(uid) if uid else None
         await ws.accept()
+        if ws.headers.get("origin") != f"http://{ws.headers.get('host')}":
+            await ws.close(4403)
+            return
         if u is None:
             await ws.close(4401)
             return
