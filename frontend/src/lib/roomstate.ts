@@ -1,0 +1,58 @@
+import type { Change, Participant, RoomHeader } from "./types";
+
+/** The server-authoritative part of a room: its header, participants and version. */
+export interface Synced {
+  version: number;
+  room: RoomHeader;
+  participants: Participant[]; // in server order; upserts of new people append
+}
+
+export function applyChanges(participants: Participant[], changes: Change[]): Participant[] {
+  let next = participants;
+  for (const change of changes) {
+    if (!change || typeof change !== "object") continue;
+    if (change.op === "upsert" && change.participant?.user?.id) {
+      const id = change.participant.user.id;
+      const index = next.findIndex((p) => p.user.id === id);
+      next = index === -1 ? [...next, change.participant] : next.map((p, i) => (i === index ? change.participant : p));
+    } else if (change.op === "remove" && typeof change.user_id === "string") {
+      next = next.filter((p) => p.user.id !== change.user_id);
+    }
+  }
+  return next;
+}
+
+/**
+ * Apply buffered deltas in order starting right after `synced.version`.
+ * Returns the new synced state and whether a gap remains (buffered deltas beyond
+ * a missing version).
+ */
+export function drain(
+  synced: Synced,
+  buffer: Map<number, Change[]>,
+): { synced: Synced; gap: boolean } {
+  let current = synced;
+  for (const v of [...buffer.keys()]) if (v <= current.version) buffer.delete(v);
+  for (;;) {
+    const changes = buffer.get(current.version + 1);
+    if (!changes) break;
+    buffer.delete(current.version + 1);
+    current = { ...current, version: current.version + 1, participants: applyChanges(current.participants, changes) };
+  }
+  return { synced: current, gap: buffer.size > 0 };
+}
+
+/** The snapshot's `you` is not pinned down by the protocol; accept an id, a User or a Participant. */
+export function youId(you: unknown): string | null {
+  if (typeof you === "string") return you;
+  if (you && typeof you === "object") {
+    const o = you as { id?: unknown; user?: { id?: unknown }; user_id?: unknown };
+    if (typeof o.user?.id === "string") return o.user.id;
+    if (typeof o.user_id === "string") return o.user_id;
+    if (typeof o.id === "string") return o.id;
+  }
+  return null;
+}
+
+export const onStage = (p: Participant | null | undefined): boolean =>
+  !!p && (p.role === "moderator" || p.role === "speaker");

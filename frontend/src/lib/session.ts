@@ -1,0 +1,37 @@
+import { api, ApiError, setUnauthenticatedHandler } from "./api";
+import { Store } from "./store";
+import type { Me } from "./types";
+
+export type Auth = { status: "loading" } | { status: "out" } | { status: "in"; me: Me };
+
+export const authStore = new Store<Auth>({ status: "loading" });
+
+setUnauthenticatedHandler(() => {
+  if (authStore.get().status !== "out") authStore.set({ status: "out" });
+});
+
+export async function loadMe(): Promise<void> {
+  try {
+    const me = await api.me();
+    authStore.set({ status: "in", me });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) authStore.set({ status: "out" });
+    else if (authStore.get().status === "loading") {
+      // The server is unreachable: retry shortly instead of pretending we're logged out.
+      setTimeout(() => void loadMe(), 2000);
+    }
+  }
+}
+
+export function signedIn(me: Me): void {
+  authStore.set({ status: "in", me });
+}
+
+export function signedOut(): void {
+  authStore.set({ status: "out" });
+}
+
+export function currentMe(): Me | null {
+  const auth = authStore.get();
+  return auth.status === "in" ? auth.me : null;
+}

@@ -1,0 +1,38 @@
+import type { ComponentChildren } from "preact";
+import { useEffect, useRef } from "preact/hooks";
+
+/** A bottom sheet on phones, a centred dialog on wider screens. Escape or a backdrop tap closes it. */
+export function Sheet({
+  onClose,
+  children,
+  label,
+  testid,
+}: {
+  onClose: () => void;
+  children: ComponentChildren;
+  label: string;
+  testid?: string;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") onClose();
+    };
+    document.addEventListener("keydown", onKey);
+    const previouslyFocused = document.activeElement as HTMLElement | null;
+    const first = ref.current?.querySelector<HTMLElement>("input, button, [href]");
+    first?.focus({ preventScroll: true });
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      previouslyFocused?.focus?.({ preventScroll: true });
+    };
+  }, [onClose]);
+  return (
+    <div class="sheet-backdrop" onClick={(e) => e.target === e.currentTarget && onClose()}>
+      <div class="sheet" role="dialog" aria-modal="true" aria-label={label} ref={ref} data-testid={testid}>
+        <div class="sheet__grip" aria-hidden="true" />
+        {children}
+      </div>
+    </div>
+  );
+}

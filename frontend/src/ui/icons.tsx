@@ -1,0 +1,99 @@
+import type { ComponentChildren } from "preact";
+
+// Small inline icons (no emoji: they render differently, or not at all, across systems).
+
+type P = { size?: number };
+const svg = (size: number, children: ComponentChildren, fill = false) => (
+  <svg
+    width={size}
+    height={size}
+    viewBox="0 0 24 24"
+    fill={fill ? "currentColor" : "none"}
+    stroke={fill ? "none" : "currentColor"}
+    stroke-width="2"
+    stroke-linecap="round"
+    stroke-linejoin="round"
+    aria-hidden="true"
+    focusable="false"
+  >
+    {children}
+  </svg>
+);
+
+export const MicIcon = ({ size = 22 }: P) =>
+  svg(
+    size,
+    <>
+      <rect x="9" y="3" width="6" height="11" rx="3" />
+      <path d="M5 11a7 7 0 0 0 14 0M12 18v3" />
+    </>,
+  );
+
+export const MicOffIcon = ({ size = 22 }: P) =>
+  svg(
+    size,
+    <>
+      <path d="M15 9.5V6a3 3 0 0 0-5.8-1M9 9v2a3 3 0 0 0 4.9 2.3M5 11a7 7 0 0 0 11.3 5.5M19 11a7 7 0 0 1-.6 2.8M12 18v3M3 3l18 18" />
+    </>,
+  );
+
+export const HandIcon = ({ size = 22 }: P) =>
+  svg(
+    size,
+    <path d="M8 12V5.5a1.5 1.5 0 0 1 3 0V11m0-6.5v-1a1.5 1.5 0 0 1 3 0V11m0-6a1.5 1.5 0 0 1 3 0v7m0-3.5a1.5 1.5 0 0 1 3 0V15a7 7 0 0 1-7 7h-1.2a7 7 0 0 1-5.4-2.6L3.3 16a1.6 1.6 0 0 1 2.4-2.1L8 16" />,
+  );
+
+export const PlusIcon = ({ size = 20 }: P) => svg(size, <path d="M12 5v14M5 12h14" />);
+export const ChevronLeft = ({ size = 22 }: P) => svg(size, <path d="M15 18l-6-6 6-6" />);
+export const LockIcon = ({ size = 16 }: P) =>
+  svg(
+    size,
+    <>
+      <rect x="5" y="11" width="14" height="10" rx="2" />
+      <path d="M8 11V7a4 4 0 0 1 8 0v4" />
+    </>,
+  );
+export const PeopleIcon = ({ size = 16 }: P) =>
+  svg(
+    size,
+    <>
+      <circle cx="9" cy="8" r="3.5" />
+      <path d="M2.5 20a6.5 6.5 0 0 1 13 0M16 4.5a3.5 3.5 0 0 1 0 7M18 14a6 6 0 0 1 3.5 6" />
+    </>,
+  );
+export const BubbleIcon = ({ size = 16 }: P) =>
+  svg(size, <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.5-4.6A8 8 0 1 1 21 12z" />);
+export const EnvelopeIcon = ({ size = 18 }: P) =>
+  svg(
+    size,
+    <>
+      <rect x="3" y="5" width="18" height="14" rx="2.5" />
+      <path d="M3.5 6.5l8.5 6 8.5-6" />
+    </>,
+  );
+export const StarIcon = ({ size = 12 }: P) =>
+  svg(size, <path d="M12 2.5l2.9 6 6.6.9-4.8 4.6 1.2 6.5L12 17.4l-5.9 3.1 1.2-6.5L2.5 9.4l6.6-.9z" />, true);
+export const SpeakerIcon = ({ size = 18 }: P) =>
+  svg(
+    size,
+    <>
+      <path d="M4 9v6h4l5 4V5L8 9z" />
+      <path d="M16.5 8.5a5 5 0 0 1 0 7M19 6a8.5 8.5 0 0 1 0 12" />
+    </>,
+  );
+export const CopyIcon = ({ size = 18 }: P) =>
+  svg(
+    size,
+    <>
+      <rect x="9" y="9" width="11" height="11" rx="2" />
+      <path d="M5 15V6a2 2 0 0 1 2-2h9" />
+    </>,
+  );
+export const CupIcon = ({ size = 26 }: P) =>
+  svg(
+    size,
+    <>
+      <path d="M4 10h13v3a6 6 0 0 1-6 6h-1a6 6 0 0 1-6-6z" />
+      <path d="M17 11.5h1.5a2.5 2.5 0 0 1 0 5H16M8 3.5c0 1.5 1.5 1.5 1.5 3M12 3.5c0 1.5 1.5 1.5 1.5 3" />
+    </>,
+  );
