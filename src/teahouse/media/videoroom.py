@@ -120,7 +120,11 @@ class JanusMediaBackend:
     async def start(self) -> None:
         self._events.start()
         self._session.set_state_listener(self._emit)
-        await self._session.start()
+        try:
+            await self._session.start()
+        except BaseException:
+            await self.close()  # never leave a managed Janus running behind an error
+            raise
 
     async def close(self) -> None:
         for room in list(self._rooms.values()):
