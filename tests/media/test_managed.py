@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import signal
 import stat
+import sys
 import time
 from pathlib import Path
 
@@ -79,3 +81,48 @@ async def test_janus_that_will_not_start_reports_its_log(tmp_path: Path) -> None
     await janus.close()
     assert "status 3" in str(caught.value)
     assert "fatal: cannot bind" in str(caught.value)
+
+
+async def test_janus_left_behind_by_a_killed_app_is_stopped(janus_settings: Settings) -> None:
+    # An app that starts Janus and then dies without a chance to stop it.
+    app = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        APP_THAT_DIES,
+        str(janus_settings.data_dir),
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert app.stdout is not None
+    async with asyncio.timeout(15):
+        orphan = int(await app.stdout.readline())
+    app.kill()
+    await app.wait()
+    assert running(orphan)
+
+    janus = ManagedJanus(janus_settings)
+    await janus.start()
+    try:
+        assert not running(orphan)
+        assert janus.pid != orphan
+    finally:
+        await janus.close()
+
+
+def running(pid: int) -> bool:
+    return Path(f"/proc/{pid}").exists()
+
+
+APP_THAT_DIES = """
+import asyncio, sys
+from pathlib import Path
+from teahouse.config import load_settings
+from teahouse.media.managed import ManagedJanus
+
+async def main():
+    janus = ManagedJanus(load_settings(data_dir=Path(sys.argv[1])))
+    await janus.start()
+    print(janus.pid, flush=True)
+    await asyncio.sleep(60)
+
+asyncio.run(main())
+"""

@@ -177,3 +177,23 @@ async def test_changes_while_an_offer_is_unanswered_arrive_as_one_later_offer(
         pytest.approx(440, abs=10),
         pytest.approx(660, abs=10),
     ]
+
+
+async def test_unsubscribing_keeps_the_peer_connection(
+    backend: JanusMediaBackend, events: EventLog, peers: Peers
+) -> None:
+    await start_publishing(backend, events, peers, "alice", 440)
+    listener = await listen(backend, peers, "bob", frozenset({"alice"}))
+    await listener.wait_audio("0", seconds=0.5)
+
+    # Only a speaker who is not live yet: alice's stream goes, the handle stays.
+    offer = await backend.subscribe(ROOM, "bob", frozenset({"carol"}))
+    assert offer is not None
+    assert "a=inactive" in offer
+    await backend.answer(ROOM, "bob", await listener.answer(offer))
+
+    await start_publishing(backend, events, peers, "carol", 660)
+    offer = await backend.subscribe(ROOM, "bob", frozenset({"carol"}))
+    assert offer is not None
+    await backend.answer(ROOM, "bob", await listener.answer(offer))
+    assert await listener.wait_for_tone(660) in listener.tracks

@@ -8,12 +8,10 @@ in the namespace can reach it without a packet leaving the machine.
 
 from __future__ import annotations
 
-import ipaddress
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from unittest import mock
-
-import ifaddr
 
 NETNS_ADDRESS = "127.0.0.2"
 RUN_HINT = "scripts/netns-exec .venv/bin/pytest -m netns tests/media"
@@ -24,15 +22,20 @@ NOT_IN_NETNS = (
 
 
 def in_media_netns() -> bool:
-    """True when 127.0.0.2 sits on an interface other than ``lo``."""
-    for adapter in ifaddr.get_adapters():
-        if adapter.nice_name == "lo":
-            continue
-        for ip in adapter.ips:
-            if isinstance(ip.ip, str) and ipaddress.ip_address(ip.ip) == ipaddress.ip_address(
-                NETNS_ADDRESS
-            ):
-                return True
+    """True when 127.0.0.2 sits on an interface other than ``lo``.
+
+    The same test as ``scripts/netns-exec`` makes, with the same tool.
+    """
+    try:
+        listing = subprocess.run(
+            ["ip", "-4", "-o", "addr", "show"], capture_output=True, text=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return False
+    for line in listing.splitlines():
+        fields = line.split()
+        if len(fields) > 3 and fields[1] != "lo" and fields[3] == f"{NETNS_ADDRESS}/32":
+            return True
     return False
 
 

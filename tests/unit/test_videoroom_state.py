@@ -7,7 +7,8 @@ from typing import Any, cast
 
 import pytest
 
-from teahouse.media.janus_client import JanusHandle
+from teahouse.media.base import FeedsChanged, Talking
+from teahouse.media.janus_client import JanusEvent, JanusHandle
 from teahouse.media.videoroom_state import (
     KeyedLocks,
     PublisherState,
@@ -72,3 +73,62 @@ async def test_keyed_lock_is_released_on_error() -> None:
     assert len(locks) == 0
     async with asyncio.timeout(1), locks.hold("k"):
         pass
+
+
+def event(kind: str, **data: Any) -> JanusEvent:
+    return JanusEvent(kind=kind, data=data, jsep=None)
+
+
+def test_publisher_is_live_from_webrtcup_until_hangup() -> None:
+    room = room_with(("alice", 11, False))
+    alice = room.publishers["alice"]
+    assert room.publisher_event(alice, event("webrtcup")) == [
+        FeedsChanged("r", frozenset({"alice"}))
+    ]
+    # Repeats and media reports change nothing, "not receiving" included.
+    assert room.publisher_event(alice, event("media", receiving=True)) == []
+    assert room.publisher_event(alice, event("media", receiving=False)) == []
+    assert room.publisher_event(alice, event("hangup")) == [FeedsChanged("r", frozenset())]
+    assert room.publisher_event(alice, event("detached")) == []
+
+
+def test_media_flowing_also_makes_a_publisher_live() -> None:
+    room = room_with(("alice", 11, False))
+    got = room.publisher_event(room.publishers["alice"], event("media", receiving=True))
+    assert got == [FeedsChanged("r", frozenset({"alice"}))]
+
+
+@pytest.mark.parametrize("data", [{"unpublished": 11}, {"leaving": 11}])
+def test_own_unpublished_or_leaving_ends_the_feed(data: dict[str, Any]) -> None:
+    room = room_with(("alice", 11, True), ("carol", 22, True))
+    room.reported_live = frozenset({"alice", "carol"})
+    got = room.publisher_event(room.publishers["alice"], event("event", videoroom="event", **data))
+    assert got == [FeedsChanged("r", frozenset({"carol"}))]
+
+
+def test_other_feeds_events_are_not_ours() -> None:
+    room = room_with(("alice", 11, True), ("carol", 22, True))
+    room.reported_live = frozenset({"alice", "carol"})
+    alice = room.publishers["alice"]
+    assert room.publisher_event(alice, event("event", videoroom="event", unpublished=22)) == []
+    assert room.publisher_event(alice, event("event", videoroom="talking", id=22)) == []
+
+
+def test_talking_is_reported_on_change_and_ends_with_the_feed() -> None:
+    room = room_with(("alice", 11, True))
+    room.reported_live = frozenset({"alice"})
+    alice = room.publishers["alice"]
+    talking = event("event", videoroom="talking", id=11)
+    assert room.publisher_event(alice, talking) == [Talking("r", "alice", True)]
+    assert room.publisher_event(alice, talking) == []
+    assert room.publisher_event(alice, event("hangup")) == [
+        Talking("r", "alice", False),
+        FeedsChanged("r", frozenset()),
+    ]
+
+
+def test_going_away_prunes_subscriptions() -> None:
+    room = room_with(("alice", 11, True), ("carol", 22, True))
+    room.subscribers["bob"] = SubscriberState("bob", HANDLE, {11, 22})
+    room.publisher_gone(room.publishers["alice"])
+    assert room.subscribers["bob"].feeds == {22}

@@ -14,18 +14,46 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from teahouse.errors import Unavailable
+from teahouse.errors import BadRequest, Unavailable
 from teahouse.media.base import MediaServerState
-from teahouse.media.janus_client import JanusClient, JanusClientError, JanusHandle
+from teahouse.media.janus_client import (
+    JanusClient,
+    JanusClientError,
+    JanusConnectionLost,
+    JanusError,
+    JanusHandle,
+    JanusTimeout,
+)
 from teahouse.media.managed import JanusEndpoint, ProcessStateHandler
+from teahouse.media.sdp import JANUS_SDP_ERRORS
 
 logger = logging.getLogger(__name__)
 
 VIDEOROOM = "janus.plugin.videoroom"
+
+
+@contextlib.contextmanager
+def translate_errors(*, sdp: bool = False) -> Iterator[None]:
+    """Turn client errors into the errors services understand.
+
+    A lost or silent connection is :class:`Unavailable`; with ``sdp``, Janus's
+    SDP complaints are ``BadRequest(..., "invalid_sdp")``. Other Janus errors pass
+    through: they mean this module asked for something wrong.
+    """
+    try:
+        yield
+    except JanusError as exc:
+        if sdp and exc.code in JANUS_SDP_ERRORS:
+            raise BadRequest(
+                f"the media server refused the SDP: {exc.reason}", "invalid_sdp"
+            ) from exc
+        raise
+    except (JanusConnectionLost, JanusTimeout) as exc:
+        raise Unavailable(f"the media server is not answering ({exc})") from exc
 
 
 class EndpointSource(Protocol):

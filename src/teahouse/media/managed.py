@@ -16,6 +16,7 @@ import logging
 import os
 import secrets
 import shutil
+import signal
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ ProcessState = Literal["down", "restarted"]
 ProcessStateHandler = Callable[[ProcessState], Awaitable[None]]
 
 LOG_FILE = "janus.log"
+PID_FILE = "janus.pid"
 # What Janus prints before it has read its configuration (and crash output).
 CONSOLE_FILE = "janus.console.log"
 
@@ -81,6 +83,17 @@ def tail(path: Path, lines: int = 30) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
+def leftover_janus(folder: Path) -> int | None:
+    """The PID in ``folder``'s pid file if that process is a Janus on ``folder``."""
+    try:
+        pid = int((folder / PID_FILE).read_text().strip())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except (OSError, ValueError):
+        return None
+    wanted = f"--configs-folder={folder.resolve()}".encode()
+    return pid if wanted in cmdline else None
+
+
 class ManagedJanus:
     """A local Janus process: configured per start, supervised, restarted on death."""
 
@@ -119,6 +132,7 @@ class ManagedJanus:
             raise RuntimeError("ManagedJanus already started")
         if shutil.which(self._settings.janus_binary) is None:
             raise JanusNotInstalled(self._settings.janus_binary)
+        await self._reap_leftover()
         await self._spawn_until_ready()
         self._supervisor = asyncio.create_task(self._supervise(), name="janus-supervisor")
 
@@ -190,7 +204,25 @@ class ManagedJanus:
         finally:
             console.close()
         self._endpoint = JanusEndpoint(url=f"ws://127.0.0.1:{port}", api_secret=secret)
+        (self.folder / PID_FILE).write_text(f"{self._process.pid}\n")
         logger.info("started Janus (pid %s) on 127.0.0.1:%s", self._process.pid, port)
+
+    async def _reap_leftover(self) -> None:
+        """Stop a Janus an earlier, killed app left running on this data dir.
+
+        Only a process whose command line names this very configuration folder is
+        touched, so a reused PID is safe.
+        """
+        pid = leftover_janus(self.folder)
+        if pid is None:
+            return
+        logger.warning("stopping a leftover Janus (pid %s) from an earlier run", pid)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+            for _ in range(int(self._stop_timeout * 10)):
+                await asyncio.sleep(0.1)
+                os.kill(pid, 0)
+            os.kill(pid, signal.SIGKILL)
 
     async def _wait_answering(self) -> None:
         assert self._process is not None
@@ -240,7 +272,7 @@ class ManagedJanus:
         return f"Last lines of {where}:\n{log}" if log else f"No log output in {where}."
 
     async def _supervise(self) -> None:
-        backoff = 0.5
+        backoff = 0.25
         while not self._closing:
             process = self._process
             assert process is not None
@@ -260,7 +292,7 @@ class ManagedJanus:
                 except (JanusStartError, JanusNotInstalled, OSError) as exc:
                     logger.error("restarting Janus failed: %s", exc)
                     continue
-                backoff = 0.5
+                backoff = 0.25
                 logger.info("Janus restarted (pid %s)", self.pid)
                 await self._report("restarted")
                 break

@@ -26,29 +26,31 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections.abc import Iterator
 from typing import Any
 
 from teahouse.config import Settings
 from teahouse.errors import BadRequest, Conflict, Unavailable
 from teahouse.media.base import (
     FeedsChanged,
-    MediaEvent,
     MediaEventHandler,
     SubscriptionOffer,
-    Talking,
 )
+from teahouse.media.dispatch import EventDispatcher
 from teahouse.media.janus_client import (
     JanusClientError,
-    JanusConnectionLost,
     JanusError,
     JanusEvent,
     JanusHandle,
-    JanusTimeout,
 )
-from teahouse.media.janus_session import VIDEOROOM, EndpointSource, ExternalJanus, JanusSession
+from teahouse.media.janus_session import (
+    VIDEOROOM,
+    EndpointSource,
+    ExternalJanus,
+    JanusSession,
+    translate_errors,
+)
 from teahouse.media.managed import ManagedJanus
-from teahouse.media.sdp import JANUS_SDP_ERRORS, check_answer, check_audio_offer
+from teahouse.media.sdp import check_answer, check_audio_offer
 from teahouse.media.videoroom_state import (
     KeyedLocks,
     PublisherState,
@@ -81,43 +83,48 @@ ROOM_OPTIONS: dict[str, Any] = {
 }
 
 
-@contextlib.contextmanager
-def _janus_errors(*, sdp: bool = False) -> Iterator[None]:
-    """Turn client errors into the errors services understand."""
-    try:
-        yield
-    except JanusError as exc:
-        if sdp and exc.code in JANUS_SDP_ERRORS:
-            raise BadRequest(
-                f"the media server refused the SDP: {exc.reason}", "invalid_sdp"
-            ) from exc
-        raise
-    except (JanusConnectionLost, JanusTimeout) as exc:
-        raise Unavailable(f"the media server is not answering ({exc})") from exc
-
-
 class JanusMediaBackend:
-    """MediaBackend on Janus VideoRoom; see the module docstring for Janus's ways."""
+    """MediaBackend on Janus VideoRoom.
+
+    How it reads the contract where :mod:`teahouse.media.base` leaves room:
+
+    - ``publish``/``subscribe`` create the Janus room when it is missing (e.g.
+      right after a restart), so ``ensure_room`` is an optimisation, not a must;
+    - a subscription is one handle, hence one client PeerConnection, from the first
+      offer until ``subscribe(..., frozenset())``, ``leave``, ``destroy_room``, a
+      "restarted", or the client's own PeerConnection failing. While it lasts every
+      offer (returned or sent as :class:`SubscriptionOffer`) renegotiates that same
+      PeerConnection; the first offer after it ended needs a new one. Asking for
+      publishers none of whom is live keeps the handle (its m-lines go inactive);
+    - ``subscribe`` returns None also when Janus postponed the change because an
+      earlier offer is unanswered: the combined offer follows as a
+      :class:`SubscriptionOffer` once that answer arrives;
+    - events reach the handler one at a time, in order; the handler may call back
+      into the backend but must not wait for a later event.
+    """
 
     def __init__(self, source: EndpointSource) -> None:
         self._session = JanusSession(source, on_down=self._forget_all, on_up=self._cleanup)
         self._rooms: dict[str, RoomState] = {}
         self._orphans: list[tuple[int, str]] = []  # rooms of a lost connection
         self._locks = KeyedLocks()
-        self._handler: MediaEventHandler | None = None
-        self._events: asyncio.Queue[MediaEvent] = asyncio.Queue()
-        self._dispatcher: asyncio.Task[None] | None = None
+        self._events = EventDispatcher()
+        self._emit = self._events.emit
         self._background: set[asyncio.Task[None]] = set()
 
     # -- lifecycle -------------------------------------------------------------
 
     def set_event_handler(self, handler: MediaEventHandler) -> None:
-        self._handler = handler
+        self._events.handler = handler
 
     async def start(self) -> None:
-        self._dispatcher = asyncio.create_task(self._dispatch(), name="media-events")
+        self._events.start()
         self._session.set_state_listener(self._emit)
-        await self._session.start()
+        try:
+            await self._session.start()
+        except BaseException:
+            await self.close()  # never leave a managed Janus running behind an error
+            raise
 
     async def close(self) -> None:
         for room in list(self._rooms.values()):
@@ -125,10 +132,11 @@ class JanusMediaBackend:
                 await self._destroy(room)
         self._rooms.clear()
         await self._session.close()
-        for task in [*self._background, *([self._dispatcher] if self._dispatcher else [])]:
+        for task in list(self._background):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await self._events.close()
 
     @property
     def session(self) -> JanusSession:
@@ -145,7 +153,7 @@ class JanusMediaBackend:
             room = self._rooms.pop(room_id, None)
             if room is None:
                 return
-            with _janus_errors():
+            with translate_errors():
                 await self._destroy(room)
             if room.reported_live:
                 self._emit(FeedsChanged(room_id, frozenset()))
@@ -165,7 +173,7 @@ class JanusMediaBackend:
                 janus_id = random_janus_id({r.janus_id for r in self._rooms.values()})
                 body = {"request": "create", "room": janus_id, "secret": secret, **ROOM_OPTIONS}
                 try:
-                    with _janus_errors():
+                    with translate_errors():
                         await admin.message(body)
                     break
                 except JanusError as exc:
@@ -194,11 +202,11 @@ class JanusMediaBackend:
 
     async def publish(self, room_id: str, participant_id: str, offer_sdp: str) -> str:
         check_audio_offer(offer_sdp)
-        async with self._locks.hold((room_id, participant_id)):
+        async with self._locks.hold(("participant", room_id, participant_id)):
             room = await self._room(room_id)
             old = room.publishers.pop(participant_id, None)
             if old is not None:
-                await self._publisher_gone(room, old)
+                self._publisher_gone(room, old)
                 await self._detach(old.handle)
             client = self._session.client()
             pub: PublisherState | None = None
@@ -207,12 +215,12 @@ class JanusMediaBackend:
                 if pub is not None:
                     self._on_publisher_event(room, pub, event)
 
-            with _janus_errors():
+            with translate_errors():
                 handle = await client.attach(VIDEOROOM, on_event)
             pub = PublisherState(participant_id, random_janus_id(room.feed_ids()), handle)
             room.publishers[participant_id] = pub
             try:
-                with _janus_errors(sdp=True):
+                with translate_errors(sdp=True):
                     await handle.message(
                         {
                             "request": "join",
@@ -235,66 +243,31 @@ class JanusMediaBackend:
             return str(reply.jsep["sdp"])
 
     async def unpublish(self, room_id: str, participant_id: str) -> None:
-        async with self._locks.hold((room_id, participant_id)):
+        async with self._locks.hold(("participant", room_id, participant_id)):
             await self._unpublish(room_id, participant_id)
 
     async def _unpublish(self, room_id: str, participant_id: str) -> None:
         room = self._rooms.get(room_id)
         pub = room.publishers.pop(participant_id, None) if room is not None else None
         if room is not None and pub is not None:
-            await self._publisher_gone(room, pub)
+            self._publisher_gone(room, pub)
             await self._detach(pub.handle)
 
     def _on_publisher_event(self, room: RoomState, pub: PublisherState, event: JanusEvent) -> None:
-        if (
-            self._rooms.get(room.room_id) is not room
-            or room.publishers.get(pub.participant_id) is not pub
-        ):
-            return  # a handle we already let go of
-        data = event.data
-        if event.kind == "webrtcup" or (event.kind == "media" and data.get("receiving") is True):
-            if not pub.live:
-                pub.live = True
-                self._live_changed(room)
-        elif event.kind in ("hangup", "detached"):
-            self._mark_gone(room, pub)
-        elif event.kind == "event":
-            kind = data.get("videoroom")
-            if kind in ("talking", "stopped-talking") and data.get("id") == pub.feed_id:
-                talking = kind == "talking"
-                if talking != pub.talking and pub.live:
-                    pub.talking = talking
-                    self._emit(Talking(room.room_id, pub.participant_id, talking))
-            elif pub.feed_id in (data.get("unpublished"), data.get("leaving")):
-                self._mark_gone(room, pub)
+        if self._is_current(room) and room.publishers.get(pub.participant_id) is pub:
+            for media_event in room.publisher_event(pub, event):
+                self._emit(media_event)
 
-    async def _publisher_gone(self, room: RoomState, pub: PublisherState) -> None:
-        self._mark_gone(room, pub)
-        # Let the dispatcher see the events in order before the handle goes.
-        await asyncio.sleep(0)
-
-    def _mark_gone(self, room: RoomState, pub: PublisherState) -> None:
-        if pub.talking:
-            pub.talking = False
-            self._emit(Talking(room.room_id, pub.participant_id, False))
-        if pub.live:
-            pub.live = False
-            self._live_changed(room)
-
-    def _live_changed(self, room: RoomState) -> None:
-        """The one place that derives the live set and reports it on change."""
-        room.prune_subscriptions()
-        live = room.live()
-        if live != room.reported_live and self._rooms.get(room.room_id) is room:
-            room.reported_live = live
-            self._emit(FeedsChanged(room.room_id, live))
+    def _publisher_gone(self, room: RoomState, pub: PublisherState) -> None:
+        for media_event in room.publisher_gone(pub):
+            self._emit(media_event)
 
     # -- subscribing ------------------------------------------------------------
 
     async def subscribe(
         self, room_id: str, participant_id: str, publishers: frozenset[str]
     ) -> str | None:
-        async with self._locks.hold((room_id, participant_id)):
+        async with self._locks.hold(("participant", room_id, participant_id)):
             if not publishers:
                 await self._drop_subscriber(room_id, participant_id)
                 return None
@@ -302,7 +275,7 @@ class JanusMediaBackend:
             # A publisher can vanish between our look and Janus's (428): look again.
             for attempt in range(3):
                 try:
-                    with _janus_errors():
+                    with translate_errors():
                         return await self._subscribe(room, participant_id, publishers)
                 except JanusError as exc:
                     if exc.code != NO_SUCH_FEED or attempt == 2:
@@ -368,12 +341,12 @@ class JanusMediaBackend:
 
     async def answer(self, room_id: str, participant_id: str, answer_sdp: str) -> None:
         check_answer(answer_sdp)
-        async with self._locks.hold((room_id, participant_id)):
+        async with self._locks.hold(("participant", room_id, participant_id)):
             room = self._rooms.get(room_id)
             sub = room.subscribers.get(participant_id) if room is not None else None
             if sub is None:
                 raise Conflict("there is no subscription offer to answer", "wrong_state")
-            with _janus_errors(sdp=True):
+            with translate_errors(sdp=True):
                 await sub.handle.message(
                     {"request": "start"}, {"type": "answer", "sdp": answer_sdp}
                 )
@@ -382,10 +355,7 @@ class JanusMediaBackend:
     def _on_subscriber_event(
         self, room: RoomState, sub: SubscriberState, event: JanusEvent
     ) -> None:
-        if (
-            self._rooms.get(room.room_id) is not room
-            or room.subscribers.get(sub.participant_id) is not sub
-        ):
+        if not self._is_current(room) or room.subscribers.get(sub.participant_id) is not sub:
             return
         if event.kind == "event" and event.jsep is not None and event.jsep.get("type") == "offer":
             sub.awaiting_answer = True
@@ -404,7 +374,7 @@ class JanusMediaBackend:
             await self._detach(sub.handle)
 
     async def leave(self, room_id: str, participant_id: str) -> None:
-        async with self._locks.hold((room_id, participant_id)):
+        async with self._locks.hold(("participant", room_id, participant_id)):
             await self._unpublish(room_id, participant_id)
             await self._drop_subscriber(room_id, participant_id)
 
@@ -424,27 +394,13 @@ class JanusMediaBackend:
                     {"request": "destroy", "room": janus_id, "secret": secret}
                 )
 
+    def _is_current(self, room: RoomState) -> bool:
+        return self._rooms.get(room.room_id) is room
+
     async def _detach(self, handle: JanusHandle) -> None:
         # Best effort: a handle on a lost connection is already gone on Janus's side.
         with contextlib.suppress(JanusClientError):
             await handle.detach()
-
-    # -- events -----------------------------------------------------------------
-
-    def _emit(self, event: MediaEvent) -> None:
-        self._events.put_nowait(event)
-
-    async def _dispatch(self) -> None:
-        # One consumer: the services see events in the order Janus produced them.
-        while True:
-            event = await self._events.get()
-            if self._handler is None:
-                logger.debug("no media event handler; dropped %s", event)
-                continue
-            try:
-                await self._handler(event)
-            except Exception:
-                logger.exception("media event handler failed on %s", event)
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.create_task(coro)

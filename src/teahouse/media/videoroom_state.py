@@ -15,7 +15,8 @@ import secrets
 from collections.abc import AsyncIterator, Hashable
 from dataclasses import dataclass, field
 
-from teahouse.media.janus_client import JanusHandle
+from teahouse.media.base import FeedsChanged, MediaEvent, Talking
+from teahouse.media.janus_client import JanusEvent, JanusHandle
 
 # JavaScript and JSON tooling lose precision above 2**53; Janus takes any uint64.
 _MAX_JANUS_ID = 2**53 - 1
@@ -75,6 +76,52 @@ class RoomState:
 
     def feed_ids(self) -> set[int]:
         return {pub.feed_id for pub in self.publishers.values()}
+
+    def publisher_event(self, pub: PublisherState, event: JanusEvent) -> list[MediaEvent]:
+        """Apply a Janus event of ``pub``'s handle; return what the services must hear.
+
+        Live from ``webrtcup`` (or media flowing) until ``hangup``, ``detached``,
+        or our feed ``unpublished``/``leaving``. "media receiving: false" is not an
+        end: a muted speaker may send nothing for a while. Talking events name the
+        feed they are about; every publisher handle gets everybody's.
+        """
+        data = event.data
+        if event.kind == "webrtcup" or (event.kind == "media" and data.get("receiving") is True):
+            if not pub.live:
+                pub.live = True
+                return self._live_events()
+        elif event.kind in ("hangup", "detached"):
+            return self.publisher_gone(pub)
+        elif event.kind == "event":
+            kind = data.get("videoroom")
+            if kind in ("talking", "stopped-talking") and data.get("id") == pub.feed_id:
+                talking = kind == "talking"
+                if talking != pub.talking and pub.live:
+                    pub.talking = talking
+                    return [Talking(self.room_id, pub.participant_id, talking)]
+            elif pub.feed_id in (data.get("unpublished"), data.get("leaving")):
+                return self.publisher_gone(pub)
+        return []
+
+    def publisher_gone(self, pub: PublisherState) -> list[MediaEvent]:
+        """``pub`` stopped (or was replaced); it was talking, it is not any more."""
+        events: list[MediaEvent] = []
+        if pub.talking:
+            pub.talking = False
+            events.append(Talking(self.room_id, pub.participant_id, False))
+        if pub.live:
+            pub.live = False
+            events += self._live_events()
+        return events
+
+    def _live_events(self) -> list[MediaEvent]:
+        """The one place that derives the live set; reports it only on change."""
+        self.prune_subscriptions()
+        live = self.live()
+        if live == self.reported_live:
+            return []
+        self.reported_live = live
+        return [FeedsChanged(self.room_id, live)]
 
     def prune_subscriptions(self) -> None:
         """Forget subscribed feeds that are no longer live.
