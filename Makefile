@@ -45,8 +45,8 @@ $(WEB_BUILD): $(WEB_SOURCES)
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build
 
 lint: python web
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests $(wildcard bench)
+	$(VENV)/bin/ruff format --check src tests $(wildcard bench)
 	$(VENV)/bin/mypy
 	cd frontend && npm run --silent typecheck
 
