@@ -56,13 +56,14 @@ def serve() -> None:
             f"\n  No members yet. Open this link to create the first account:\n\n    {first}\n"
         )
     click.echo(f"  Teahouse is starting on {settings.public_url}\n")
-    # No access log: it would write every member's IP address to the log.
+    # No access log, and uvicorn's own logger only from warnings up: both would write
+    # members' IP addresses to the log.
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
         access_log=False,
-        log_level=settings.log_level,
+        log_level="warning",
         ws_max_size=settings.ws_transport_max_bytes,
     )
 

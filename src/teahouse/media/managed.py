@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import logging
 import os
 import secrets
@@ -36,6 +37,13 @@ LOG_FILE = "janus.log"
 PID_FILE = "janus.pid"
 # What Janus prints before it has read its configuration (and crash output).
 CONSOLE_FILE = "janus.console.log"
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: Linux sends SIGTERM if the app dies, even by SIGKILL."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 class JanusNotInstalled(RuntimeError):
@@ -198,6 +206,10 @@ class ManagedJanus:
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=console,
                 stderr=asyncio.subprocess.STDOUT,
+                # Its own session: a Ctrl-C in the terminal reaches the app, which stops
+                # Janus in order, instead of killing Janus under a live app.
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
         except FileNotFoundError as exc:
             raise JanusNotInstalled(self._settings.janus_binary) from exc
