@@ -91,8 +91,11 @@ async def test_subscription_follows_the_speakers(
     # Nothing changed, nothing to negotiate.
     assert await backend.subscribe(ROOM, "bob", frozenset({"alice"})) is None
 
+    first_ufrag = ice_ufrag(listener.pc.remoteDescription.sdp)
     offer = await backend.subscribe(ROOM, "bob", frozenset({"alice", "carol"}))
     assert offer is not None
+    # A renegotiation keeps the ICE credentials: clients renegotiate the same connection.
+    assert ice_ufrag(offer) == first_ufrag
     await backend.answer(ROOM, "bob", await listener.answer(offer))
     await listener.wait_audio("1", seconds=1.0)
     assert listener.heard("1") == pytest.approx(660, abs=10)
@@ -112,8 +115,13 @@ async def test_subscription_follows_the_speakers(
     # What the services would ask now changes nothing on the Janus side.
     assert await backend.subscribe(ROOM, "bob", frozenset({"carol"})) is None
 
-    # An empty set ends the subscription.
+    # An empty set ends the subscription; the next one is a new handle with new ICE
+    # credentials, which clients recognise and answer on a fresh connection.
+    # (Janus changes the o= session id even when renegotiating, so that is no guide.)
     assert await backend.subscribe(ROOM, "bob", frozenset()) is None
+    fresh = await backend.subscribe(ROOM, "bob", frozenset({"carol"}))
+    assert fresh is not None
+    assert ice_ufrag(fresh) != first_ufrag
 
 
 async def test_garbage_sdp_is_a_bad_request(
@@ -197,3 +205,8 @@ async def test_unsubscribing_keeps_the_peer_connection(
     assert offer is not None
     await backend.answer(ROOM, "bob", await listener.answer(offer))
     assert await listener.wait_for_tone(660) in listener.tracks
+
+
+def ice_ufrag(sdp: str) -> str:
+    """The ICE username fragment of an SDP (RFC 8839 §5.4): new handle, new value."""
+    return next(line for line in sdp.splitlines() if line.startswith("a=ice-ufrag:"))

@@ -81,6 +81,11 @@ export class Media {
   private async answerSubscribe(sdp: string, gen: number): Promise<void> {
     if (gen !== this.subGen) return;
     const offer: RTCSessionDescriptionInit = { type: "offer", sdp };
+    // Same ICE credentials: a renegotiation of this connection. New ones: the server
+    // started a new subscription, which needs a fresh PeerConnection. (Janus changes
+    // the o= session id even when renegotiating, so that is no guide.)
+    const current = this.subPc?.remoteDescription?.sdp;
+    if (current && iceUfrag(current) !== iceUfrag(sdp)) this.closeSubscribe(false);
     let pc = this.subPc ?? this.createSubscribePc();
     try {
       await pc.setRemoteDescription(offer);
@@ -364,4 +369,8 @@ export class Media {
     this.publishState = "off";
     this.changed();
   }
+}
+
+function iceUfrag(sdp: string): string | undefined {
+  return /^a=ice-ufrag:(\S+)/m.exec(sdp)?.[1];
 }

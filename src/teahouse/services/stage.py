@@ -302,8 +302,8 @@ class Stage:
                 feeds = frozenset(p for p in live if p != uid and p in on_stage)
                 try:
                     offer = await self._media.subscribe(room.info.id, uid, feeds)
-                except TeahouseError as exc:
-                    log.warning("subscription of %s in %s failed: %s", uid, room.info.id, exc)
+                except Exception:  # one member's failure must not stall everyone else's
+                    log.exception("subscription of %s in %s failed", uid, room.info.id)
                     continue
                 if offer is not None and room.clients.get(uid) is client:
                     client.send(encode({"type": "subscribe_offer", "sdp": offer}))
@@ -326,8 +326,10 @@ class Stage:
 
     @staticmethod
     async def _quietly(operation: Awaitable[None]) -> None:
-        """Media clean-up that must not stop the room when the media server is down."""
+        """Media clean-up that must not stop the room when the media server fails."""
         try:
             await operation
-        except TeahouseError as exc:
+        except TeahouseError as exc:  # expected: the media server is down
             log.warning("media operation failed: %s", exc)
+        except Exception:
+            log.exception("media operation failed")
