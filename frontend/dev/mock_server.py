@@ -39,6 +39,7 @@ from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 COOKIE = "teahouse_session"
+RENEGOTIATE = True  # --no-renegotiate: a fresh server PeerConnection for every offer
 
 
 def now_iso(delta_hours: float = 0) -> str:
@@ -121,6 +122,7 @@ class Mock:
         self.rooms: dict[str, Room] = {}
         self.sockets: dict[str, set[Conn]] = {}
         self.relay = MediaRelay()
+        self.sub_sent: dict[tuple[str, str], set[str]] = {}
         for name, display in (("ada", "Ada Lovelace"), ("bob", "Bob Marley"), ("cy", "Cy Twombly")):
             self.add_user(name, display, "password123")
         ada = self.users["ada"]
@@ -232,16 +234,26 @@ class Mock:
         conn = self.conn_in_room(room, uid)
         if conn is None:
             return
-        tracks = [t for pid, t in room.tracks.items() if pid != uid]
-        old = room.sub_pcs.pop(uid, None)
-        if old:
-            await old.close()
-        if not tracks:
-            return
-        pc = RTCPeerConnection()
-        room.sub_pcs[uid] = pc
-        for t in tracks:
-            pc.addTrack(self.relay.subscribe(t))
+        wanted = {pid: t for pid, t in room.tracks.items() if pid != uid}
+        pc = room.sub_pcs.get(uid)
+        sent = self.sub_sent.setdefault((room.id, uid), set())
+        if pc is not None and RENEGOTIATE and sent <= set(wanted) and pc.signalingState == "stable" and wanted:
+            # Renegotiate on the same connection (like Janus): add the new publishers.
+            for pid in set(wanted) - sent:
+                pc.addTrack(self.relay.subscribe(wanted[pid]))
+                sent.add(pid)
+        else:
+            room.sub_pcs.pop(uid, None)
+            if pc:
+                await pc.close()
+            sent.clear()
+            if not wanted:
+                return
+            pc = RTCPeerConnection()
+            room.sub_pcs[uid] = pc
+            for pid, t in wanted.items():
+                pc.addTrack(self.relay.subscribe(t))
+                sent.add(pid)
         await pc.setLocalDescription(await pc.createOffer())
         await conn.send({"type": "subscribe_offer", "sdp": pc.localDescription.sdp})
 
@@ -655,7 +667,10 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=8000)
     ap.add_argument("--static", default=str(Path(__file__).resolve().parents[2] / "src/teahouse/static"))
     ap.add_argument("--tone-room", action="store_true")
+    ap.add_argument("--no-renegotiate", action="store_true")
     args = ap.parse_args()
+    global RENEGOTIATE
+    RENEGOTIATE = not args.no_renegotiate
     uvicorn.run(create_app(Path(args.static).resolve(), args.tone_room), host="127.0.0.1", port=args.port, log_level="warning")
 
 
