@@ -205,6 +205,7 @@ async def main() -> None:
         post(base, "/_mock/drop_sockets", {})
         await page.get_by_test_id("banner-reconnecting").wait_for()
         await page.get_by_test_id("banner-reconnecting").wait_for(state="detached", timeout=15000)
+        await page.wait_for_function("() => !window.teahouse.state().resyncing", timeout=8000)
         print("after reconnect:", await page.evaluate("() => window.teahouse.state().phase"))
 
         # a refused action shows a toast: a speaker tries to move the moderator
