@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from check import ARGS, DOMINANT_JS, login  # noqa: E402
-from playwright.async_api import async_playwright  # noqa: E402
+from check import ARGS, DOMINANT_JS, login
+from playwright.async_api import async_playwright
 
 BASE = "http://127.0.0.1:8000"
 
@@ -34,15 +34,21 @@ async def main() -> None:
         p2.on("console", lambda m: "teahouse" in m.text and warnings.append(m.text))
         await login(p2, BASE, "bob")
         await p2.goto(f"{BASE}/room/{rid}")
-        await p2.wait_for_function("() => window.teahouse.audioStreams().length === 1", timeout=15000)
+        await p2.wait_for_function(
+            "() => window.teahouse.audioStreams().length === 1", timeout=15000
+        )
 
         p3 = await (await b.new_context()).new_page()
         await login(p3, BASE, "cy")
         await p3.goto(f"{BASE}/room/{rid}")
         await p3.get_by_test_id("raise-hand").click()
         await p1.locator("[data-testid=hand-queue-invite][data-user=cy]").click()
-        await p3.wait_for_function("() => window.teahouse.state().publishState === 'live'", timeout=15000)
-        await p2.wait_for_function("() => window.teahouse.audioStreams().length === 2", timeout=15000)
+        await p3.wait_for_function(
+            "() => window.teahouse.state().publishState === 'live'", timeout=15000
+        )
+        await p2.wait_for_function(
+            "() => window.teahouse.audioStreams().length === 2", timeout=15000
+        )
         print("listener hears two speakers:", await p2.evaluate(DOMINANT_JS))
         assert not warnings, warnings
         await b.close()
