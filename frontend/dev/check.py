@@ -1,7 +1,7 @@
 """Drive the built client against dev/mock_server.py in headless Chromium.
 
     .venv/bin/python frontend/dev/mock_server.py --port 8000 --tone-room &
-    .venv/bin/python frontend/dev/check.py [--base http://127.0.0.1:8000] [--out test-artifacts/shots]
+    .venv/bin/python frontend/dev/check.py [--base URL] [--out test-artifacts/shots]
 
 Walks invite -> sign-up -> hallway -> tone room (asserts a ~440 Hz tone arrives),
 then a two-person room: raise hand, invite to speak, accept, publish (fake mic),
@@ -55,7 +55,10 @@ async () => {
 
 def post(base: str, path: str, body: dict) -> None:
     req = urllib.request.Request(
-        base + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+        base + path,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
     )
     urllib.request.urlopen(req).read()
 
@@ -80,7 +83,7 @@ async def main() -> None:
     ap.add_argument("--out", default="test-artifacts/shots")
     args = ap.parse_args()
     base, out = args.base, Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240
 
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
@@ -91,11 +94,19 @@ async def main() -> None:
         page = await ctx.new_page()
         page.on("console", lambda m: m.type in ("error", "warning") and print("console:", m.text))
         page.on("pageerror", lambda e: print("PAGEERROR:", e))
-        for code, expect in (("used-code-01", "invite_used"), ("old-code-001", "invite_expired"), ("nope-nope-nope", "invite_unknown"), ("x", "invite_malformed")):
+        for code, expect in (
+            ("used-code-01", "invite_used"),
+            ("old-code-001", "invite_expired"),
+            ("nope-nope-nope", "invite_unknown"),
+            ("x", "invite_malformed"),
+        ):
             await page.goto(f"{base}/invite#{code}")
             err = page.get_by_test_id("invite-error")
             await err.wait_for()
-            assert await err.get_attribute("data-code") == expect, (code, await err.get_attribute("data-code"))
+            assert await err.get_attribute("data-code") == expect, (
+                code,
+                await err.get_attribute("data-code"),
+            )
         await shot(page, out, "invite-used")
         await page.goto(f"{base}/invite#welcome-0001")
         await page.get_by_test_id("signup-username").wait_for()
@@ -115,13 +126,18 @@ async def main() -> None:
         # ---- tone room: listening ----
         await page.get_by_test_id("room-card").first.click()
         await page.get_by_test_id("participant").first.wait_for()
-        await page.wait_for_function("() => window.teahouse.audioStreams().length > 0", timeout=15000)
+        await page.wait_for_function(
+            "() => window.teahouse.audioStreams().length > 0", timeout=15000
+        )
         res = await page.evaluate(DOMINANT_JS)
         print("tone room:", res)
-        assert res["streams"] >= 1 and abs(res["hz"] - 440) < 15, res
+        assert res["streams"] >= 1, res
+        assert abs(res["hz"] - 440) < 15, res
         await page.get_by_test_id("raise-hand").click()
         await page.wait_for_selector("[data-testid=raise-hand][data-raised=true]")
-        await page.wait_for_selector("[data-testid=participant][data-user=tonebot][data-speaking=true]", timeout=6000)
+        await page.wait_for_selector(
+            "[data-testid=participant][data-user=tonebot][data-speaking=true]", timeout=6000
+        )
         await shot(page, out, "room-listener")
         await page.get_by_test_id("leave-room").click()
         await page.get_by_test_id("start-room").wait_for()
@@ -140,9 +156,13 @@ async def main() -> None:
         await page.get_by_test_id("create-room").click()
         await page.wait_for_url("**/room/*")
         room_id = page.url.rsplit("/", 1)[1]
-        await page.locator(f"[data-testid=participant][data-user={name}][data-role=moderator]").wait_for()
+        await page.locator(
+            f"[data-testid=participant][data-user={name}][data-role=moderator]"
+        ).wait_for()
         # the moderator publishes (fake mic) as soon as on stage
-        await page.wait_for_function("() => window.teahouse.state().publishState === 'live'", timeout=15000)
+        await page.wait_for_function(
+            "() => window.teahouse.state().publishState === 'live'", timeout=15000
+        )
 
         ctx2 = await browser.new_context(**vp)
         page2 = await ctx2.new_page()
@@ -151,7 +171,9 @@ async def main() -> None:
         await page2.goto(f"{base}/room/{room_id}")
         await page2.get_by_test_id("raise-hand").click()
         # the listener hears the moderator's fake microphone
-        await page2.wait_for_function("() => window.teahouse.audioStreams().length > 0", timeout=15000)
+        await page2.wait_for_function(
+            "() => window.teahouse.audioStreams().length > 0", timeout=15000
+        )
         print("listener hears moderator:", await page2.evaluate(DOMINANT_JS))
 
         # a few more listeners for the picture
@@ -164,19 +186,27 @@ async def main() -> None:
         await shot(page, out, "room-moderator-hands")
         # invite ada who has a raised hand: straight to the stage
         await inv.click()
-        await page2.locator("[data-testid=participant][data-user=ada][data-role=speaker]").wait_for()
-        await page2.wait_for_function("() => window.teahouse.state().publishState === 'live'", timeout=15000)
+        await page2.locator(
+            "[data-testid=participant][data-user=ada][data-role=speaker]"
+        ).wait_for()
+        await page2.wait_for_function(
+            "() => window.teahouse.state().publishState === 'live'", timeout=15000
+        )
         # ada is muted on arrival (mock rule); unmute
         await page2.get_by_test_id("mute").click()
         await page2.wait_for_selector("[data-testid=mute][data-muted=false]")
-        await page.wait_for_function("() => window.teahouse.audioStreams().length > 0", timeout=15000)
+        await page.wait_for_function(
+            "() => window.teahouse.audioStreams().length > 0", timeout=15000
+        )
         print("moderator hears ada:", await page.evaluate(DOMINANT_JS))
         await shot(page2, out, "room-speaker")
 
         # invite cy (no hand): cy gets an invitation; drive cy via the mock. Ada moves to audience.
         await page.locator("[data-testid=participant][data-user=ada]").click()
         await page.get_by_test_id("sheet-move-to-audience").click()
-        await page2.locator("[data-testid=participant][data-user=ada][data-role=listener]").wait_for()
+        await page2.locator(
+            "[data-testid=participant][data-user=ada][data-role=listener]"
+        ).wait_for()
         await page2.wait_for_function("() => window.teahouse.state().publishState === 'off'")
         # now invite ada without a raised hand -> prompt
         await page.locator("[data-testid=participant][data-user=ada]").click()
@@ -184,12 +214,19 @@ async def main() -> None:
         await page2.get_by_test_id("accept-speak").wait_for()
         await shot(page2, out, "room-invited")
         await page2.get_by_test_id("accept-speak").click()
-        await page2.locator("[data-testid=participant][data-user=ada][data-role=speaker]").wait_for()
+        await page2.locator(
+            "[data-testid=participant][data-user=ada][data-role=speaker]"
+        ).wait_for()
 
         # gap -> resync
         post(base, "/_mock/skip_version", {"room": room_id})
         await page.wait_for_timeout(800)
-        print("after gap:", await page.evaluate("() => ({v: window.teahouse.state().version, r: window.teahouse.state().resyncing})"))
+        print(
+            "after gap:",
+            await page.evaluate(
+                "() => ({v: window.teahouse.state().version, r: window.teahouse.state().resyncing})"
+            ),
+        )
 
         # media down / restarted
         post(base, "/_mock/media_status", {"state": "down"})
@@ -197,14 +234,19 @@ async def main() -> None:
         await shot(page, out, "room-media-down")
         post(base, "/_mock/media_status", {"state": "restarted"})
         await page.get_by_test_id("banner-media-down").wait_for(state="detached")
-        await page.wait_for_function("() => window.teahouse.state().publishState === 'live'", timeout=15000)
-        await page2.wait_for_function("() => window.teahouse.state().publishState === 'live'", timeout=15000)
+        await page.wait_for_function(
+            "() => window.teahouse.state().publishState === 'live'", timeout=15000
+        )
+        await page2.wait_for_function(
+            "() => window.teahouse.state().publishState === 'live'", timeout=15000
+        )
         print("republished after restart")
 
         # socket drop -> reconnect and resume
         post(base, "/_mock/drop_sockets", {})
         await page.get_by_test_id("banner-reconnecting").wait_for()
         await page.get_by_test_id("banner-reconnecting").wait_for(state="detached", timeout=15000)
+        await page.wait_for_function("() => !window.teahouse.state().resyncing", timeout=8000)
         print("after reconnect:", await page.evaluate("() => window.teahouse.state().phase"))
 
         # a refused action shows a toast: a speaker tries to move the moderator

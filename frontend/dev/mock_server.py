@@ -39,10 +39,21 @@ from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 COOKIE = "teahouse_session"
+RENEGOTIATE = True  # --no-renegotiate: a fresh server PeerConnection for every offer
 
 
 def now_iso(delta_hours: float = 0) -> str:
     return (datetime.now(UTC) + timedelta(hours=delta_hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_background: set[asyncio.Future[Any]] = set()
+
+
+def spawn(coro: Any) -> None:
+    """Run a coroutine in the background, keeping a reference until it ends."""
+    task = asyncio.ensure_future(coro)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
 
 
 def new_id() -> str:
@@ -121,15 +132,21 @@ class Mock:
         self.rooms: dict[str, Room] = {}
         self.sockets: dict[str, set[Conn]] = {}
         self.relay = MediaRelay()
+        self.sub_sent: dict[tuple[str, str], set[str]] = {}
         for name, display in (("ada", "Ada Lovelace"), ("bob", "Bob Marley"), ("cy", "Cy Twombly")):
             self.add_user(name, display, "password123")
         ada = self.users["ada"]
         self.users["bob"].invited_by = ada.id
         self.invites["welcome-0001"] = self.invite_rec(ada, hours=160)
-        self.invites["used-code-01"] = {**self.invite_rec(ada, hours=100), "used_by": self.users["bob"].id}
+        self.invites["used-code-01"] = {
+            **self.invite_rec(ada, hours=100),
+            "used_by": self.users["bob"].id,
+        }
         self.invites["old-code-001"] = self.invite_rec(ada, hours=-5)
 
-    def add_user(self, username: str, display: str, password: str, invited_by: str | None = None) -> UserRec:
+    def add_user(
+        self, username: str, display: str, password: str, invited_by: str | None = None
+    ) -> UserRec:
         u = UserRec(new_id(), username, display, password, invited_by=invited_by)
         self.users[username] = u
         return u
@@ -202,7 +219,9 @@ class Mock:
         await self.change(room, [{"op": "remove", "user_id": uid}])
         if not any(p["role"] == "moderator" for p in room.participants.values()) and not room.ended:
             room.ended = True
-            await self.broadcast(room, {"type": "room_ended", "room": room.id, "reason": "moderators_left"})
+            await self.broadcast(
+                room, {"type": "room_ended", "room": room.id, "reason": "moderators_left"}
+            )
             for conns in self.sockets.values():
                 for c in conns:
                     if c.room == room.id:
@@ -232,16 +251,32 @@ class Mock:
         conn = self.conn_in_room(room, uid)
         if conn is None:
             return
-        tracks = [t for pid, t in room.tracks.items() if pid != uid]
-        old = room.sub_pcs.pop(uid, None)
-        if old:
-            await old.close()
-        if not tracks:
-            return
-        pc = RTCPeerConnection()
-        room.sub_pcs[uid] = pc
-        for t in tracks:
-            pc.addTrack(self.relay.subscribe(t))
+        wanted = {pid: t for pid, t in room.tracks.items() if pid != uid}
+        pc = room.sub_pcs.get(uid)
+        sent = self.sub_sent.setdefault((room.id, uid), set())
+        if (
+            pc is not None
+            and RENEGOTIATE
+            and sent <= set(wanted)
+            and pc.signalingState == "stable"
+            and wanted
+        ):
+            # Renegotiate on the same connection (like Janus): add the new publishers.
+            for pid in set(wanted) - sent:
+                pc.addTrack(self.relay.subscribe(wanted[pid]))
+                sent.add(pid)
+        else:
+            room.sub_pcs.pop(uid, None)
+            if pc:
+                await pc.close()
+            sent.clear()
+            if not wanted:
+                return
+            pc = RTCPeerConnection()
+            room.sub_pcs[uid] = pc
+            for pid, t in wanted.items():
+                pc.addTrack(self.relay.subscribe(t))
+                sent.add(pid)
         await pc.setLocalDescription(await pc.createOffer())
         await conn.send({"type": "subscribe_offer", "sdp": pc.localDescription.sdp})
 
@@ -281,19 +316,29 @@ class Conn:
             return
         if t == "join":
             r = mock.rooms.get(str(msg.get("room")))
-            if r is None or (r.visibility == "closed" and u.id not in r.admitted and r.created_by.id != u.id):
+            if r is None or (
+                r.visibility == "closed" and u.id not in r.admitted and r.created_by.id != u.id
+            ):
                 await self.error("room_not_found", "This room doesn't exist or has ended.", ref)
                 return
             self.room = r.id
             since = msg.get("since")
-            if u.id in r.participants and isinstance(since, int) and since >= r.version - len(r.history):
+            if (
+                u.id in r.participants
+                and isinstance(since, int)
+                and since >= r.version - len(r.history)
+            ):
                 for v, ch in r.history:
                     if v > since:
                         await self.send({"type": "delta", "version": v, "changes": ch})
             else:
                 if u.id not in r.participants:
-                    r.participants[u.id] = mock.participant(u, "moderator" if u.id == r.created_by.id else "listener")
-                    await mock.change(r, [{"op": "upsert", "participant": dict(r.participants[u.id])}])
+                    r.participants[u.id] = mock.participant(
+                        u, "moderator" if u.id == r.created_by.id else "listener"
+                    )
+                    await mock.change(
+                        r, [{"op": "upsert", "participant": dict(r.participants[u.id])}]
+                    )
                 await self.send(
                     {
                         "type": "snapshot",
@@ -322,20 +367,34 @@ class Conn:
             if not target or target["role"] != "listener":
                 await self.error("wrong_state", "They're not in the audience.", ref)
             elif target["hand_raised"]:
-                await mock.upsert(room, target["user"]["id"], role="speaker", hand_raised=False, invited=False, muted=True)
+                await mock.upsert(
+                    room,
+                    target["user"]["id"],
+                    role="speaker",
+                    hand_raised=False,
+                    invited=False,
+                    muted=True,
+                )
             else:
                 await mock.upsert(room, target["user"]["id"], invited=True)
         elif t == "accept_speak" and me["invited"]:
-            await mock.upsert(room, u.id, role="speaker", invited=False, hand_raised=False, muted=True)
+            await mock.upsert(
+                room, u.id, role="speaker", invited=False, hand_raised=False, muted=True
+            )
         elif t == "decline_speak" and me["invited"]:
             await mock.upsert(room, u.id, invited=False)
         elif t == "move_to_audience":
             target_id = str(msg.get("user_id"))
-            if not (me["role"] == "moderator" or target_id == u.id) or target_id not in room.participants:
+            if (
+                not (me["role"] == "moderator" or target_id == u.id)
+                or target_id not in room.participants
+            ):
                 await self.error("not_moderator", "Only moderators can move other people.", ref)
                 return
             await mock.stop_publishing(room, target_id, announce=False)
-            await mock.upsert(room, target_id, role="listener", publishing=False, speaking=False, muted=True)
+            await mock.upsert(
+                room, target_id, role="listener", publishing=False, speaking=False, muted=True
+            )
         elif t == "mute" and on_stage:
             await mock.upsert(room, u.id, muted=bool(msg.get("muted")))
         elif t == "publish" and on_stage:
@@ -346,8 +405,8 @@ class Conn:
             @pc.on("track")
             def _on_track(track: MediaStreamTrack) -> None:
                 room.tracks[u.id] = track
-                asyncio.ensure_future(mock.upsert(room, u.id, publishing=True))
-                asyncio.ensure_future(mock.resubscribe(room))
+                spawn(mock.upsert(room, u.id, publishing=True))
+                spawn(mock.resubscribe(room))
 
             await pc.setRemoteDescription(RTCSessionDescription(str(msg.get("sdp")), "offer"))
             await pc.setLocalDescription(await pc.createAnswer())
@@ -401,7 +460,9 @@ def create_app(static: Path, tone_room: bool) -> FastAPI:
         if e:
             return e
         creator = mock.by_id(inv["creator"])  # type: ignore[index]
-        return JSONResponse({"nominated_by": creator.public() if creator else None, "expires_at": inv["expires_at"]})  # type: ignore[index]
+        return JSONResponse(
+            {"nominated_by": creator.public() if creator else None, "expires_at": inv["expires_at"]}
+        )  # type: ignore[index]
 
     @app.post("/api/signup")
     async def signup(request: Request) -> Response:
@@ -418,7 +479,9 @@ def create_app(static: Path, tone_room: bool) -> FastAPI:
             return err(400, "weak_password", "Passwords need at least 10 characters.")
         if name in mock.users:
             return err(409, "username_taken", "That username is taken.")
-        u = mock.add_user(name, str(body.get("display_name") or name), str(body["password"]), inv["creator"])  # type: ignore[index]
+        u = mock.add_user(
+            name, str(body.get("display_name") or name), str(body["password"]), inv["creator"]
+        )  # type: ignore[index]
         inv["used_by"] = u.id  # type: ignore[index]
         return login_response(u, 201)
 
@@ -440,10 +503,18 @@ def create_app(static: Path, tone_room: bool) -> FastAPI:
     @app.middleware("http")
     async def auth(request: Request, call_next: Any) -> Response:
         path = request.url.path
-        if request.method not in ("GET", "HEAD") and path.startswith("/api"):
-            if request.headers.get("origin") != f"http://{request.headers.get('host')}":
-                return err(403, "origin_forbidden", f"Origin {request.headers.get('origin')!r} is not allowed.")
-        public = path in ("/api/invites/inspect", "/api/signup", "/api/login") or not path.startswith("/api")
+        origin_ok = request.headers.get("origin") == f"http://{request.headers.get('host')}"
+        if request.method not in ("GET", "HEAD") and path.startswith("/api") and not origin_ok:
+            return err(
+                403,
+                "origin_forbidden",
+                f"Origin {request.headers.get('origin')!r} is not allowed.",
+            )
+        public = path in (
+            "/api/invites/inspect",
+            "/api/signup",
+            "/api/login",
+        ) or not path.startswith("/api")
         if not public and current(request) is None:
             return err(401, "not_authenticated", "Please log in.")
         return await call_next(request)
@@ -458,7 +529,14 @@ def create_app(static: Path, tone_room: bool) -> FastAPI:
         if not u:
             return err(404, "user_not_found", "No such member.")
         nom = mock.by_id(u.invited_by) if u.invited_by else None
-        return JSONResponse({**u.public(), "bio": "", "nominated_by": nom.public() if nom else None, "joined_at": u.joined_at})
+        return JSONResponse(
+            {
+                **u.public(),
+                "bio": "",
+                "nominated_by": nom.public() if nom else None,
+                "joined_at": u.joined_at,
+            }
+        )
 
     @app.post("/api/invites")
     async def create_invite(request: Request) -> Response:
@@ -470,7 +548,10 @@ def create_app(static: Path, tone_room: bool) -> FastAPI:
         code = secrets.token_urlsafe(16)
         mock.invites[code] = mock.invite_rec(u, 168)
         host = request.headers.get("host", "127.0.0.1:8000")
-        return JSONResponse({"code": code, "url": f"http://{host}/invite#{code}", "expires_at": now_iso(168)}, status_code=201)
+        return JSONResponse(
+            {"code": code, "url": f"http://{host}/invite#{code}", "expires_at": now_iso(168)},
+            status_code=201,
+        )
 
     @app.get("/api/invites")
     async def list_invites(request: Request) -> Response:
@@ -496,7 +577,8 @@ def create_app(static: Path, tone_room: bool) -> FastAPI:
         visible = [
             r
             for r in mock.rooms.values()
-            if not r.ended and (r.visibility == "open" or u.id in r.admitted or r.created_by.id == u.id)
+            if not r.ended
+            and (r.visibility == "open" or u.id in r.admitted or r.created_by.id == u.id)
         ]
         visible.sort(key=lambda r: -len(r.participants))
         return JSONResponse({"rooms": [mock.summary(r) for r in visible]})
@@ -615,7 +697,7 @@ def create_app(static: Path, tone_room: bool) -> FastAPI:
                     if r and not mock.conn_in_room(r, u.id):
                         await mock.remove(r, u.id)
 
-                asyncio.ensure_future(later())
+                spawn(later())
 
     @app.get("/{path:path}")
     async def spa(path: str) -> Response:
@@ -631,7 +713,11 @@ def create_app(static: Path, tone_room: bool) -> FastAPI:
             bot = mock.add_user("tonebot", "Tone Bot", secrets.token_hex(8))
             r = Room(new_id(), "Tone test: 440 Hz", "open", bot)
             mock.rooms[r.id] = r
-            r.participants[bot.id] = {**mock.participant(bot, "moderator"), "muted": False, "publishing": True}
+            r.participants[bot.id] = {
+                **mock.participant(bot, "moderator"),
+                "muted": False,
+                "publishing": True,
+            }
             r.tracks[bot.id] = ToneTrack(440)
             for name in ("bob", "cy"):
                 u = mock.users[name]
@@ -645,7 +731,7 @@ def create_app(static: Path, tone_room: bool) -> FastAPI:
                     if bot.id in r.participants:
                         await mock.upsert(r, bot.id, speaking=on)
 
-            asyncio.ensure_future(speak())
+            spawn(speak())
 
     return app
 
@@ -653,10 +739,20 @@ def create_app(static: Path, tone_room: bool) -> FastAPI:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=8000)
-    ap.add_argument("--static", default=str(Path(__file__).resolve().parents[2] / "src/teahouse/static"))
+    ap.add_argument(
+        "--static", default=str(Path(__file__).resolve().parents[2] / "src/teahouse/static")
+    )
     ap.add_argument("--tone-room", action="store_true")
+    ap.add_argument("--no-renegotiate", action="store_true")
     args = ap.parse_args()
-    uvicorn.run(create_app(Path(args.static).resolve(), args.tone_room), host="127.0.0.1", port=args.port, log_level="warning")
+    global RENEGOTIATE
+    RENEGOTIATE = not args.no_renegotiate
+    uvicorn.run(
+        create_app(Path(args.static).resolve(), args.tone_room),
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+    )
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ export class Media {
   private subPc: RTCPeerConnection | null = null;
   private subChain: Promise<void> = Promise.resolve();
   private subGen = 0;
+  /** Received audio by track id: a one-track MediaStream and the <audio> playing it. */
   private readonly streams = new Map<string, { stream: MediaStream; el: HTMLAudioElement }>();
   private container: HTMLElement | null = null;
 
@@ -111,12 +112,16 @@ export class Media {
     const pc = new RTCPeerConnection({ iceServers: [] });
     this.subPc = pc;
     pc.ontrack = (event: RTCTrackEvent) => {
-      if (pc !== this.subPc) return;
+      if (pc !== this.subPc || event.track.kind !== "audio") return;
       const track = event.track;
-      const stream = event.streams[0] ?? new MediaStream([track]);
-      if (!stream.getTracks().includes(track)) stream.addTrack(track);
-      this.attachStream(stream);
-      track.addEventListener("ended", () => this.pruneStreams());
+      // One MediaStream (and <audio>) per received track: a WebAudio source only
+      // takes the first audio track of a stream, and media elements don't reliably
+      // mix several. The server's own stream grouping doesn't matter to us.
+      this.attachTrack(track);
+      track.addEventListener("ended", () => this.detachTrack(track.id));
+      for (const stream of event.streams) {
+        stream.addEventListener("removetrack", (e: MediaStreamTrackEvent) => this.detachTrack(e.track.id));
+      }
       this.changed();
     };
     pc.onconnectionstatechange = () => {
@@ -127,17 +132,27 @@ export class Media {
     return pc;
   }
 
-  private attachStream(stream: MediaStream): void {
-    if (this.streams.has(stream.id)) return;
+  private attachTrack(track: MediaStreamTrack): void {
+    if (this.streams.has(track.id)) return;
+    const stream = new MediaStream([track]);
     const el = document.createElement("audio");
     el.autoplay = true;
     el.setAttribute("playsinline", "");
-    el.setAttribute("data-stream", stream.id);
+    el.setAttribute("data-track", track.id);
     el.srcObject = stream;
     this.audioContainer().appendChild(el);
-    this.streams.set(stream.id, { stream, el });
-    stream.addEventListener("removetrack", () => this.pruneStreams());
+    this.streams.set(track.id, { stream, el });
     this.play(el);
+  }
+
+  private detachTrack(trackId: string): void {
+    const entry = this.streams.get(trackId);
+    if (!entry) return;
+    entry.el.pause();
+    entry.el.srcObject = null;
+    entry.el.remove();
+    this.streams.delete(trackId);
+    this.changed();
   }
 
   private play(el: HTMLAudioElement): void {
@@ -171,20 +186,6 @@ export class Media {
     this.audioBlocked = false;
     for (const { el } of this.streams.values()) this.play(el);
     this.changed();
-  }
-
-  private pruneStreams(): void {
-    let removed = false;
-    for (const [id, { stream, el }] of this.streams) {
-      if (!stream.getTracks().some((t) => t.readyState === "live")) {
-        el.pause();
-        el.srcObject = null;
-        el.remove();
-        this.streams.delete(id);
-        removed = true;
-      }
-    }
-    if (removed) this.changed();
   }
 
   private audioContainer(): HTMLElement {

@@ -66,6 +66,7 @@ export class RoomController {
   private muteRef: string | null = null;
   private checkPublishingAfterResume = false;
   private goneTimer: ReturnType<typeof setTimeout> | undefined;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     this.media = new Media(
@@ -197,6 +198,9 @@ export class RoomController {
       this.patch({ resyncing: true });
       this.resyncAt = Date.now();
       this.sendJoin(s.synced.version);
+      // Nothing may have changed while we were away: then no delta comes back.
+      clearTimeout(this.settleTimer);
+      this.settleTimer = setTimeout(() => this.settleResync(), RESYNC_RETRY_MS);
     } else {
       this.sendJoin();
     }
@@ -236,8 +240,11 @@ export class RoomController {
           this.reconcile();
         }
         return;
+      case "ok":
+        if (msg.ref && msg.ref === this.joinRef && s.resyncing) this.settleResync();
+        return;
       default:
-        return; // welcome, ok, pong and anything unknown
+        return; // welcome, pong and anything unknown
     }
   }
 
@@ -269,6 +276,19 @@ export class RoomController {
     this.patch({ synced, resyncing: gap });
     if (gap) this.requestResync();
     this.reconcile();
+  }
+
+  /** The resume is acknowledged (or timed out): caught up unless deltas are still missing. */
+  private settleResync(): void {
+    clearTimeout(this.settleTimer);
+    const s = this.state.get();
+    if (!s.resyncing || s.phase !== "live") return;
+    if (this.buffer.size === 0) {
+      this.patch({ resyncing: false });
+      this.reconcile();
+    } else {
+      this.requestResync();
+    }
   }
 
   /** A delta arrived out of order: ask for what we missed (join with since). */
@@ -365,6 +385,7 @@ export class RoomController {
 
   private teardown(): void {
     clearTimeout(this.goneTimer);
+    clearTimeout(this.settleTimer);
     this.buffer.clear();
     this.joinRef = null;
     this.publishRef = null;

@@ -70,6 +70,11 @@ export function InvitesPage({ me }: { me: Me }) {
           <p class="muted" data-testid="invites-left">
             You have <strong>{plural(left, "invitation", "invitations")}</strong> left.
           </p>
+          {left <= 0 && !error && (
+            <p class="notice notice--warm" data-testid="invite-quota-exhausted">
+              You've used all your invitations. Teahouse grows slowly on purpose: each member gets only a few.
+            </p>
+          )}
           {error &&
             (error.code === "invite_quota_exhausted" ? (
               <p class="notice notice--warm" role="alert" data-testid="invite-quota-exhausted">
@@ -102,7 +107,7 @@ export function InvitesPage({ me }: { me: Me }) {
             type="button"
             class="button button--primary button--block"
             onClick={create}
-            disabled={busy || left <= 0}
+            disabled={busy}
             data-testid="create-invite"
           >
             {busy ? "Creating…" : "Create invitation link"}

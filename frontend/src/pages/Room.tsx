@@ -182,7 +182,7 @@ function LiveRoom({ state, onLeave }: { state: RoomState; onLeave: () => void })
         </section>
 
         <h2 class="audience-title">
-          In the audience <span class="muted" data-testid="room-listener-count">{plural(audience.length, "listener", "listeners")}</span>
+          In the audience <span class="muted" data-testid="room-listener-count" data-count={audience.length}>{plural(audience.length, "listener", "listeners")}</span>
         </h2>
         {audience.length === 0 ? (
           <p class="muted small">No one is listening yet.</p>

@@ -14,9 +14,12 @@ export function Sheet({
   testid?: string;
 }) {
   const ref = useRef<HTMLDivElement>(null);
+  // Parents pass a new closure on every render; focus handling must run only once.
+  const closeRef = useRef(onClose);
+  closeRef.current = onClose;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") onClose();
+      if (e.key === "Escape") closeRef.current();
     };
     document.addEventListener("keydown", onKey);
     const previouslyFocused = document.activeElement as HTMLElement | null;
@@ -26,7 +29,7 @@ export function Sheet({
       document.removeEventListener("keydown", onKey);
       previouslyFocused?.focus?.({ preventScroll: true });
     };
-  }, [onClose]);
+  }, []);
   return (
     <div class="sheet-backdrop" onClick={(e) => e.target === e.currentTarget && onClose()}>
       <div class="sheet" role="dialog" aria-modal="true" aria-label={label} ref={ref} data-testid={testid}>
