@@ -1,0 +1,72 @@
+"""Settings: defaults that need nothing, a TOML file, the environment winning, and
+errors that name the bad key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from teahouse.config import load_settings
+
+
+def test_defaults_need_no_database_server_and_no_janus_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TEAHOUSE_CONFIG", raising=False)
+    settings = load_settings()
+    assert settings.resolved_database_url.startswith("sqlite+aiosqlite:///")
+    assert settings.janus_url is None
+    assert settings.session_cookie_name == "__Host-teahouse_session"
+    assert settings.allowed_origins == {"http://127.0.0.1:8000"}
+
+
+def test_toml_file_then_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "teahouse.toml"
+    config.write_text('public_url = "https://tea.example/"\ninvites_per_member = 5\nport = 9000\n')
+    monkeypatch.setenv("TEAHOUSE_CONFIG", str(config))
+    monkeypatch.setenv("TEAHOUSE_PORT", "9100")
+    settings = load_settings()
+    assert settings.public_url == "https://tea.example"
+    assert settings.invites_per_member == 5
+    assert settings.port == 9100  # the environment wins over the file
+
+
+def test_plain_http_elsewhere_than_loopback_cannot_use_secure_cookies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TEAHOUSE_PUBLIC_URL", "http://10.0.0.5:8000")
+    assert load_settings().session_cookie_name == "teahouse_session"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "key"),
+    [
+        ("TEAHOUSE_PORT", "eighty", "port"),
+        ("TEAHOUSE_PUBLIC_URL", "ftp://x", "public_url"),
+        ("TEAHOUSE_JANUS_RTP_PORTS", "20000", "janus_rtp_ports"),
+        ("TEAHOUSE_INVITES_PER_MEMBER", "-1", "invites_per_member"),
+    ],
+)
+def test_a_bad_value_names_its_key(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, key: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValidationError) as error:
+        load_settings()
+    assert error.value.errors()[0]["loc"] == (key,)
+
+
+def test_an_unknown_key_in_the_file_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "teahouse.toml"
+    config.write_text('databse_url = "typo"\n')
+    monkeypatch.setenv("TEAHOUSE_CONFIG", str(config))
+    with pytest.raises(ValidationError, match="databse_url"):
+        load_settings()
+
+
+def test_a_missing_config_file_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEAHOUSE_CONFIG", "/nonexistent/teahouse.toml")
+    with pytest.raises(FileNotFoundError, match="nonexistent"):
+        load_settings()
