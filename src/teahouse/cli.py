@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 import sys
 
 import click
@@ -11,6 +12,7 @@ from pydantic import ValidationError
 
 from teahouse.config import Settings, load_settings
 from teahouse.errors import TeahouseError
+from teahouse.media.managed import JanusNotInstalled
 
 
 def _settings() -> Settings:
@@ -47,6 +49,9 @@ def serve() -> None:
     from teahouse.app import create_app
 
     settings = _settings()
+    if settings.janus_url is None and shutil.which(settings.janus_binary) is None:
+        # Say it before anything starts, not as a traceback out of the lifespan.
+        raise click.ClickException(str(JanusNotInstalled(settings.janus_binary)))
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
