@@ -29,70 +29,27 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="TEAHOUSE_", extra="forbid", frozen=True)
 
-    data_dir: Path = Field(
-        default=Path("teahouse-data"),
-        description="Where the SQLite file and the managed Janus configuration live.",
-    )
-    database_url: str | None = Field(
-        default=None,
-        description="SQLAlchemy URL; unset means an SQLite file in data_dir. PostgreSQL: postgresql+asyncpg://user@host/db.",
-    )
+    data_dir: Path = Field(default=Path("teahouse-data"), description="Where the SQLite file and the managed Janus configuration live.")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; unset means an SQLite file in data_dir. PostgreSQL: postgresql+asyncpg://user@host/db.")
     host: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
     port: int = Field(default=8000, ge=0, le=65535, description="Port the HTTP server binds.")
-    public_url: str = Field(
-        default="http://127.0.0.1:8000",
-        description="The URL members open; invitation links and the Origin check use it.",
-    )
-    extra_origins: list[str] = Field(
-        default_factory=list, description="Further origins allowed to make state-changing requests."
-    )
-    invites_per_member: int = Field(
-        default=2, ge=0, le=1000, description="Invitations each new member starts with."
-    )
-    invite_ttl_hours: int = Field(
-        default=168, ge=1, le=24 * 365, description="How long an invitation link stays valid."
-    )
+    public_url: str = Field(default="http://127.0.0.1:8000", description="The URL members open; invitation links and the Origin check use it.")
+    extra_origins: list[str] = Field(default_factory=list, description="Further origins allowed to make state-changing requests.")
+    invites_per_member: int = Field(default=2, ge=0, le=1000, description="Invitations each new member starts with.")
+    invite_ttl_hours: int = Field(default=168, ge=1, le=24 * 365, description="How long an invitation link stays valid.")
     session_ttl_days: int = Field(default=30, ge=1, le=365, description="How long a login lasts.")
     argon2_time_cost: int = Field(default=3, ge=1, le=20, description="argon2id passes.")
-    argon2_memory_kib: int = Field(
-        default=65536, ge=8, le=4 * 1024 * 1024, description="argon2id memory per hash, KiB."
-    )
-    max_ws_message_bytes: int = Field(
-        default=65536,
-        ge=1024,
-        le=1024 * 1024,
-        description="Largest WebSocket message a client may send.",
-    )
-    janus_url: str | None = Field(
-        default=None,
-        description="WebSocket URL of an external Janus API; unset means Teahouse starts its own Janus.",
-    )
-    janus_api_secret_file: Path | None = Field(
-        default=None, description="File holding the external Janus's api_secret."
-    )
-    janus_binary: str = Field(
-        default="janus", description="The Janus executable the managed mode starts."
-    )
-    janus_rtp_ports: str = Field(
-        default="20000-40000",
-        pattern=r"^\d{1,5}-\d{1,5}$",
-        description="UDP range the managed Janus uses for media.",
-    )
-    janus_event_loops: int = Field(
-        default=2, ge=0, le=64, description="Janus event_loops (0: a thread per handle)."
-    )
-    janus_ice_enforce_list: str | None = Field(
-        default=None, description="Interfaces or addresses Janus gathers ICE candidates on."
-    )
-    janus_nat_1_1_mapping: str | None = Field(
-        default=None, description="Public address Janus advertises when behind NAT."
-    )
-    janus_debug_level: int = Field(
-        default=3, ge=0, le=7, description="Managed Janus log verbosity."
-    )
-    log_level: str = Field(
-        default="info", pattern=r"^(debug|info|warning|error)$", description="Log verbosity."
-    )
+    argon2_memory_kib: int = Field(default=65536, ge=8, le=4 * 1024 * 1024, description="argon2id memory per hash, KiB.")
+    max_ws_message_bytes: int = Field(default=65536, ge=1024, le=1024 * 1024, description="Largest WebSocket message a client may send.")
+    janus_url: str | None = Field(default=None, description="WebSocket URL of an external Janus API; unset means Teahouse starts its own Janus.")
+    janus_api_secret_file: Path | None = Field(default=None, description="File holding the external Janus's api_secret.")
+    janus_binary: str = Field(default="janus", description="The Janus executable the managed mode starts.")
+    janus_rtp_ports: str = Field(default="20000-40000", pattern=r"^\d{1,5}-\d{1,5}$", description="UDP range the managed Janus uses for media.")
+    janus_event_loops: int = Field(default=2, ge=0, le=64, description="Janus event_loops (0: a thread per handle).")
+    janus_ice_enforce_list: str | None = Field(default=None, description="Interfaces or addresses Janus gathers ICE candidates on.")
+    janus_nat_1_1_mapping: str | None = Field(default=None, description="Public address Janus advertises when behind NAT.")
+    janus_debug_level: int = Field(default=3, ge=0, le=7, description="Managed Janus log verbosity.")
+    log_level: str = Field(default="info", pattern=r"^(debug|info|warning|error)$", description="Log verbosity.")
 
     @classmethod
     def settings_customise_sources(
