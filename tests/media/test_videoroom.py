@@ -207,6 +207,22 @@ async def test_unsubscribing_keeps_the_peer_connection(
     assert await listener.wait_for_tone(660) in listener.tracks
 
 
+async def test_a_speaker_who_stops_sending_stops_talking(
+    backend: JanusMediaBackend, events: EventLog, peers: Peers
+) -> None:
+    speaker = await start_publishing(backend, events, peers, "alice", 440)
+    live_at = time.monotonic()
+    await events.wait_for(Talking(ROOM, "alice", True))
+    record_timing("talking detected after live", time.monotonic() - live_at)
+
+    speaker.track.stop()  # no more packets, and no "stopped-talking" from Janus
+    stopped_at = time.monotonic()
+    await events.wait_for(Talking(ROOM, "alice", False), within=5)
+    record_timing("not talking after packets stop", time.monotonic() - stopped_at)
+    # Silence is not leaving: the feed stays until the services end it.
+    assert backend.live_publishers(ROOM) == {"alice"}
+
+
 def ice_ufrag(sdp: str) -> str:
     """The ICE username fragment of an SDP (RFC 8839 §5.4): new handle, new value."""
     return next(line for line in sdp.splitlines() if line.startswith("a=ice-ufrag:"))

@@ -121,6 +121,11 @@ def test_talking_is_reported_on_change_and_ends_with_the_feed() -> None:
     talking = event("event", videoroom="talking", id=11)
     assert room.publisher_event(alice, talking) == [Talking("r", "alice", True)]
     assert room.publisher_event(alice, talking) == []
+    # No packets for a second: Janus never says "stopped-talking" then.
+    silent = event("media", receiving=False)
+    assert room.publisher_event(alice, silent) == [Talking("r", "alice", False)]
+    assert room.publisher_event(alice, silent) == []
+    assert room.publisher_event(alice, talking) == [Talking("r", "alice", True)]
     assert room.publisher_event(alice, event("hangup")) == [
         Talking("r", "alice", False),
         FeedsChanged("r", frozenset()),

@@ -260,6 +260,11 @@ class JanusClient:
             raise JanusError(int(error.get("code", 0)), str(error.get("reason", "")))
         return reply
 
+    async def drop(self) -> None:
+        """Close the WebSocket as if Janus had gone away: pending requests fail and
+        the loss is reported. For a Janus that stopped answering (and for tests)."""
+        await self._ws.close()
+
     async def close(self) -> None:
         """Destroy the session (best effort) and close the WebSocket; no lost report."""
         self._closing = True
@@ -317,7 +322,9 @@ class JanusClient:
             return  # an ack for a request that already got its event
         if kind == "timeout":
             logger.error("Janus timed out session %s", message.get("session_id"))
-            self._background.add(asyncio.create_task(self._ws.close()))
+            task = asyncio.create_task(self.drop())
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
             return
         sender = message.get("sender")
         handle = self._handles.get(sender) if isinstance(sender, int) else None
@@ -348,5 +355,5 @@ class JanusClient:
                 # A session Janus forgot, or a Janus that stopped answering, is as
                 # good as gone: close, and the reader reports the loss.
                 logger.error("Janus keep-alive failed (%s); dropping the connection", exc)
-                await self._ws.close()
+                await self.drop()
                 return

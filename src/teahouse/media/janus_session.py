@@ -172,6 +172,9 @@ class JanusSession:
             raise
         self._client, self._admin, self._up = client, admin, True
         logger.info("connected to Janus at %s (session %s)", endpoint.url, client.session_id)
+        if not client.is_connected:
+            # Dropped while we were finishing: _lost saw a client not yet ours.
+            self._mark_down()
 
     def _lost(self, holder: list[JanusClient], exc: BaseException | None) -> None:
         if holder and holder[0] is self._client:

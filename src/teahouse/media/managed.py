@@ -35,6 +35,9 @@ ProcessStateHandler = Callable[[ProcessState], Awaitable[None]]
 
 LOG_FILE = "janus.log"
 PID_FILE = "janus.pid"
+# Restart delays double from MIN_BACKOFF while Janus keeps dying young.
+MIN_BACKOFF = 0.25
+STABLE_UPTIME = 60.0
 # What Janus prints before it has read its configuration (and crash output).
 CONSOLE_FILE = "janus.console.log"
 
@@ -162,6 +165,7 @@ class ManagedJanus:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._supervisor
         await self._stop_process()
+        (self.folder / PID_FILE).unlink(missing_ok=True)
 
     async def _spawn_until_ready(self) -> None:
         # A port found free can be taken before Janus binds it: try a few ports.
@@ -284,13 +288,16 @@ class ManagedJanus:
         return f"Last lines of {where}:\n{log}" if log else f"No log output in {where}."
 
     async def _supervise(self) -> None:
-        backoff = 0.25
+        backoff = MIN_BACKOFF
         while not self._closing:
             process = self._process
             assert process is not None
+            started = asyncio.get_running_loop().time()
             status = await process.wait()
             if self._closing:
                 return
+            if asyncio.get_running_loop().time() - started > STABLE_UPTIME:
+                backoff = MIN_BACKOFF  # a crash now and then, not a crash loop
             self._ready.clear()
             logger.error(
                 "Janus (pid %s) died with status %s. %s", process.pid, status, self._log_tail()
@@ -304,7 +311,6 @@ class ManagedJanus:
                 except (JanusStartError, JanusNotInstalled, OSError) as exc:
                     logger.error("restarting Janus failed: %s", exc)
                     continue
-                backoff = 0.25
                 logger.info("Janus restarted (pid %s)", self.pid)
                 await self._report("restarted")
                 break

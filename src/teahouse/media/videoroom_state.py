@@ -81,15 +81,21 @@ class RoomState:
         """Apply a Janus event of ``pub``'s handle; return what the services must hear.
 
         Live from ``webrtcup`` (or media flowing) until ``hangup``, ``detached``,
-        or our feed ``unpublished``/``leaving``. "media receiving: false" is not an
-        end: a muted speaker may send nothing for a while. Talking events name the
-        feed they are about; every publisher handle gets everybody's.
+        or our feed ``unpublished``/``leaving``. "media receiving: false" (no packet
+        for a second) is not an end, since a speaker may stop sending for a while, but
+        it does end talking: Janus's level detector needs packets to say "stopped".
+        Talking events name the feed they are about; every publisher handle gets
+        everybody's.
         """
         data = event.data
         if event.kind == "webrtcup" or (event.kind == "media" and data.get("receiving") is True):
             if not pub.live:
                 pub.live = True
                 return self._live_events()
+        elif event.kind == "media" and data.get("receiving") is False:
+            if pub.talking:
+                pub.talking = False
+                return [Talking(self.room_id, pub.participant_id, False)]
         elif event.kind in ("hangup", "detached"):
             return self.publisher_gone(pub)
         elif event.kind == "event":
