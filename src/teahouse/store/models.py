@@ -92,6 +92,10 @@ class Room(Base):
     created_by_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # A club room; with visibility "club" only the club's members may enter.
+    club_id: Mapped[str | None] = mapped_column(
+        ForeignKey("clubs.id", ondelete="SET NULL"), index=True
+    )
 
 
 class RoomAdmission(Base):
