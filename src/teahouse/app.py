@@ -17,6 +17,7 @@ from teahouse.api.web import mount_web_client
 from teahouse.config import Settings
 from teahouse.media.base import MediaBackend
 from teahouse.services.accounts import Accounts
+from teahouse.services.notifications import Notifications
 from teahouse.services.passwords import Passwords
 from teahouse.services.rooms import Rooms
 from teahouse.services.stage import Stage
@@ -44,7 +45,8 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
         stage = Stage(rooms, backend)
         await backend.start()
         accounts = Accounts(db, settings, Passwords(settings))
-        app.state.services = Services(settings, db, accounts, rooms, stage, backend)
+        notifications = Notifications(db)
+        app.state.services = Services(settings, db, accounts, rooms, stage, backend, notifications)
         try:
             yield
         finally:

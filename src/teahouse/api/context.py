@@ -11,6 +11,7 @@ from teahouse.config import Settings
 from teahouse.errors import NotAuthenticated
 from teahouse.media.base import MediaBackend
 from teahouse.services.accounts import Accounts
+from teahouse.services.notifications import Notifications
 from teahouse.services.rooms import Rooms
 from teahouse.services.stage import Stage
 from teahouse.store.database import Database
@@ -25,6 +26,7 @@ class Services:
     rooms: Rooms
     stage: Stage
     media: MediaBackend
+    notifications: Notifications
 
 
 def services(connection: HTTPConnection) -> Services:

@@ -17,8 +17,9 @@ USER_FK = "users.id"
 
 
 def _user(primary_key: bool = False, index: bool = False) -> Mapped[str]:
-    return mapped_column(ForeignKey(USER_FK, ondelete="CASCADE"), primary_key=primary_key,
-                         index=index)
+    return mapped_column(
+        ForeignKey(USER_FK, ondelete="CASCADE"), primary_key=primary_key, index=index
+    )
 
 
 class Follow(Base):
@@ -70,8 +71,9 @@ class ClubMember(Base):
 
     __tablename__ = "club_members"
 
-    club_id: Mapped[str] = mapped_column(ForeignKey("clubs.id", ondelete="CASCADE"),
-                                         primary_key=True)
+    club_id: Mapped[str] = mapped_column(
+        ForeignKey("clubs.id", ondelete="CASCADE"), primary_key=True
+    )
     user_id: Mapped[str] = _user(primary_key=True, index=True)
     role: Mapped[str] = mapped_column(String(10))
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -80,8 +82,9 @@ class ClubMember(Base):
 class ClubFollow(Base):
     __tablename__ = "club_follows"
 
-    club_id: Mapped[str] = mapped_column(ForeignKey("clubs.id", ondelete="CASCADE"),
-                                         primary_key=True)
+    club_id: Mapped[str] = mapped_column(
+        ForeignKey("clubs.id", ondelete="CASCADE"), primary_key=True
+    )
     user_id: Mapped[str] = _user(primary_key=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -91,8 +94,9 @@ class ClubInvite(Base):
 
     __tablename__ = "club_invites"
 
-    club_id: Mapped[str] = mapped_column(ForeignKey("clubs.id", ondelete="CASCADE"),
-                                         primary_key=True)
+    club_id: Mapped[str] = mapped_column(
+        ForeignKey("clubs.id", ondelete="CASCADE"), primary_key=True
+    )
     user_id: Mapped[str] = _user(primary_key=True, index=True)
     invited_by_id: Mapped[str | None] = mapped_column(ForeignKey(USER_FK, ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -121,18 +125,20 @@ class Event(Base):
 class EventCohost(Base):
     __tablename__ = "event_cohosts"
 
-    event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"),
-                                          primary_key=True)
+    event_id: Mapped[str] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
     user_id: Mapped[str] = _user(primary_key=True, index=True)
 
 
 class EventInterest(Base):
-    """"Notify me": the member is told when the event starts."""
+    """ "Notify me": the member is told when the event starts."""
 
     __tablename__ = "event_interest"
 
-    event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"),
-                                          primary_key=True)
+    event_id: Mapped[str] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
     user_id: Mapped[str] = _user(primary_key=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
