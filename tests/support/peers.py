@@ -36,16 +36,16 @@ class ToneTrack(AudioStreamTrack):
         self.frequency = frequency
         self.amplitude = amplitude
         self._sent = 0
-        self._start: float | None = None
+        self._started_at: float | None = None  # not _start: AudioStreamTrack's
 
     async def recv(self) -> AudioFrame:
         if self.readyState != "live":
             raise MediaStreamError
-        if self._start is None:
-            self._start = time.monotonic()
+        if self._started_at is None:
+            self._started_at = time.monotonic()
         else:
             # Pace in real time like a microphone; Opus and Janus expect it.
-            due = self._start + self._sent / SAMPLE_RATE
+            due = self._started_at + self._sent / SAMPLE_RATE
             await asyncio.sleep(max(0.0, due - time.monotonic()))
         n = np.arange(self._sent, self._sent + FRAME_SAMPLES)
         wave = self.amplitude * np.sin(2 * np.pi * self.frequency * n / SAMPLE_RATE)
@@ -182,6 +182,7 @@ class SubscriberPeer:
                 frame = await track.recv()
             except MediaStreamError:
                 return
+            assert isinstance(frame, AudioFrame)  # the app offers audio only
             if received.first_frame_at is None:
                 received.first_frame_at = time.monotonic()
             received.frames.append(to_mono(frame))
