@@ -5,40 +5,15 @@ from __future__ import annotations
 
 import os
 import signal
-from typing import Any
 
 import pytest
 
 from teahouse.media.managed import ManagedJanus
 from tests.media.conftest import Peers
-from tests.support.peers import PublisherPeer, SubscriberPeer
-from tests.support.server import LiveServer, Member, eventually
+from tests.support.server import LiveServer, eventually
+from tests.support.signalling import listen, speak, start_room
 
 pytestmark = pytest.mark.netns
-
-
-async def start_room(app: LiveServer, moderator: Member) -> str:
-    async with moderator.http() as http:
-        room: str = (await http.post("/api/rooms", json={"title": "Tones"})).json()["id"]
-    await moderator.connect()
-    await moderator.join(room)
-    return room
-
-
-async def speak(member: Member, peer: PublisherPeer) -> dict[str, Any]:
-    """Publish through the app; returns the reply (`ok`, or the `error`)."""
-    reply = await member.request({"type": "publish", "sdp": await peer.offer()})
-    if reply["type"] == "ok":
-        await peer.accept((await member.recv("publish_answer"))["sdp"])
-        await peer.wait_connected()
-    return reply
-
-
-async def listen(member: Member, peer: SubscriberPeer) -> None:
-    """Answer the next subscription offer the app sends this member."""
-    offer = await member.recv("subscribe_offer", timeout=15)
-    answer = await peer.answer(offer["sdp"])
-    assert (await member.request({"type": "subscribe_answer", "sdp": answer}))["type"] == "ok"
 
 
 async def test_listeners_hear_speakers_and_a_listener_cannot_publish(

@@ -75,16 +75,21 @@ class LiveServer:
 
 
 @contextlib.asynccontextmanager
-async def run_server(settings: Settings, media: MediaBackend | None) -> AsyncIterator[LiveServer]:
+async def run_server(
+    settings: Settings, media: MediaBackend | None, **uvicorn_options: Any
+) -> AsyncIterator[LiveServer]:
+    """The app served by uvicorn on this event loop; ``uvicorn_options`` override
+    its config (benchmarks compare e.g. ``ws_per_message_deflate``)."""
     app = create_app(settings, media)
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=settings.port,
-        log_level="warning",
-        access_log=False,
-        ws_max_size=settings.ws_transport_max_bytes,
-    )
+    options: dict[str, Any] = {
+        "host": "127.0.0.1",
+        "port": settings.port,
+        "log_level": "warning",
+        "access_log": False,
+        "ws_max_size": settings.ws_transport_max_bytes,
+        **uvicorn_options,
+    }
+    config = uvicorn.Config(app, **options)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:
@@ -96,6 +101,18 @@ async def run_server(settings: Settings, media: MediaBackend | None) -> AsyncIte
     finally:
         server.should_exit = True
         await task
+
+
+async def open_socket(base_url: str, cookie_name: str, token: str) -> Any:
+    """A member's WebSocket to ``base_url``/ws, as a browser on that origin opens it.
+
+    Needs no :class:`LiveServer`: benchmarks open sockets from another process.
+    """
+    return await websockets.connect(
+        base_url.replace("http", "ws", 1) + "/ws",
+        additional_headers={"origin": base_url, "cookie": f"{cookie_name}={token}"},
+        max_size=None,
+    )
 
 
 @dataclass
@@ -112,13 +129,8 @@ class Member:
         return self.server.client(self.token)
 
     async def connect(self) -> dict[str, Any]:
-        self.ws = await websockets.connect(
-            self.server.url.replace("http", "ws") + "/ws",
-            additional_headers={
-                "origin": self.server.url,
-                "cookie": f"{self.server.settings.session_cookie_name}={self.token}",
-            },
-            max_size=None,
+        self.ws = await open_socket(
+            self.server.url, self.server.settings.session_cookie_name, self.token
         )
         return await self.recv("welcome")
 
@@ -133,7 +145,7 @@ class Member:
                 return kept
         async with asyncio.timeout(timeout):
             while True:
-                message = json.loads(await self.ws.recv())
+                message: dict[str, Any] = json.loads(await self.ws.recv())
                 if message["type"] in ("snapshot", "delta"):
                     self.version = message["version"]
                 if not types or message["type"] in types:
@@ -155,12 +167,12 @@ class Member:
         await self.send({**message, "id": ref})
         async with asyncio.timeout(timeout):
             while True:
-                message = json.loads(await self.ws.recv())
-                if message["type"] in ("snapshot", "delta"):
-                    self.version = message["version"]
-                if message["type"] in ("ok", "error") and message.get("ref") == ref:
-                    return message  # type: ignore[no-any-return]
-                self.inbox.append(message)
+                reply: dict[str, Any] = json.loads(await self.ws.recv())
+                if reply["type"] in ("snapshot", "delta"):
+                    self.version = reply["version"]
+                if reply["type"] in ("ok", "error") and reply.get("ref") == ref:
+                    return reply
+                self.inbox.append(reply)
 
     async def join(self, room_id: str) -> dict[str, Any]:
         await self.send({"type": "join", "room": room_id})
