@@ -46,7 +46,7 @@ def serve() -> None:
     """
     import uvicorn
 
-    from teahouse.app import create_app
+    from teahouse.app import create_app, uvicorn_options
 
     settings = _settings()
     if settings.janus_url is None and shutil.which(settings.janus_binary) is None:
@@ -61,16 +61,7 @@ def serve() -> None:
             f"\n  No members yet. Open this link to create the first account:\n\n    {first}\n"
         )
     click.echo(f"  Teahouse is starting on {settings.public_url}\n")
-    # No access log, and uvicorn's own logger only from warnings up: both would write
-    # members' IP addresses to the log.
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        access_log=False,
-        log_level="warning",
-        ws_max_size=settings.ws_transport_max_bytes,
-    )
+    uvicorn.run(create_app(settings), **uvicorn_options(settings))
 
 
 async def _prepare(settings: Settings) -> str | None:

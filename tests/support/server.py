@@ -18,6 +18,7 @@ from fastapi import FastAPI
 
 from teahouse.api.context import Services
 from teahouse.app import create_app
+from teahouse.app import uvicorn_options as serving_options
 from teahouse.config import Settings, load_settings
 from teahouse.media.base import MediaBackend
 
@@ -81,15 +82,7 @@ async def run_server(
     """The app served by uvicorn on this event loop; ``uvicorn_options`` override
     its config (benchmarks compare e.g. ``ws_per_message_deflate``)."""
     app = create_app(settings, media)
-    options: dict[str, Any] = {
-        "host": "127.0.0.1",
-        "port": settings.port,
-        "log_level": "warning",
-        "access_log": False,
-        "ws_max_size": settings.ws_transport_max_bytes,
-        **uvicorn_options,
-    }
-    config = uvicorn.Config(app, **options)
+    config = uvicorn.Config(app, **{**serving_options(settings), **uvicorn_options})
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

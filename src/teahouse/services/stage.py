@@ -28,6 +28,8 @@ from teahouse.services.rooms import RoomInfo, Rooms
 
 log = logging.getLogger(__name__)
 
+SUBSCRIBE_CONCURRENCY = 16
+
 
 class Client(Protocol):
     """One connected socket, as the services see it."""
@@ -51,7 +53,9 @@ class LiveRoom:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # Participants whose socket dropped: kept in place until the timer fires.
     away: dict[str, asyncio.TimerHandle] = field(default_factory=dict)
-    subscriptions_dirty: bool = False
+    # Whose listening must be brought in line with the publishers: everyone, or some.
+    resync_everyone: bool = False
+    resync: set[str] = field(default_factory=set)
     subscription_task: asyncio.Task[None] | None = None
 
     def broadcast(self, message: dict[str, Any]) -> None:
@@ -156,7 +160,7 @@ class Stage:
             else:
                 for delta in missed:
                     client.send(encode(delta.to_message()))
-        self._refresh_subscriptions(room)
+        self._refresh_subscriptions(room, only=uid)
 
     async def leave(self, client: Client) -> None:
         room = self._room_of(client)
@@ -276,37 +280,51 @@ class Stage:
             else:
                 delta, no_moderator = room.state.leave(uid)
                 room.broadcast(delta.to_message())
+        # A publisher's leaving reaches the others through FeedsChanged.
         await self._quietly(self._media.leave(room.info.id, uid))
         if no_moderator:
             await self.end_room(room.info.id, "no_moderator")
-        else:
-            self._refresh_subscriptions(room)
 
     def _expire_away(self, room_id: str, uid: str) -> None:
         room = self._live.get(room_id)
         if room is not None and uid in room.away:
             self._spawn(self._remove(room, uid))
 
-    def _refresh_subscriptions(self, room: LiveRoom) -> None:
-        """Bring every member's listening in line with who publishes; coalesced."""
-        room.subscriptions_dirty = True
+    def _refresh_subscriptions(self, room: LiveRoom, only: str | None = None) -> None:
+        """Bring listening in line with who publishes: for one member (a newcomer) or
+        for everyone (the publishers changed). Coalesced into one running task."""
+        if only is None:
+            room.resync_everyone = True
+        else:
+            room.resync.add(only)
         if room.subscription_task is None or room.subscription_task.done():
             room.subscription_task = self._spawn(self._sync_subscriptions(room))
 
     async def _sync_subscriptions(self, room: LiveRoom) -> None:
-        while room.subscriptions_dirty and room.info.id in self._live:
-            room.subscriptions_dirty = False
-            live = self._media.live_publishers(room.info.id)
-            on_stage = room.state.on_stage()
-            for uid, client in list(room.clients.items()):
-                feeds = frozenset(p for p in live if p != uid and p in on_stage)
-                try:
-                    offer = await self._media.subscribe(room.info.id, uid, feeds)
-                except Exception:  # one member's failure must not stall everyone else's
-                    log.exception("subscription of %s in %s failed", uid, room.info.id)
-                    continue
-                if offer is not None and room.clients.get(uid) is client:
-                    client.send(encode({"type": "subscribe_offer", "sdp": offer}))
+        while (room.resync_everyone or room.resync) and room.info.id in self._live:
+            targets = set(room.clients) if room.resync_everyone else room.resync & set(room.clients)
+            room.resync_everyone = False
+            room.resync = set()
+            live = self._media.live_publishers(room.info.id) & room.state.on_stage()
+            # Janus answers each subscription in about a millisecond; asking for them
+            # a few at a time keeps a big room's listeners from queueing one by one.
+            gate = asyncio.Semaphore(SUBSCRIBE_CONCURRENCY)
+            await asyncio.gather(*(self._sync_one(room, uid, live, gate) for uid in targets))
+
+    async def _sync_one(
+        self, room: LiveRoom, uid: str, live: frozenset[str], gate: asyncio.Semaphore
+    ) -> None:
+        client = room.clients.get(uid)
+        if client is None:
+            return
+        async with gate:
+            try:
+                offer = await self._media.subscribe(room.info.id, uid, live - {uid})
+            except Exception:  # one member's failure must not stall everyone else's
+                log.exception("subscription of %s in %s failed", uid, room.info.id)
+                return
+        if offer is not None and room.clients.get(uid) is client:
+            client.send(encode({"type": "subscribe_offer", "sdp": offer}))
 
     def _later(
         self, delay: float, callback: Callable[[str, str], None], room_id: str, uid: str
