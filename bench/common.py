@@ -17,7 +17,7 @@ from typing import Any
 
 import uvloop
 from tests.support.netns import NETNS_ADDRESS, aiortc_uses_netns_address, require_media_netns
-from tests.support.server import LiveServer, free_port, run_server, test_settings
+from tests.support.server import LiveServer, free_port, run_server, server_settings
 
 #: Event loops a benchmark can run on. ``teahouse serve`` runs uvicorn with its
 #: default ``loop="auto"``, which picks uvloop (installed with uvicorn[standard]).
@@ -85,7 +85,7 @@ async def whole_app(rtp_ports: str, **uvicorn_options: Any) -> AsyncIterator[Liv
         tempfile.TemporaryDirectory(prefix="teahouse-bench-") as tmp,
         aiortc_uses_netns_address(),
     ):
-        settings = test_settings(
+        settings = server_settings(
             Path(tmp),
             None,
             free_port(),

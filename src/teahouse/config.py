@@ -21,8 +21,6 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
-
 
 class Settings(BaseSettings):
     """Every knob of a Teahouse instance; the README has the table."""
@@ -137,9 +135,9 @@ class Settings(BaseSettings):
 
     @property
     def secure_cookies(self) -> bool:
-        """Browsers keep Secure cookies over HTTPS and on loopback; elsewhere they cannot."""
-        parts = urlsplit(self.public_url)
-        return parts.scheme == "https" or (parts.hostname or "") in LOOPBACK_HOSTS
+        """Secure cookies need HTTPS. Chromium and Firefox also keep them on
+        http://127.0.0.1, but Safari does not, so plain http gets a plain cookie."""
+        return urlsplit(self.public_url).scheme == "https"
 
     @property
     def session_cookie_name(self) -> str:

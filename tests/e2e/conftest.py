@@ -11,12 +11,12 @@ import pytest
 from teahouse.config import Settings
 from tests.media.conftest import _media_netns, peers  # noqa: F401 (fixtures)
 from tests.support.netns import NETNS_ADDRESS
-from tests.support.server import LiveServer, free_port, run_server, test_settings
+from tests.support.server import LiveServer, free_port, run_server, server_settings
 
 
 @pytest.fixture
 def app_settings(tmp_path: Path) -> Settings:
-    return test_settings(
+    return server_settings(
         tmp_path,
         None,
         free_port(),

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.fake_media import FakeMedia
-from tests.support.server import LiveServer, free_port, run_server, test_settings
+from tests.support.server import LiveServer, free_port, run_server, server_settings
 
 
 @pytest.fixture
@@ -18,6 +18,6 @@ def media() -> FakeMedia:
 async def server(tmp_path: Path, media: FakeMedia) -> AsyncIterator[LiveServer]:
     """A real server on SQLite, with the media layer faked (these tests are about
     the layers above it; tests/media and tests/e2e use real Janus)."""
-    settings = test_settings(tmp_path, None, free_port())
+    settings = server_settings(tmp_path, None, free_port())
     async with run_server(settings, media) as live:
         yield live

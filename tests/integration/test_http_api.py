@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from tests.support.server import PASSWORD, LiveServer
+from pathlib import Path
+
+from tests.support.fake_media import FakeMedia
+from tests.support.server import PASSWORD, LiveServer, free_port, run_server, server_settings
 
 
-async def test_signup_sets_a_host_only_http_only_session_cookie(server: LiveServer) -> None:
-    code = await server.invite_code()
-    async with server.client() as http:
-        response = await http.post(
-            "/api/signup",
-            json={"code": code, "username": "ada", "password": PASSWORD, "display_name": "Ada L"},
-        )
+async def test_over_https_the_session_is_a_host_only_secure_cookie(tmp_path: Path) -> None:
+    port = free_port()
+    settings = server_settings(tmp_path, None, port, public_url=f"https://127.0.0.1:{port}")
+    async with run_server(settings, FakeMedia()) as server:
+        code = await server.invite_code()
+        async with server.client() as http:
+            response = await http.post(
+                "/api/signup",
+                json={
+                    "code": code,
+                    "username": "ada",
+                    "password": PASSWORD,
+                    "display_name": "Ada L",
+                },
+            )
     assert response.status_code == 201
     assert response.json()["display_name"] == "Ada L"
     cookie = response.headers["set-cookie"]
@@ -19,6 +30,19 @@ async def test_signup_sets_a_host_only_http_only_session_cookie(server: LiveServ
     for flag in ("HttpOnly", "Secure", "Path=/", "SameSite=lax"):
         assert flag.lower() in cookie.lower()
     assert "domain" not in cookie.lower()
+
+
+async def test_over_plain_http_the_cookie_is_not_secure(server: LiveServer) -> None:
+    # Safari drops Secure cookies on http://127.0.0.1, so `make run` must not set one.
+    code = await server.invite_code()
+    async with server.client() as http:
+        response = await http.post(
+            "/api/signup", json={"code": code, "username": "ada", "password": PASSWORD}
+        )
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("teahouse_session=")
+    assert "httponly" in cookie.lower()
+    assert "secure" not in cookie.lower()
 
 
 async def test_me_login_logout(server: LiveServer) -> None:
@@ -102,6 +126,7 @@ async def test_profiles_show_who_nominated_a_member_to_members_only(server: Live
             "/api/signup", json={"code": code, "username": "bob", "password": PASSWORD}
         )
         assert signup.status_code == 201
+    async with server.client() as http:
         anonymous = await http.get("/api/users/bob")
     assert anonymous.status_code == 401
     async with ada.http() as http:

@@ -139,9 +139,9 @@ async def test_a_reconnecting_member_resumes_from_their_version(server: LiveServ
 
 
 async def test_a_room_whose_moderator_never_comes_ends(tmp_path, media: FakeMedia) -> None:  # type: ignore[no-untyped-def]
-    from tests.support.server import free_port, run_server, test_settings
+    from tests.support.server import free_port, run_server, server_settings
 
-    settings = test_settings(tmp_path, None, free_port())
+    settings = server_settings(tmp_path, None, free_port())
     async with run_server(settings, media) as server:
         server.services.stage._empty_room_grace = 0.2
         ada = await server.member("ada")

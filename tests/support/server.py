@@ -31,15 +31,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_settings(data_dir: Path, database_url: str | None, port: int, **extra: Any) -> Settings:
+def server_settings(data_dir: Path, database_url: str | None, port: int, **extra: Any) -> Settings:
+    defaults: dict[str, Any] = {
+        "public_url": f"http://127.0.0.1:{port}",
+        "argon2_time_cost": 1,
+        "argon2_memory_kib": 64,
+    }
     return load_settings(
-        data_dir=data_dir,
-        database_url=database_url,
-        port=port,
-        public_url=f"http://127.0.0.1:{port}",
-        argon2_time_cost=1,
-        argon2_memory_kib=64,
-        **extra,
+        data_dir=data_dir, database_url=database_url, port=port, **{**defaults, **extra}
     )
 
 
@@ -55,7 +54,7 @@ class LiveServer:
         return found
 
     def client(self, token: str | None = None) -> httpx.AsyncClient:
-        headers = {"origin": self.url}
+        headers = {"origin": self.settings.public_origin}
         if token:
             headers["cookie"] = f"{self.settings.session_cookie_name}={token}"
         return httpx.AsyncClient(base_url=self.url, headers=headers, timeout=30)
@@ -90,7 +89,7 @@ async def run_server(
             task.result()
         await asyncio.sleep(0.01)
     try:
-        yield LiveServer(app, settings, settings.public_url)
+        yield LiveServer(app, settings, f"http://127.0.0.1:{settings.port}")
     finally:
         server.should_exit = True
         await task

@@ -16,7 +16,7 @@ def test_defaults_need_no_database_server_and_no_janus_url(monkeypatch: pytest.M
     settings = load_settings()
     assert settings.resolved_database_url.startswith("sqlite+aiosqlite:///")
     assert settings.janus_url is None
-    assert settings.session_cookie_name == "__Host-teahouse_session"
+    assert settings.session_cookie_name == "teahouse_session"  # plain http
     assert settings.allowed_origins == {"http://127.0.0.1:8000"}
 
 
@@ -31,11 +31,11 @@ def test_toml_file_then_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert settings.port == 9100  # the environment wins over the file
 
 
-def test_plain_http_elsewhere_than_loopback_cannot_use_secure_cookies(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("TEAHOUSE_PUBLIC_URL", "http://10.0.0.5:8000")
-    assert load_settings().session_cookie_name == "teahouse_session"
+def test_https_gets_the_host_only_secure_cookie(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEAHOUSE_PUBLIC_URL", "https://tea.example")
+    settings = load_settings()
+    assert settings.secure_cookies
+    assert settings.session_cookie_name == "__Host-teahouse_session"
 
 
 @pytest.mark.parametrize(
