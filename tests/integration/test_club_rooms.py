@@ -44,8 +44,8 @@ async def test_members_only_rooms_are_hidden_and_shut_to_others(
     assert (await bob.join(room["id"]))["room"]["id"] == room["id"]
 
     async with eve.http() as http:
-        listed = {r["id"] for r in (await http.get("/api/rooms")).json()["rooms"]}
-        assert listed == {open_room["id"]}  # an open club room admits everyone
+        visible = {r["id"] for r in (await http.get("/api/rooms")).json()["rooms"]}
+        assert visible == {open_room["id"]}  # an open club room admits everyone
         hidden = await http.get(f"/api/rooms/{room['id']}")
         assert (hidden.status_code, hidden.json()["error"]["code"]) == (404, "room_not_found")
         assert (await http.get(f"/api/rooms/{open_room['id']}")).json()["club"]["id"] == club_id

@@ -59,7 +59,11 @@ async def club_state(server: LiveServer, club_id: str) -> ClubState:
             select(func.count()).select_from(Notification).where(Notification.club_id == club_id)
         )
         return ClubState(
-            members, await names(ClubInvite), await names(ClubFollow), club.description, notified
+            members,
+            await names(ClubInvite),
+            await names(ClubFollow),
+            club.description,
+            notified or 0,
         )
 
 

@@ -33,9 +33,10 @@ def test_club_names_out_of_bounds(raw: str) -> None:
 
 def test_only_admins_pass_the_admin_check() -> None:
     require_admin("admin")
-    for role in ("member", None):
+    roles: tuple[Role | None, ...] = ("member", None)
+    for role in roles:
         with pytest.raises(TeahouseError) as refused:
-            require_admin(role)  # type: ignore[arg-type]
+            require_admin(role)
         assert refused.value.code == "not_club_admin"
 
 

@@ -103,9 +103,10 @@ class Clubs:
         members: list[MemberView] = [
             {"user": user_card(user), "role": _role(m.role)} for m, user in page
         ]
-        last = page[-1][0] if page else None
-        more = len(rows) > limit and last is not None
-        return members, encode_cursor(last.joined_at, last.user_id) if more and last else None
+        if len(rows) <= limit:
+            return members, None
+        last = page[-1][0]
+        return members, encode_cursor(last.joined_at, last.user_id)
 
     async def role(self, user_id: str, club_id: str) -> rules.Role | None:
         """The member's role in the club (None: not a member); the club must exist."""
@@ -316,16 +317,16 @@ async def _views(s: DbSession, viewer_id: str, clubs: list[Club]) -> list[ClubVi
         ).all()
     )
     founder_ids = {c.founder_id for c in clubs if c.founder_id}
-    founders = {u.id: u for u in await s.scalars(select(User).where(User.id.in_(founder_ids)))}
+    founders = {
+        u.id: user_card(u) for u in await s.scalars(select(User).where(User.id.in_(founder_ids)))
+    }
     return [
         {
             "id": c.id,
             "name": c.name,
             "description": c.description,
             "rules": c.rules,
-            "founder": user_card(founders[c.founder_id])
-            if c.founder_id in founders and c.founder_id
-            else None,
+            "founder": founders.get(c.founder_id) if c.founder_id else None,
             "member_count": members.get(c.id, 0),
             "follower_count": followers.get(c.id, 0),
             "my_role": _role(roles[c.id]) if c.id in roles else None,

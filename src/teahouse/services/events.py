@@ -185,7 +185,7 @@ class Events:
                 raise _started()
 
     async def set_notify(self, user_id: str, event_id: str, *, on: bool) -> None:
-        """ "Notify me" on or off; both are idempotent."""
+        """Turn "notify me" on or off; both are idempotent."""
         async with self._db.sessions.begin() as s:
             await _event(s, event_id)
             asked = await s.get(EventInterest, (event_id, user_id))
@@ -306,9 +306,7 @@ class Events:
                     "time_zone": e.time_zone,
                     "host": user_card(people[e.host_id]),
                     "cohosts": [user_card(u) for u in cohosts.get(e.id, [])],
-                    "club": {"id": e.club_id, "name": clubs[e.club_id]}
-                    if e.club_id in clubs and e.club_id
-                    else None,
+                    "club": {"id": e.club_id, "name": clubs[e.club_id]} if e.club_id else None,
                     "room_id": e.room_id,
                     "cancelled": e.cancelled_at is not None,
                     "interested_count": int(interested.get(e.id, 0)),
