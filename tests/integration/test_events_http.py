@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
+from teahouse.store.models import Room
 from teahouse.store.social_models import Notification
 from tests.support.server import LiveServer, Member
 
@@ -210,3 +212,24 @@ async def test_starting_an_event(server_on_both: LiveServer) -> None:
     assert server.services.stage.live(room_id) is not None
     for member in (ada, bob, cy):
         await member.close()
+
+
+async def test_two_hosts_starting_at_once_open_one_room(server_on_both: LiveServer) -> None:
+    server = server_on_both
+    ada, bob = await server.member("ada"), await server.member("bob")
+    event = await new_event(ada, cohosts=["bob"])
+
+    async def start(member: Member) -> int:
+        async with member.http() as http:
+            return (await http.post(f"/api/events/{event['id']}/start")).status_code
+
+    statuses = await asyncio.gather(start(ada), start(bob))
+    assert sorted(statuses) == [201, 409]
+    async with ada.http() as http:
+        room_id = (await http.get(f"/api/events/{event['id']}")).json()["room_id"]
+    assert server.services.stage.live_room_ids() == [room_id]
+    async with server.services.db.sessions() as s:
+        rooms = dict((await s.execute(select(Room.id, Room.ended_at))).all())
+    # The loser was refused before making a room, or its room record is ended at once.
+    assert rooms[room_id] is None and len(rooms) in (1, 2)
+    assert all(ended is not None for rid, ended in rooms.items() if rid != room_id)
