@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from teahouse import __version__
-from teahouse.api import http, ws
+from teahouse.api import calendar_http, clubs_http, events_http, http, ws
 from teahouse.api.context import Services
 from teahouse.api.errors import install_error_handlers
 from teahouse.api.guards import Guards
@@ -18,6 +18,9 @@ from teahouse.api.web import mount_web_client
 from teahouse.config import Settings
 from teahouse.media.base import MediaBackend
 from teahouse.services.accounts import Accounts
+from teahouse.services.calendar import Calendar
+from teahouse.services.clubs import Clubs
+from teahouse.services.events import Events
 from teahouse.services.notifications import Notifications
 from teahouse.services.passwords import Passwords
 from teahouse.services.rooms import Rooms
@@ -63,7 +66,12 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
         await backend.start()
         accounts = Accounts(db, settings, Passwords(settings))
         notifications = Notifications(db)
-        app.state.services = Services(settings, db, accounts, rooms, stage, backend, notifications)
+        clubs = Clubs(db, notifications)
+        events = Events(db, settings, clubs, rooms, stage, notifications)
+        calendar = Calendar(db, settings, events)
+        app.state.services = Services(
+            settings, db, accounts, rooms, stage, backend, notifications, clubs, events, calendar
+        )
         try:
             yield
         finally:
@@ -77,6 +85,11 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
     install_error_handlers(app)
     app.include_router(http.router)
     app.include_router(ws.router)
+    app.include_router(clubs_http.router)
+    app.include_router(events_http.router)
+    app.include_router(calendar_http.router)
+    # Before the web client: its catch-all route would answer /calendar/... with the app.
+    app.include_router(calendar_http.feeds)
     mount_web_client(app)
     app.add_middleware(Guards, allowed_origins=settings.allowed_origins)
     return app

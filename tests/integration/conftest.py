@@ -21,3 +21,13 @@ async def server(tmp_path: Path, media: FakeMedia) -> AsyncIterator[LiveServer]:
     settings = server_settings(tmp_path, None, free_port())
     async with run_server(settings, media) as live:
         yield live
+
+
+@pytest.fixture
+async def server_on_both(
+    database_url: str, tmp_path: Path, media: FakeMedia
+) -> AsyncIterator[LiveServer]:
+    """A real server (media faked) on SQLite and on PostgreSQL."""
+    settings = test_settings(tmp_path, database_url, free_port())
+    async with run_server(settings, media) as live:
+        yield live

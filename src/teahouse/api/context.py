@@ -11,6 +11,9 @@ from teahouse.config import Settings
 from teahouse.errors import NotAuthenticated
 from teahouse.media.base import MediaBackend
 from teahouse.services.accounts import Accounts
+from teahouse.services.calendar import Calendar
+from teahouse.services.clubs import Clubs
+from teahouse.services.events import Events
 from teahouse.services.notifications import Notifications
 from teahouse.services.rooms import Rooms
 from teahouse.services.stage import Stage
@@ -27,6 +30,9 @@ class Services:
     stage: Stage
     media: MediaBackend
     notifications: Notifications
+    clubs: Clubs
+    events: Events
+    calendar: Calendar
 
 
 def services(connection: HTTPConnection) -> Services:

@@ -38,7 +38,8 @@ class LoginBody(Body):
 
 class RoomBody(Body):
     title: Annotated[str, Field(max_length=500)]
-    visibility: Literal["open", "closed"] = "open"
+    visibility: Literal["open", "closed", "club"] = "open"
+    club_id: Annotated[str, Field(max_length=100)] | None = None
 
 
 class AdmitBody(Body):
@@ -135,7 +136,7 @@ async def list_rooms(user: Member, request: Request) -> dict[str, list[RoomSumma
 @router.post("/rooms", status_code=201)
 async def create_room(body: RoomBody, user: Member, request: Request) -> RoomSummary:
     svc = _svc(request)
-    info = await svc.rooms.create(user, body.title, body.visibility)
+    info = await svc.rooms.create(user, body.title, body.visibility, body.club_id)
     await svc.stage.open_room(info)
     summary = room_summary(svc, info.id)
     assert summary is not None
@@ -179,4 +180,5 @@ def room_summary(svc: Services, room_id: str) -> RoomSummary | None:
         "speakers": speakers,
         "listener_count": listeners,
         "participant_count": len(room.state.participants),
+        "club": info.club.to_dict() if info.club else None,
     }

@@ -5,17 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import ColumnElement, exists, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 
 from teahouse.domain.ids import looks_like_id, new_id
 from teahouse.domain.room_state import UserRef
-from teahouse.errors import BadRequest, Conflict, NotFound
-from teahouse.services.views import user_ref
+from teahouse.errors import BadRequest, Conflict, Forbidden, NotFound
+from teahouse.services.views import ClubRefView, user_ref
 from teahouse.store.database import Database
 from teahouse.store.models import Room, RoomAdmission, User, utcnow
+from teahouse.store.social_models import Club, ClubMember
 
-Visibility = Literal["open", "closed"]
+# "club": only the members of the room's club may see or enter it.
+Visibility = Literal["open", "closed", "club"]
 TITLE_MAX = 120
+
+
+@dataclass(frozen=True, slots=True)
+class ClubRef:
+    id: str
+    name: str
+
+    def to_dict(self) -> ClubRefView:
+        return {"id": self.id, "name": self.name}
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +38,13 @@ class RoomInfo:
     visibility: str
     created_by: UserRef
     created_at: str
+    club: ClubRef | None = None
+    # Who becomes a moderator on joining: always the creator; for an event's room
+    # also its host and co-hosts.
+    moderators: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "moderators", self.moderators | {self.created_by.id})
 
     def to_dict(self, *, ended: bool = False) -> dict[str, object]:
         return {
@@ -46,23 +64,58 @@ def normalise_title(raw: str) -> str:
     return title
 
 
+def _info(
+    room: Room, creator: User, club: Club | None, moderators: frozenset[str] = frozenset()
+) -> RoomInfo:
+    return RoomInfo(
+        room.id,
+        room.title,
+        room.visibility,
+        user_ref(creator),
+        room.created_at.isoformat(),
+        ClubRef(club.id, club.name) if club else None,
+        moderators,
+    )
+
+
 class Rooms:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def create(self, creator: User, title: str, visibility: Visibility) -> RoomInfo:
+    async def create(
+        self,
+        creator: User,
+        title: str,
+        visibility: Visibility,
+        club_id: str | None = None,
+        *,
+        moderators: frozenset[str] = frozenset(),
+        require_membership: bool = True,
+    ) -> RoomInfo:
+        """A new room record. A club room needs its creator to be a club member, unless
+        ``require_membership`` is off: an event's room, whose rules the event decided."""
         room = Room(
             id=new_id(),
             title=normalise_title(title),
             visibility=visibility,
             created_by_id=creator.id,
             created_at=utcnow(),
+            club_id=club_id,
         )
+        if visibility == "club" and club_id is None:
+            raise BadRequest("A members-only room belongs to a club: give its club_id.")
         async with self._db.sessions.begin() as s:
+            club = await s.get(Club, club_id) if club_id and looks_like_id(club_id) else None
+            if club_id is not None and club is None:
+                raise NotFound("There is no such club.", "club_not_found")
+            if (
+                club is not None
+                and require_membership
+                and await s.get(ClubMember, (club.id, creator.id)) is None
+            ):
+                raise Forbidden("Only the club's members can start its rooms.", "not_member")
             s.add(room)
-        return RoomInfo(
-            room.id, room.title, room.visibility, user_ref(creator), room.created_at.isoformat()
-        )
+        return _info(room, creator, club, moderators)
 
     async def enterable(self, user_id: str, room_id: str) -> RoomInfo:
         """The room if this member may enter it; closed rooms stay invisible to others."""
@@ -71,19 +124,18 @@ class Rooms:
         async with self._db.sessions() as s:
             row = (
                 await s.execute(
-                    select(Room, User)
+                    select(Room, User, Club)
                     .join(User, User.id == Room.created_by_id)
+                    .outerjoin(Club, Club.id == Room.club_id)
                     .where(Room.id == room_id, self._may_enter(user_id))
                 )
             ).one_or_none()
         if row is None:
             raise NotFound("There is no such room.", "room_not_found")
-        room, creator = row
+        room, creator, club = row
         if room.ended_at is not None:
             raise Conflict("This room has ended.", "room_ended")
-        return RoomInfo(
-            room.id, room.title, room.visibility, user_ref(creator), room.created_at.isoformat()
-        )
+        return _info(room, creator, club)
 
     async def enterable_live_ids(self, user_id: str, room_ids: list[str]) -> set[str]:
         if not room_ids:
@@ -119,7 +171,16 @@ class Rooms:
 
     @staticmethod
     def _may_enter(user_id: str) -> ColumnElement[bool]:
+        """Open rooms (club or not): everyone; closed rooms: the creator and whoever a
+        moderator let in; members-only rooms: the club's members, as they are now."""
         admitted = exists().where(
             RoomAdmission.room_id == Room.id, RoomAdmission.user_id == user_id
         )
-        return or_(Room.visibility == "open", Room.created_by_id == user_id, admitted)
+        club_member = exists().where(
+            ClubMember.club_id == Room.club_id, ClubMember.user_id == user_id
+        )
+        return or_(
+            Room.visibility == "open",
+            and_(Room.visibility == "closed", or_(Room.created_by_id == user_id, admitted)),
+            and_(Room.visibility == "club", club_member),
+        )

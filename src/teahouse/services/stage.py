@@ -150,7 +150,9 @@ class Stage:
                 timer.cancel()
             resumed = uid in room.state.participants
             if not resumed:
-                as_moderator = uid == info.created_by.id
+                # The live room's own record says who moderates (the creator, an
+                # event's hosts); ``info`` is re-read from the database on each join.
+                as_moderator = uid in room.info.moderators
                 room.broadcast(room.state.join(client.user, as_moderator=as_moderator).to_message())
             room.clients[uid] = client
             client.room_id = info.id

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from typing_extensions import TypedDict
 
 from teahouse.domain.room_state import UserRef
@@ -25,6 +27,11 @@ class ProfileView(UserView):
     joined_at: str
 
 
+class ClubRefView(TypedDict):
+    id: str
+    name: str
+
+
 class RoomSummary(TypedDict):
     id: str
     title: str
@@ -34,10 +41,16 @@ class RoomSummary(TypedDict):
     speakers: list[UserView]
     listener_count: int
     participant_count: int
+    club: ClubRefView | None
 
 
 def user_view(user: User) -> UserView:
     return {"id": user.id, "username": user.username, "display_name": user.display_name}
+
+
+def user_card(user: User) -> dict[str, Any]:
+    """A `UserCard` (docs/API-SOCIAL.md): ``User`` plus its ``avatar_url``."""
+    return {**user_view(user), "avatar_url": None}
 
 
 def ref_view(ref: UserRef) -> UserView:

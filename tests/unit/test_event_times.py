@@ -1,0 +1,60 @@
+"""Reading an event's start: offsets, wall-clock times in IANA zones, DST changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from teahouse.domain.event_times import parse_starts_at, parse_time_zone, utc_text
+from teahouse.errors import BadRequest
+
+TIMES = [
+    # Europe/Berlin moves to summer time on 2026-03-29: 19:00 is 18:00Z before, 17:00Z after.
+    ("2026-03-28T19:00", "Europe/Berlin", "2026-03-28T18:00:00Z"),
+    ("2026-03-30T19:00", "Europe/Berlin", "2026-03-30T17:00:00Z"),
+    ("2026-03-30 19:00:00", "Europe/Berlin", "2026-03-30T17:00:00Z"),
+    # America/New_York moves on 2026-03-08: 19:00 is 00:00Z the next day, then 23:00Z.
+    ("2026-03-07T19:00", "America/New_York", "2026-03-08T00:00:00Z"),
+    ("2026-03-09T19:00", "America/New_York", "2026-03-09T23:00:00Z"),
+    # Back to winter time on 2026-11-01: a time that happens twice is the first one.
+    ("2026-11-01T01:30", "America/New_York", "2026-11-01T05:30:00Z"),
+    # A time that never happens reads with the offset before the change.
+    ("2026-03-29T02:30", "Europe/Berlin", "2026-03-29T01:30:00Z"),
+    # An offset or Z names the instant, whatever the zone.
+    ("2026-03-28T19:00Z", "Europe/Berlin", "2026-03-28T19:00:00Z"),
+    ("2026-03-28T19:00:00+05:30", "America/New_York", "2026-03-28T13:30:00Z"),
+    ("2026-07-01T12:00", "UTC", "2026-07-01T12:00:00Z"),
+]
+
+
+@pytest.mark.parametrize(("raw", "zone", "expected"), TIMES)
+def test_start_times_in_utc(raw: str, zone: str, expected: str) -> None:
+    assert utc_text(parse_starts_at(raw, parse_time_zone(zone))) == expected
+
+
+@pytest.mark.parametrize(
+    "zone",
+    [
+        "",
+        "Mars/Olympus_Mons",
+        "europe/berlin",
+        " UTC",
+        "localtime",
+        "posixrules",
+        "../../etc/passwd",
+        "/usr/share/zoneinfo/UTC",
+        "x" * 200,
+    ],
+)
+def test_names_that_are_not_iana_zones(zone: str) -> None:
+    with pytest.raises(BadRequest) as refused:
+        parse_time_zone(zone)
+    assert refused.value.code == "invalid_time_zone"
+
+
+@pytest.mark.parametrize(
+    "raw", ["", "tomorrow", "2026-03-28", "2026-13-01T10:00", "2026-03-28T25:00", "1" * 100]
+)
+def test_start_times_that_do_not_parse(raw: str) -> None:
+    with pytest.raises(BadRequest) as refused:
+        parse_starts_at(raw, parse_time_zone("UTC"))
+    assert refused.value.code == "invalid_request"
