@@ -28,6 +28,6 @@ async def server_on_both(
     database_url: str, tmp_path: Path, media: FakeMedia
 ) -> AsyncIterator[LiveServer]:
     """A real server (media faked) on SQLite and on PostgreSQL."""
-    settings = test_settings(tmp_path, database_url, free_port())
+    settings = server_settings(tmp_path, database_url, free_port())
     async with run_server(settings, media) as live:
         yield live
