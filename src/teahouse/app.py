@@ -9,16 +9,21 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from teahouse import __version__
-from teahouse.api import http, ws
+from teahouse.api import hallway_http, http, ws
 from teahouse.api.context import Services
 from teahouse.api.errors import install_error_handlers
 from teahouse.api.guards import Guards
 from teahouse.api.web import mount_web_client
 from teahouse.config import Settings
 from teahouse.media.base import MediaBackend
+from teahouse.realtime.live_notifications import NotificationPusher
+from teahouse.realtime.presence import Presence
 from teahouse.services.accounts import Accounts
+from teahouse.services.hallway import Hallway
+from teahouse.services.inbox import Inbox
 from teahouse.services.notifications import Notifications
 from teahouse.services.passwords import Passwords
+from teahouse.services.pings import Pings
 from teahouse.services.rooms import Rooms
 from teahouse.services.stage import Stage
 from teahouse.store.database import Database
@@ -46,11 +51,29 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
         await backend.start()
         accounts = Accounts(db, settings, Passwords(settings))
         notifications = Notifications(db)
-        app.state.services = Services(settings, db, accounts, rooms, stage, backend, notifications)
+        presence, inbox = Presence(), Inbox(db)
+        pusher = NotificationPusher(presence, inbox)
+        notifications.on_new(pusher.push)
+        hallway = Hallway(db, rooms, stage, settings.public_url)
+        pings = Pings(db, rooms, stage, notifications)
+        app.state.services = Services(
+            settings,
+            db,
+            accounts,
+            rooms,
+            stage,
+            backend,
+            notifications,
+            presence,
+            hallway,
+            inbox,
+            pings,
+        )
         try:
             yield
         finally:
             await stage.close()
+            await pusher.close()
             await backend.close()
             await db.close()
 
@@ -59,6 +82,7 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
     )
     install_error_handlers(app)
     app.include_router(http.router)
+    app.include_router(hallway_http.router)
     app.include_router(ws.router)
     mount_web_client(app)
     app.add_middleware(Guards, allowed_origins=settings.allowed_origins)

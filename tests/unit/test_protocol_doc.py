@@ -20,6 +20,7 @@ SERVER_TYPES = {
     "subscribe_offer",
     "media_status",
     "pong",
+    "notification",
 }
 
 

@@ -10,8 +10,12 @@ from starlette.requests import HTTPConnection
 from teahouse.config import Settings
 from teahouse.errors import NotAuthenticated
 from teahouse.media.base import MediaBackend
+from teahouse.realtime.presence import Presence
 from teahouse.services.accounts import Accounts
+from teahouse.services.hallway import Hallway
+from teahouse.services.inbox import Inbox
 from teahouse.services.notifications import Notifications
+from teahouse.services.pings import Pings
 from teahouse.services.rooms import Rooms
 from teahouse.services.stage import Stage
 from teahouse.store.database import Database
@@ -27,6 +31,10 @@ class Services:
     stage: Stage
     media: MediaBackend
     notifications: Notifications
+    presence: Presence
+    hallway: Hallway
+    inbox: Inbox
+    pings: Pings
 
 
 def services(connection: HTTPConnection) -> Services:

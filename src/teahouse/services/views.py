@@ -14,6 +14,12 @@ class UserView(TypedDict):
     display_name: str
 
 
+class UserCard(UserView):
+    """docs/API-SOCIAL.md: a ``User`` plus the URL of their picture."""
+
+    avatar_url: str | None
+
+
 class MeView(UserView):
     invites_left: int
     is_admin: bool
@@ -38,6 +44,16 @@ class RoomSummary(TypedDict):
 
 def user_view(user: User) -> UserView:
     return {"id": user.id, "username": user.username, "display_name": user.display_name}
+
+
+def user_card(user: User | UserRef) -> UserCard:
+    # The avatar URL is the profiles layer's to fill in (it owns the avatars table).
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "avatar_url": None,
+    }
 
 
 def ref_view(ref: UserRef) -> UserView:
