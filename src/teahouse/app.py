@@ -16,6 +16,7 @@ from teahouse.api.guards import Guards
 from teahouse.api.web import mount_web_client
 from teahouse.config import Settings
 from teahouse.media.base import MediaBackend
+from teahouse.realtime.hallway_signal import HallwaySignal, hallway_shape
 from teahouse.realtime.live_notifications import NotificationPusher
 from teahouse.realtime.presence import Presence
 from teahouse.services.accounts import Accounts
@@ -54,6 +55,8 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
         presence, inbox = Presence(), Inbox(db)
         pusher = NotificationPusher(presence, inbox)
         notifications.on_new(pusher.push)
+        signal = HallwaySignal(presence, lambda: hallway_shape(stage))
+        stage.on_rooms_changed(signal.poke)
         hallway = Hallway(db, rooms, stage, settings.public_url)
         pings = Pings(db, rooms, stage, notifications)
         app.state.services = Services(
@@ -73,6 +76,7 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
             yield
         finally:
             await stage.close()
+            signal.close()
             await pusher.close()
             await backend.close()
             await db.close()

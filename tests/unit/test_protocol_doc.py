@@ -21,6 +21,7 @@ SERVER_TYPES = {
     "media_status",
     "pong",
     "notification",
+    "hallway_changed",
 }
 
 
