@@ -146,11 +146,12 @@ async def enter(room_id: str, *members: Member) -> None:
         await member.join(room_id)
 
 
-async def count_messages(member: Member, kind: str, seconds: float) -> int:
-    """How many messages of this type arrive within ``seconds`` (others are kept)."""
-    count = sum(1 for m in member.inbox if m["type"] == kind)
-    member.inbox = [m for m in member.inbox if m["type"] != kind]
+async def arrivals(member: Member, kind: str, seconds: float) -> list[float]:
+    """When (loop time) each message of this type arrives within ``seconds``; messages
+    of other types are kept for ``recv``, ones already kept count as arriving now."""
     loop = asyncio.get_running_loop()
+    times = [loop.time() for m in member.inbox if m["type"] == kind]
+    member.inbox = [m for m in member.inbox if m["type"] != kind]
     deadline = loop.time() + seconds
     while (left := deadline - loop.time()) > 0:
         try:
@@ -158,10 +159,14 @@ async def count_messages(member: Member, kind: str, seconds: float) -> int:
         except TimeoutError:
             break
         if message["type"] == kind:
-            count += 1
+            times.append(loop.time())
         else:
             member.inbox.append(message)
-    return count
+    return times
+
+
+async def count_messages(member: Member, kind: str, seconds: float) -> int:
+    return len(await arrivals(member, kind, seconds))
 
 
 async def age_notifications(server: LiveServer, by: timedelta) -> None:
