@@ -10,19 +10,25 @@ from typing import Any
 from fastapi import FastAPI
 
 from teahouse import __version__
-from teahouse.api import calendar_http, clubs_http, events_http, http, ws
+from teahouse.api import calendar_http, clubs_http, events_http, hallway_http, http, ws
 from teahouse.api.context import Services
 from teahouse.api.errors import install_error_handlers
 from teahouse.api.guards import Guards
 from teahouse.api.web import mount_web_client
 from teahouse.config import Settings
 from teahouse.media.base import MediaBackend
+from teahouse.realtime.hallway_signal import HallwaySignal, hallway_shape
+from teahouse.realtime.live_notifications import NotificationPusher
+from teahouse.realtime.presence import Presence
 from teahouse.services.accounts import Accounts
 from teahouse.services.calendar import Calendar
 from teahouse.services.clubs import Clubs
 from teahouse.services.events import Events
+from teahouse.services.hallway import Hallway
+from teahouse.services.inbox import Inbox
 from teahouse.services.notifications import Notifications
 from teahouse.services.passwords import Passwords
+from teahouse.services.pings import Pings
 from teahouse.services.rooms import Rooms
 from teahouse.services.stage import Stage
 from teahouse.store.database import Database
@@ -69,13 +75,35 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
         clubs = Clubs(db, notifications)
         events = Events(db, settings, clubs, rooms, stage, notifications)
         calendar = Calendar(db, settings, events)
+        presence, inbox = Presence(), Inbox(db)
+        pusher = NotificationPusher(presence, inbox)
+        notifications.on_new(pusher.push)
+        signal = HallwaySignal(presence, lambda: hallway_shape(stage))
+        stage.on_rooms_changed(signal.poke)
+        hallway = Hallway(db, rooms, stage, settings.public_url)
+        pings = Pings(db, rooms, stage, notifications)
         app.state.services = Services(
-            settings, db, accounts, rooms, stage, backend, notifications, clubs, events, calendar
+            settings=settings,
+            db=db,
+            accounts=accounts,
+            rooms=rooms,
+            stage=stage,
+            media=backend,
+            notifications=notifications,
+            clubs=clubs,
+            events=events,
+            calendar=calendar,
+            presence=presence,
+            hallway=hallway,
+            inbox=inbox,
+            pings=pings,
         )
         try:
             yield
         finally:
             await stage.close()
+            signal.close()
+            await pusher.close()
             await backend.close()
             await db.close()
 
@@ -84,6 +112,7 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
     )
     install_error_handlers(app)
     app.include_router(http.router)
+    app.include_router(hallway_http.router)
     app.include_router(ws.router)
     app.include_router(clubs_http.router)
     app.include_router(events_http.router)

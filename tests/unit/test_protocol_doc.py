@@ -20,6 +20,8 @@ SERVER_TYPES = {
     "subscribe_offer",
     "media_status",
     "pong",
+    "notification",
+    "hallway_changed",
 }
 
 

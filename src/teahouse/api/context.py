@@ -10,11 +10,15 @@ from starlette.requests import HTTPConnection
 from teahouse.config import Settings
 from teahouse.errors import NotAuthenticated
 from teahouse.media.base import MediaBackend
+from teahouse.realtime.presence import Presence
 from teahouse.services.accounts import Accounts
 from teahouse.services.calendar import Calendar
 from teahouse.services.clubs import Clubs
 from teahouse.services.events import Events
+from teahouse.services.hallway import Hallway
+from teahouse.services.inbox import Inbox
 from teahouse.services.notifications import Notifications
+from teahouse.services.pings import Pings
 from teahouse.services.rooms import Rooms
 from teahouse.services.stage import Stage
 from teahouse.store.database import Database
@@ -33,6 +37,10 @@ class Services:
     clubs: Clubs
     events: Events
     calendar: Calendar
+    presence: Presence
+    hallway: Hallway
+    inbox: Inbox
+    pings: Pings
 
 
 def services(connection: HTTPConnection) -> Services:

@@ -29,6 +29,11 @@ async def websocket(websocket: WebSocket) -> None:
         await websocket.close(CLOSE_NOT_AUTHENTICATED, "not_authenticated")
         return
     session = SocketSession(
-        websocket, user_ref(user), svc.stage, svc.rooms, svc.settings.max_ws_message_bytes
+        websocket,
+        user_ref(user),
+        svc.stage,
+        svc.rooms,
+        svc.settings.max_ws_message_bytes,
+        presence=svc.presence,
     )
     await session.run()

@@ -40,6 +40,7 @@ from teahouse.realtime.messages import (
     message_ref,
     parse_client_message,
 )
+from teahouse.realtime.presence import Presence
 from teahouse.services.rooms import Rooms
 from teahouse.services.stage import Stage, encode
 
@@ -64,6 +65,7 @@ class SocketSession:
         stage: Stage,
         rooms: Rooms,
         max_message_bytes: int,
+        presence: Presence | None = None,
     ) -> None:
         self.user = user
         self.room_id: str | None = None
@@ -71,6 +73,7 @@ class SocketSession:
         self._stage = stage
         self._rooms = rooms
         self._max_message_bytes = max_message_bytes
+        self._presence = presence
         self._outgoing: asyncio.Queue[str | None] = asyncio.Queue(OUTGOING_QUEUE_MAX)
         self.state = SocketState.OPEN
         self.close_code = 1000
@@ -98,6 +101,8 @@ class SocketSession:
         self.send(
             encode({"type": "welcome", "protocol": PROTOCOL_VERSION, "user": self.user.to_dict()})
         )
+        if self._presence is not None:  # after `welcome`, which must come first
+            self._presence.add(self)
         sender = asyncio.create_task(self._send_loop())
         try:
             while self.state is SocketState.OPEN:
@@ -111,6 +116,8 @@ class SocketSession:
         except WebSocketDisconnect:
             pass
         finally:
+            if self._presence is not None:
+                self._presence.discard(self)
             self.close(self.close_code)
             await self._stage.disconnected(self)
             with contextlib.suppress(Exception):

@@ -8,7 +8,7 @@ both pass the "last admin" check, and a refused action rolls back whole.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +19,7 @@ from teahouse.domain.cursors import LIMIT_DEFAULT, decode_cursor, encode_cursor
 from teahouse.domain.ids import looks_like_id, new_id
 from teahouse.errors import Conflict, Forbidden, NotFound
 from teahouse.services.notifications import Notifications
-from teahouse.services.views import user_card
+from teahouse.services.views import UserCard, user_card
 from teahouse.store.database import Database, DbSession
 from teahouse.store.models import User, utcnow
 from teahouse.store.social_models import Club, ClubFollow, ClubInvite, ClubMember
@@ -30,7 +30,7 @@ class ClubView(TypedDict):
     name: str
     description: str
     rules: str
-    founder: dict[str, Any] | None
+    founder: UserCard | None
     member_count: int
     follower_count: int
     my_role: rules.Role | None
@@ -40,7 +40,7 @@ class ClubView(TypedDict):
 
 
 class MemberView(TypedDict):
-    user: dict[str, Any]
+    user: UserCard
     role: rules.Role
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import delete, func, select, update
 from typing_extensions import TypedDict
@@ -27,7 +27,7 @@ from teahouse.services.clubs import Clubs
 from teahouse.services.notifications import Notifications
 from teahouse.services.rooms import Rooms, normalise_title
 from teahouse.services.stage import Stage
-from teahouse.services.views import ClubRefView, user_card
+from teahouse.services.views import ClubRefView, UserCard, user_card
 from teahouse.store.database import Database, DbSession
 from teahouse.store.models import User, utcnow
 from teahouse.store.social_models import Club, Event, EventCohost, EventInterest
@@ -42,8 +42,8 @@ class EventView(TypedDict):
     description: str
     starts_at: str
     time_zone: str
-    host: dict[str, Any]
-    cohosts: list[dict[str, Any]]
+    host: UserCard
+    cohosts: list[UserCard]
     club: ClubRefView | None
     room_id: str | None
     cancelled: bool

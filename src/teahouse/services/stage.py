@@ -57,11 +57,14 @@ class LiveRoom:
     resync_everyone: bool = False
     resync: set[str] = field(default_factory=set)
     subscription_task: asyncio.Task[None] | None = None
+    # Called after every broadcast (each delta, the end): the Stage's rooms changed.
+    on_change: Callable[[], None] = lambda: None
 
     def broadcast(self, message: dict[str, Any]) -> None:
         text = encode(message)  # serialised once, the same bytes to everyone
         for client in self.clients.values():
             client.send(text)
+        self.on_change()
 
 
 class Stage:
@@ -81,7 +84,16 @@ class Stage:
         self._empty_room_grace = empty_room_grace
         self._live: dict[str, LiveRoom] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._on_rooms_changed: list[Callable[[], None]] = []
         media.set_event_handler(self.on_media_event)
+
+    def on_rooms_changed(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` (quick, never raising) when a room opens, ends or changes."""
+        self._on_rooms_changed.append(callback)
+
+    def _rooms_changed(self) -> None:
+        for callback in self._on_rooms_changed:
+            callback()
 
     # -- queries ------------------------------------------------------------------
 
@@ -94,8 +106,9 @@ class Stage:
     # -- opening and ending ----------------------------------------------------------
 
     async def open_room(self, info: RoomInfo) -> None:
-        room = LiveRoom(info=info, state=RoomState(info.id))
+        room = LiveRoom(info=info, state=RoomState(info.id), on_change=self._rooms_changed)
         self._live[info.id] = room
+        self._rooms_changed()
         await self._media.ensure_room(info.id)
         # A room nobody moderates ends; give the creator time to walk in.
         room.away[info.created_by.id] = self._later(

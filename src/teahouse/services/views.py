@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from typing_extensions import TypedDict
 
 from teahouse.domain.room_state import UserRef
@@ -14,6 +12,12 @@ class UserView(TypedDict):
     id: str
     username: str
     display_name: str
+
+
+class UserCard(UserView):
+    """docs/API-SOCIAL.md: a ``User`` plus the URL of their picture."""
+
+    avatar_url: str | None
 
 
 class MeView(UserView):
@@ -48,9 +52,14 @@ def user_view(user: User) -> UserView:
     return {"id": user.id, "username": user.username, "display_name": user.display_name}
 
 
-def user_card(user: User) -> dict[str, Any]:
-    """A `UserCard` (docs/API-SOCIAL.md): ``User`` plus its ``avatar_url``."""
-    return {**user_view(user), "avatar_url": None}
+def user_card(user: User | UserRef) -> UserCard:
+    # The avatar URL is the profiles layer's to fill in (it owns the avatars table).
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "avatar_url": None,
+    }
 
 
 def ref_view(ref: UserRef) -> UserView:

@@ -1,0 +1,69 @@
+"""``hallway_changed``: tell every open socket that the hallway is worth fetching again.
+
+The Stage calls :meth:`HallwaySignal.poke` whenever a room opens, ends or commits a
+delta. Most deltas (someone starts talking, mutes, raises a hand) change nothing the
+hallway shows, and a busy instance commits many a second, so the signal is
+coalesced and derived:
+
+- at most one check per ``interval``: a poke while a check is pending or too soon
+  after the last one only makes sure one check is scheduled (a timer, no task);
+- a check compares the hallway's *shape* (which rooms are live, who is in each and
+  who is on its stage) with the shape last announced, and sends only on a change.
+
+So 20 members joining within a second make at most two messages (the first join at
+once, the rest together), and an hour of conversation in a steady room makes none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Hashable
+
+from teahouse.realtime.presence import Presence
+from teahouse.services.stage import Stage, encode
+
+HALLWAY_CHANGED = encode({"type": "hallway_changed"})
+
+
+def hallway_shape(stage: Stage) -> Hashable:
+    """What the hallway shows of the live rooms: ids, and who is in each, on stage or not."""
+    shape = set()
+    for room_id in stage.live_room_ids():
+        room = stage.live(room_id)
+        if room is not None:
+            people = frozenset((uid, p.role.on_stage) for uid, p in room.state.participants.items())
+            shape.add((room_id, people))
+    return frozenset(shape)
+
+
+class HallwaySignal:
+    def __init__(
+        self, presence: Presence, shape: Callable[[], Hashable], interval: float = 1.0
+    ) -> None:
+        self._presence = presence
+        self._shape = shape
+        self._interval = interval
+        self._announced: Hashable = shape()
+        self._last_check = float("-inf")
+        self._timer: asyncio.TimerHandle | None = None
+
+    def poke(self) -> None:
+        """Something in the live rooms changed; never blocks, never raises."""
+        if self._timer is not None:
+            return  # the pending check will see this change too
+        loop = asyncio.get_running_loop()
+        delay = max(0.0, self._last_check + self._interval - loop.time())
+        self._timer = loop.call_later(delay, self._check)
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _check(self) -> None:
+        self._timer = None
+        self._last_check = asyncio.get_running_loop().time()
+        shape = self._shape()
+        if shape != self._announced:
+            self._announced = shape
+            self._presence.send_to_all(HALLWAY_CHANGED)

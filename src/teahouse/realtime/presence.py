@@ -1,0 +1,57 @@
+"""Which members have a socket open right now, and a way to reach each of them.
+
+A member may have several sockets at once (tabs, a phone and a laptop); a message
+for the member goes to every one of them. The socket session registers itself
+when it opens and leaves when it closes; nothing else writes here.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from teahouse.domain.room_state import UserRef
+
+
+class Outbox(Protocol):
+    """One open socket, as presence sees it: whose it is and a way to queue text."""
+
+    @property
+    def user(self) -> UserRef: ...
+
+    def send(self, text: str) -> None:
+        """Queue pre-serialised JSON; never blocks."""
+
+
+class Presence:
+    """The open sockets of every connected member (one process, in memory)."""
+
+    def __init__(self) -> None:
+        self._sockets: dict[str, set[Outbox]] = {}
+
+    def add(self, socket: Outbox) -> None:
+        self._sockets.setdefault(socket.user.id, set()).add(socket)
+
+    def discard(self, socket: Outbox) -> None:
+        sockets = self._sockets.get(socket.user.id)
+        if sockets is None:
+            return
+        sockets.discard(socket)
+        if not sockets:
+            del self._sockets[socket.user.id]
+
+    def is_online(self, user_id: str) -> bool:
+        return user_id in self._sockets
+
+    def socket_count(self) -> int:
+        return sum(len(sockets) for sockets in self._sockets.values())
+
+    def send_to(self, user_id: str, text: str) -> None:
+        """The same text to every socket of one member."""
+        for socket in list(self._sockets.get(user_id, ())):
+            socket.send(text)
+
+    def send_to_all(self, text: str) -> None:
+        """The same text to every open socket of every member."""
+        for sockets in list(self._sockets.values()):
+            for socket in list(sockets):
+                socket.send(text)

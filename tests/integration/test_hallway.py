@@ -1,0 +1,194 @@
+"""GET /api/hallway on a live server, on SQLite and PostgreSQL (media faked)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event as sa_event
+
+from tests.support import social
+from tests.support.fake_media import FakeMedia
+from tests.support.server import LiveServer, Member
+
+
+@pytest.fixture
+async def server(tmp_path: Path, media: FakeMedia, database_url: str) -> AsyncIterator[LiveServer]:
+    async with social.serve(tmp_path, media, database_url) as live:
+        yield live
+
+
+async def hallway(member: Member) -> dict[str, Any]:
+    async with member.http() as http:
+        response = await http.get("/api/hallway")
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def hours(n: float) -> timedelta:
+    return timedelta(hours=n)
+
+
+def card(member: Member) -> dict[str, Any]:
+    return {
+        "id": member.id,
+        "username": member.username,
+        "display_name": member.username,
+        "avatar_url": None,
+    }
+
+
+async def test_rooms_in_order_with_reasons(server: LiveServer) -> None:
+    me, ada, bob, cy, dee, fay, gus, hal = [
+        await server.member(n) for n in ("me", "ada", "bob", "cy", "dee", "fay", "gus", "hal")
+    ]
+    await social.follow(server, me, ada, bob)
+    book = await social.club(server, "Book Club", members=(dee, me))
+
+    popular = await social.open_room(fay, "Popular")  # the biggest room: 3 people
+    await social.enter(popular, gus, hal)
+    club_room = await social.open_room(dee, "Reading")
+    await social.set_room_club(server, club_room, book)
+    listening = await social.open_room(cy, "Cy's")
+    await social.enter(listening, bob)
+    speaking = await social.open_room(ada, "Ada's")
+
+    rooms = (await hallway(me))["rooms"]
+    assert [r["id"] for r in rooms] == [speaking, listening, club_room, popular]
+    assert [r["reason"] for r in rooms] == [
+        {"kind": "following_speaking", "text": "ada is speaking", "users": [card(ada)]},
+        {"kind": "following_listening", "text": "bob is listening", "users": [card(bob)]},
+        {"kind": "club", "text": "From Book Club", "users": []},
+        {"kind": "popular", "text": "Popular", "users": []},
+    ]
+    # Each is a RoomSummary plus its club.
+    assert rooms[2]["club"] == {"id": book, "name": "Book Club"}
+    assert [r["club"] for r in (rooms[0], rooms[1], rooms[3])] == [None, None, None]
+    assert rooms[3]["participant_count"] == 3 and rooms[3]["listener_count"] == 2
+    assert rooms[0]["speakers"] == [{"id": ada.id, "username": "ada", "display_name": "ada"}]
+    assert rooms[0]["title"] == "Ada's" and rooms[0]["visibility"] == "open"
+
+    # Someone who follows nobody sees the same rooms by size.
+    stranger = (await hallway(gus))["rooms"]
+    assert stranger[0]["id"] == popular
+    assert {r["reason"]["kind"] for r in stranger} == {"popular"}
+
+
+async def test_closed_and_club_only_rooms_are_absent_for_outsiders(server: LiveServer) -> None:
+    me, ivy, jo = [await server.member(n) for n in ("me", "ivy", "jo")]
+    await social.follow(server, me, ivy, jo)
+    chess = await social.club(server, "Chess Club", members=(jo,))
+    closed = await social.open_room(ivy, "Private", "closed")
+    club_only = await social.open_room(jo, "Members only")
+    await social.set_room_club(server, club_only, chess, visibility="club")
+    open_room = await social.open_room(await server.member("kim"), "Everyone")
+
+    assert [r["id"] for r in (await hallway(me))["rooms"]] == [open_room]
+    # Filtered by who may enter, not dropped: the closed room's creator sees it.
+    assert closed in [r["id"] for r in (await hallway(ivy))["rooms"]]
+    # Let in, the outsider sees it too, with the followed speaker's reason.
+    async with ivy.http() as http:
+        admitted = await http.post(f"/api/rooms/{closed}/admit", json={"username": "me"})
+    assert admitted.status_code == 204
+    first = (await hallway(me))["rooms"][0]
+    assert first["id"] == closed and first["reason"]["kind"] == "following_speaking"
+
+
+async def test_rooms_with_a_blocked_speaker_are_hidden_either_way(server: LiveServer) -> None:
+    me, eve, zed, fay, ned = [await server.member(n) for n in ("me", "eve", "zed", "fay", "ned")]
+    await social.block(server, me, eve)  # I blocked Eve
+    await social.block(server, zed, me)  # Zed blocked me
+    await social.block(server, me, ned)
+    eves = await social.open_room(eve, "Eve's")
+    zeds = await social.open_room(zed, "Zed's")
+    fays = await social.open_room(fay, "Fay's")
+    await social.enter(fays, ned)  # in the audience only: the room stays
+
+    assert [r["id"] for r in (await hallway(me))["rooms"]] == [fays]
+    assert {r["id"] for r in (await hallway(fay))["rooms"]} == {eves, zeds, fays}
+
+
+async def test_events_in_order_with_reasons(server: LiveServer) -> None:
+    me, ada, bob, eve, gus = [await server.member(n) for n in ("me", "ada", "bob", "eve", "gus")]
+    await social.follow(server, me, ada)
+    await social.block(server, eve, me)
+    book = await social.club(server, "Book Club", followers=(me,))
+    followed = await social.event(server, ada, "Ada's hour", hours(72), cohosts=(bob,))
+    of_club = await social.event(server, gus, "Book night", hours(24), club_id=book)
+    asked = await social.event(server, gus, "Asked", hours(2), interested=(me, bob))
+    rest = await social.event(server, bob, "Bob's", hours(1))
+    late = await social.event(server, gus, "Running late", timedelta(minutes=-30))
+    started_room = await social.open_room(gus, "Started", connect=False)
+    await social.event(server, gus, "Cancelled", hours(3), cancelled=True)
+    await social.event(server, gus, "Started", hours(-0.1), room_id=started_room)
+    await social.event(server, gus, "Too far", hours(24 * 8))
+    await social.event(server, gus, "Long past", hours(-2))
+    await social.event(server, eve, "Eve's", hours(5))  # a blocked host
+
+    events = (await hallway(me))["events"]
+    assert [e["id"] for e in events] == [followed, of_club, asked, late, rest]
+    assert [e["reason"]["kind"] for e in events] == [
+        "following_host",
+        "club",
+        "notify_me",
+        "upcoming",
+        "upcoming",
+    ]
+    assert events[0]["reason"] == {
+        "kind": "following_host",
+        "text": "ada is hosting",
+        "users": [card(ada)],
+    }
+    assert events[1]["reason"]["text"] == "From Book Club"
+    first, third = events[0], events[2]
+    assert first["host"] == card(ada) and first["cohosts"] == [card(bob)]
+    assert first["club"] is None and events[1]["club"] == {"id": book, "name": "Book Club"}
+    assert first["url"] == f"{server.url}/event/{followed}"
+    assert first["time_zone"] == "Europe/Berlin" and first["room_id"] is None
+    assert first["cancelled"] is False and first["can_start"] is False
+    assert (third["interested_count"], third["notify_me"]) == (2, True)
+    assert (first["interested_count"], first["notify_me"]) == (0, False)
+    assert first["starts_at"].endswith("+00:00")
+    # The host (and a co-host) may start it.
+    for host in (ada, bob):
+        mine = next(e for e in (await hallway(host))["events"] if e["id"] == followed)
+        assert mine["can_start"] is True
+
+
+async def test_queries_do_not_grow_with_rooms_and_events(server: LiveServer) -> None:
+    me, *hosts = [await server.member(n) for n in ("me", "h1", "h2", "h3", "h4", "h5")]
+    await social.follow(server, me, *hosts)
+    book = await social.club(server, "Book Club", members=(me, *hosts))
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    engine = server.services.db.engine.sync_engine
+    sa_event.listen(engine, "before_cursor_execute", count)
+    try:
+        counts = []
+        for host in hosts[:1], hosts[1:]:
+            for h in host:
+                room = await social.open_room(h, f"{h.username}'s")
+                await social.set_room_club(server, room, book)
+                await social.event(
+                    server, h, "Soon", timedelta(hours=2), club_id=book, cohosts=(me,)
+                )
+            statements.clear()
+            page = await hallway(me)
+            counts.append(len(statements))
+        assert len(page["rooms"]) == 5 and len(page["events"]) == 5
+        assert counts[0] == counts[1] <= 7, statements  # the session, then six
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", count)
+
+
+async def test_hallway_needs_a_session(server: LiveServer) -> None:
+    async with server.client() as http:
+        response = await http.get("/api/hallway")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"

@@ -1,0 +1,281 @@
+"""The hallway's order, reasons and hiding rules (domain/hallway.py), as tables."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from teahouse.domain.hallway import (
+    ClubRef,
+    EventCandidate,
+    Reason,
+    RoomCandidate,
+    Viewer,
+    rank_events,
+    rank_rooms,
+)
+from teahouse.domain.room_state import UserRef
+
+T0 = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
+
+
+def u(name: str) -> UserRef:
+    return UserRef(name, name, name.title())
+
+
+ADA, BOB, CY, DEE, EVE, FAY, GUS = (u(n) for n in ("ada", "bob", "cy", "dee", "eve", "fay", "gus"))
+BOOK = ClubRef("book", "Book Club")
+CHESS = ClubRef("chess", "Chess Club")
+# "me" follows Ada, Bob, Cy and Dee, belongs to (or follows) the Book Club, and is
+# blocked either way with Eve. Fay and Gus are strangers.
+ME = Viewer(
+    id="me",
+    following=frozenset({"ada", "bob", "cy", "dee"}),
+    clubs=frozenset({"book"}),
+    blocked=frozenset({"eve"}),
+)
+
+
+def room(
+    rid: str,
+    speakers: tuple[UserRef, ...] = (),
+    listeners: tuple[UserRef, ...] = (),
+    club: ClubRef | None = None,
+    age_minutes: int = 0,
+) -> RoomCandidate:
+    return RoomCandidate(rid, T0 - timedelta(minutes=age_minutes), speakers, listeners, club)
+
+
+def order(rooms: list[RoomCandidate], viewer: Viewer = ME) -> list[str]:
+    return [r.item.id for r in rank_rooms(viewer, rooms)]
+
+
+# -- room order -----------------------------------------------------------------------
+
+ROOM_ORDER = [
+    (
+        "speaking, then listening, then club, then the rest",
+        [
+            room("popular", (FAY,), (GUS,) * 9),
+            room("club", (FAY,), (), BOOK),
+            room("listening", (FAY,), (ADA,)),
+            room("speaking", (BOB,)),
+        ],
+        ["speaking", "listening", "club", "popular"],
+    ),
+    (
+        "more followed speakers first, even in a smaller room",
+        [room("one", (ADA,), (GUS,) * 20), room("two", (BOB, CY))],
+        ["two", "one"],
+    ),
+    (
+        "more followed listeners first",
+        [room("one", (FAY,), (ADA,) + (GUS,) * 20), room("three", (FAY,), (BOB, CY, DEE))],
+        ["three", "one"],
+    ),
+    (
+        "a followed speaker outranks any number of followed listeners",
+        [room("listeners", (FAY,), (ADA, BOB, CY)), room("speaker", (DEE,))],
+        ["speaker", "listeners"],
+    ),
+    (
+        "a club the member is not in counts for nothing",
+        [room("chess", (FAY,), (), CHESS), room("bigger", (FAY,), (GUS,))],
+        ["bigger", "chess"],
+    ),
+    (
+        "the rest: bigger first",
+        [room("small", (FAY,)), room("big", (FAY,), (GUS, GUS))],
+        ["big", "small"],
+    ),
+    (
+        "the rest: same size, older first",
+        [room("new", (FAY,), age_minutes=1), room("old", (GUS,), age_minutes=30)],
+        ["old", "new"],
+    ),
+    (
+        "same followed count: bigger first",
+        [room("small", (ADA,)), room("big", (BOB,), (GUS,))],
+        ["big", "small"],
+    ),
+    (
+        "club rooms: bigger first",
+        [room("a", (FAY,), (), BOOK), room("b", (FAY,), (GUS,), BOOK)],
+        ["b", "a"],
+    ),
+    ("no rooms", [], []),
+]
+
+
+@pytest.mark.parametrize(
+    ("rooms", "expected"), [(r, e) for _, r, e in ROOM_ORDER], ids=[n for n, _, _ in ROOM_ORDER]
+)
+def test_room_order(rooms: list[RoomCandidate], expected: list[str]) -> None:
+    assert order(rooms) == expected
+    assert order(list(reversed(rooms))) == expected  # the input order does not matter
+
+
+# -- room reasons ---------------------------------------------------------------------
+
+ROOM_REASONS = [
+    (room("r", (ADA,)), Reason("following_speaking", "Ada is speaking", (ADA,))),
+    (
+        room("r", (ADA, FAY, BOB)),
+        Reason("following_speaking", "2 people you follow are speaking", (ADA, BOB)),
+    ),
+    (
+        room("r", (ADA,), (BOB, CY)),
+        Reason("following_speaking", "Ada is speaking", (ADA,)),
+    ),
+    (room("r", (FAY,), (ADA,)), Reason("following_listening", "Ada is listening", (ADA,))),
+    (
+        room("r", (FAY,), (ADA, GUS, BOB)),
+        Reason("following_listening", "Ada and 1 other you follow are listening", (ADA, BOB)),
+    ),
+    (
+        room("r", (FAY,), (ADA, BOB, CY, DEE)),
+        Reason(
+            "following_listening",
+            "Ada and 3 others you follow are listening",
+            (ADA, BOB, CY, DEE),
+        ),
+    ),
+    (room("r", (FAY,), (GUS,), BOOK), Reason("club", "From Book Club")),
+    (room("r", (ADA,), (), BOOK), Reason("following_speaking", "Ada is speaking", (ADA,))),
+    (room("r", (FAY,), (GUS,), CHESS), Reason("popular", "Popular")),
+    (room("r", (FAY,)), Reason("popular", "Popular")),
+    (room("r"), Reason("popular", "Popular")),
+]
+
+
+@pytest.mark.parametrize(
+    ("candidate", "reason"), ROOM_REASONS, ids=[r.text for _, r in ROOM_REASONS]
+)
+def test_room_reason(candidate: RoomCandidate, reason: Reason) -> None:
+    [ranked] = rank_rooms(ME, [candidate])
+    assert ranked.reason == reason
+
+
+# -- hiding ---------------------------------------------------------------------------
+
+HIDDEN = [
+    ("someone blocked on stage", room("r", (FAY, EVE)), True),
+    ("someone blocked moderating alone", room("r", (EVE,)), True),
+    ("blocked, next to a followed speaker", room("r", (ADA, EVE)), True),
+    ("someone blocked in the audience only", room("r", (FAY,), (EVE,)), False),
+    ("nobody blocked", room("r", (FAY,), (GUS,)), False),
+]
+
+
+@pytest.mark.parametrize(
+    ("candidate", "hidden"), [(r, h) for _, r, h in HIDDEN], ids=[n for n, _, _ in HIDDEN]
+)
+def test_rooms_with_a_blocked_person_on_stage_are_hidden(
+    candidate: RoomCandidate, hidden: bool
+) -> None:
+    assert order([candidate]) == ([] if hidden else ["r"])
+
+
+def test_a_blocked_listener_is_never_named_even_if_followed() -> None:
+    # Blocking removes follows; should one linger, the reason still never names them.
+    viewer = Viewer("me", following=frozenset({"ada", "eve"}), blocked=frozenset({"eve"}))
+    [ranked] = rank_rooms(viewer, [room("r", (FAY,), (EVE, ADA))])
+    assert ranked.reason == Reason("following_listening", "Ada is listening", (ADA,))
+
+
+def test_a_stranger_sees_every_room_as_popular_in_size_order() -> None:
+    rooms = [room("a", (ADA,)), room("b", (BOB,), (CY,), BOOK)]
+    ranked = rank_rooms(Viewer("stranger"), rooms)
+    assert [(r.item.id, r.reason.kind) for r in ranked] == [("b", "popular"), ("a", "popular")]
+
+
+# -- events ---------------------------------------------------------------------------
+
+
+def event(
+    eid: str,
+    host: UserRef = FAY,
+    in_hours: int = 1,
+    cohosts: tuple[UserRef, ...] = (),
+    club: ClubRef | None = None,
+    notify_me: bool = False,
+) -> EventCandidate:
+    return EventCandidate(eid, T0 + timedelta(hours=in_hours), host, cohosts, club, notify_me)
+
+
+EVENT_ORDER = [
+    (
+        "followed host, then club, then asked about, then the rest",
+        [
+            event("rest", in_hours=1),
+            event("asked", in_hours=2, notify_me=True),
+            event("club", in_hours=3, club=BOOK),
+            event("host", ADA, in_hours=4),
+        ],
+        ["host", "club", "asked", "rest"],
+    ),
+    (
+        "a followed co-host counts as a followed host",
+        [event("rest", in_hours=1), event("cohost", cohosts=(BOB,), in_hours=5)],
+        ["cohost", "rest"],
+    ),
+    (
+        "soonest first within a tier",
+        [event("later", ADA, in_hours=30), event("sooner", BOB, in_hours=2)],
+        ["sooner", "later"],
+    ),
+    (
+        "soonest first among the rest",
+        [event("b", in_hours=9), event("a", GUS, in_hours=3)],
+        ["a", "b"],
+    ),
+    (
+        "another club's event is just upcoming",
+        [event("chess", in_hours=1, club=CHESS), event("asked", in_hours=5, notify_me=True)],
+        ["asked", "chess"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("events", "expected"), [(e, x) for _, e, x in EVENT_ORDER], ids=[n for n, _, _ in EVENT_ORDER]
+)
+def test_event_order(events: list[EventCandidate], expected: list[str]) -> None:
+    for given in (events, list(reversed(events))):
+        assert [r.item.id for r in rank_events(ME, given)] == expected
+
+
+EVENT_REASONS = [
+    (event("e", ADA), Reason("following_host", "Ada is hosting", (ADA,))),
+    (event("e", FAY, cohosts=(CY,)), Reason("following_host", "Cy is hosting", (CY,))),
+    (
+        event("e", ADA, cohosts=(GUS, BOB)),
+        Reason("following_host", "2 people you follow are hosting", (ADA, BOB)),
+    ),
+    (event("e", club=BOOK), Reason("club", "From Book Club")),
+    (event("e", club=BOOK, notify_me=True), Reason("club", "From Book Club")),
+    (event("e", notify_me=True), Reason("notify_me", "You asked to be notified")),
+    (event("e"), Reason("upcoming", "Upcoming")),
+]
+
+
+@pytest.mark.parametrize(
+    ("candidate", "reason"), EVENT_REASONS, ids=[r.text for _, r in EVENT_REASONS]
+)
+def test_event_reason(candidate: EventCandidate, reason: Reason) -> None:
+    [ranked] = rank_events(ME, [candidate])
+    assert ranked.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("candidate", "hidden"),
+    [
+        (event("e", EVE), True),
+        (event("e", FAY, cohosts=(EVE,)), True),
+        (event("e", ADA, cohosts=(GUS,)), False),
+    ],
+    ids=["blocked host", "blocked co-host", "nobody blocked"],
+)
+def test_events_with_a_blocked_host_are_hidden(candidate: EventCandidate, hidden: bool) -> None:
+    assert [r.item.id for r in rank_events(ME, [candidate])] == ([] if hidden else ["e"])
