@@ -9,15 +9,18 @@ Anything else raised is a bug and is logged with context.
     TeahouseError
      ├── BadRequest            400  invalid_request, malformed_message, unknown_type,
      │                              message_too_large, weak_password, invalid_username,
-     │                              invalid_sdp
+     │                              invalid_sdp, avatar_not_an_image,
+     │                              avatar_too_many_pixels
      ├── InviteError           400/409/410  invite_malformed, invite_unknown,
      │                              invite_used, invite_expired
      ├── NotAuthenticated      401  not_authenticated, bad_credentials
      ├── Forbidden             403  origin_forbidden, room_forbidden, not_moderator,
      │                              not_speaker, invite_quota_exhausted
-     ├── NotFound              404  room_not_found, user_not_found, not_in_room
+     ├── NotFound              404  room_not_found, user_not_found, not_in_room,
+     │                              avatar_not_found
      ├── Conflict              409  username_taken, room_ended, wrong_state,
      │                              already_in_room
+     ├── TooLarge              413  request_too_large, avatar_too_large
      └── Unavailable           503  media_unavailable
 """
 
@@ -79,6 +82,11 @@ class NotFound(TeahouseError):
 class Conflict(TeahouseError):
     status = 409
     default_code = "conflict"
+
+
+class TooLarge(TeahouseError):
+    status = 413
+    default_code = "request_too_large"
 
 
 class Unavailable(TeahouseError):
