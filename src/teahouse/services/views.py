@@ -25,6 +25,17 @@ class ProfileView(UserView):
     joined_at: str
 
 
+class UserCard(UserView):
+    """A member as the social layer shows them (docs/API-SOCIAL.md)."""
+
+    avatar_url: str | None
+
+
+class ClubRef(TypedDict):
+    id: str
+    name: str
+
+
 class RoomSummary(TypedDict):
     id: str
     title: str
@@ -38,6 +49,15 @@ class RoomSummary(TypedDict):
 
 def user_view(user: User) -> UserView:
     return {"id": user.id, "username": user.username, "display_name": user.display_name}
+
+
+def avatar_url(username: str, etag: str | None) -> str | None:
+    # Usernames are [a-z0-9_]: nothing to escape. The etag makes the URL immutable.
+    return f"/api/users/{username}/avatar?v={etag}" if etag else None
+
+
+def user_card(user: User, avatar_etag: str | None) -> UserCard:
+    return {**user_view(user), "avatar_url": avatar_url(user.username, avatar_etag)}
 
 
 def ref_view(ref: UserRef) -> UserView:
