@@ -28,6 +28,7 @@ _WORD = re.compile(r"[^\W_]+")
 
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
+    text: str  # as typed, trimmed and lower-cased: only ever a bound parameter
     terms: tuple[str, ...]
 
     @classmethod
@@ -35,7 +36,8 @@ class SearchQuery:
         text = raw.strip()
         if not 1 <= len(text) <= QUERY_MAX:
             raise BadRequest(f"A search is 1 to {QUERY_MAX} characters.")
-        return cls(tuple(word.lower() for word in _WORD.findall(text))[:TERMS_MAX])
+        terms = tuple(word.lower() for word in _WORD.findall(text))[:TERMS_MAX]
+        return cls(text.lower(), terms)
 
     @property
     def empty(self) -> bool:
