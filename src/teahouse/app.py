@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from teahouse import __version__
-from teahouse.api import http, ws
+from teahouse.api import http, social_http, ws
 from teahouse.api.context import Services
 from teahouse.api.errors import install_error_handlers
 from teahouse.api.guards import Guards
@@ -19,7 +19,11 @@ from teahouse.media.base import MediaBackend
 from teahouse.services.accounts import Accounts
 from teahouse.services.notifications import Notifications
 from teahouse.services.passwords import Passwords
+from teahouse.services.privacy import Privacy
+from teahouse.services.profiles import Profiles
 from teahouse.services.rooms import Rooms
+from teahouse.services.search import Search
+from teahouse.services.social import Social
 from teahouse.services.stage import Stage
 from teahouse.store.database import Database
 
@@ -44,9 +48,23 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
             log.info("ended %d rooms left live by the previous run", ended)
         stage = Stage(rooms, backend)
         await backend.start()
-        accounts = Accounts(db, settings, Passwords(settings))
+        passwords = Passwords(settings)
+        accounts = Accounts(db, settings, passwords)
         notifications = Notifications(db)
-        app.state.services = Services(settings, db, accounts, rooms, stage, backend, notifications)
+        social = Social(db, notifications)
+        app.state.services = Services(
+            settings,
+            db,
+            accounts,
+            rooms,
+            stage,
+            backend,
+            notifications,
+            profiles=Profiles(db),
+            social=social,
+            search=Search(db, social, rooms, stage),
+            privacy=Privacy(db, passwords, stage),
+        )
         try:
             yield
         finally:
@@ -59,6 +77,7 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
     )
     install_error_handlers(app)
     app.include_router(http.router)
+    app.include_router(social_http.router)
     app.include_router(ws.router)
     mount_web_client(app)
     app.add_middleware(Guards, allowed_origins=settings.allowed_origins)

@@ -12,7 +12,11 @@ from teahouse.errors import NotAuthenticated
 from teahouse.media.base import MediaBackend
 from teahouse.services.accounts import Accounts
 from teahouse.services.notifications import Notifications
+from teahouse.services.privacy import Privacy
+from teahouse.services.profiles import Profiles
 from teahouse.services.rooms import Rooms
+from teahouse.services.search import Search
+from teahouse.services.social import Social
 from teahouse.services.stage import Stage
 from teahouse.store.database import Database
 from teahouse.store.models import User
@@ -27,6 +31,10 @@ class Services:
     stage: Stage
     media: MediaBackend
     notifications: Notifications
+    profiles: Profiles
+    social: Social
+    search: Search
+    privacy: Privacy
 
 
 def services(connection: HTTPConnection) -> Services:

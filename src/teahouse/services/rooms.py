@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import ColumnElement, exists, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy.orm import aliased
 
 from teahouse.domain.ids import looks_like_id, new_id
 from teahouse.domain.room_state import UserRef
@@ -122,4 +123,9 @@ class Rooms:
         admitted = exists().where(
             RoomAdmission.room_id == Room.id, RoomAdmission.user_id == user_id
         )
-        return or_(Room.visibility == "open", Room.created_by_id == user_id, admitted)
+        # A socket can outlive its account (deleted while connected): no entry then.
+        member = aliased(User)
+        is_member = exists().where(member.id == user_id)
+        return and_(
+            is_member, or_(Room.visibility == "open", Room.created_by_id == user_id, admitted)
+        )
