@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from teahouse import __version__
-from teahouse.api import calendar_http, clubs_http, events_http, hallway_http, http, ws
+from teahouse.api import calendar_http, clubs_http, events_http, hallway_http, http, social_http, ws
 from teahouse.api.context import Services
 from teahouse.api.errors import install_error_handlers
 from teahouse.api.guards import Guards
@@ -29,7 +29,11 @@ from teahouse.services.inbox import Inbox
 from teahouse.services.notifications import Notifications
 from teahouse.services.passwords import Passwords
 from teahouse.services.pings import Pings
+from teahouse.services.privacy import Privacy
+from teahouse.services.profiles import Profiles
 from teahouse.services.rooms import Rooms
+from teahouse.services.search import Search
+from teahouse.services.social import Social
 from teahouse.services.stage import Stage
 from teahouse.store.database import Database
 
@@ -70,7 +74,8 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
             log.info("ended %d rooms left live by the previous run", ended)
         stage = Stage(rooms, backend)
         await backend.start()
-        accounts = Accounts(db, settings, Passwords(settings))
+        passwords = Passwords(settings)
+        accounts = Accounts(db, settings, passwords)
         notifications = Notifications(db)
         clubs = Clubs(db, notifications)
         events = Events(db, settings, clubs, rooms, stage, notifications)
@@ -82,6 +87,7 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
         stage.on_rooms_changed(signal.poke)
         hallway = Hallway(db, rooms, stage, settings.public_url)
         pings = Pings(db, rooms, stage, notifications)
+        social = Social(db, notifications)
         app.state.services = Services(
             settings=settings,
             db=db,
@@ -97,6 +103,10 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
             hallway=hallway,
             inbox=inbox,
             pings=pings,
+            profiles=Profiles(db),
+            social=social,
+            search=Search(db, social, rooms, stage),
+            privacy=Privacy(db, passwords, stage),
         )
         try:
             yield
@@ -113,6 +123,7 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
     install_error_handlers(app)
     app.include_router(http.router)
     app.include_router(hallway_http.router)
+    app.include_router(social_http.router)
     app.include_router(ws.router)
     app.include_router(clubs_http.router)
     app.include_router(events_http.router)

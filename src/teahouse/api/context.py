@@ -19,7 +19,11 @@ from teahouse.services.hallway import Hallway
 from teahouse.services.inbox import Inbox
 from teahouse.services.notifications import Notifications
 from teahouse.services.pings import Pings
+from teahouse.services.privacy import Privacy
+from teahouse.services.profiles import Profiles
 from teahouse.services.rooms import Rooms
+from teahouse.services.search import Search
+from teahouse.services.social import Social
 from teahouse.services.stage import Stage
 from teahouse.store.database import Database
 from teahouse.store.models import User
@@ -41,6 +45,10 @@ class Services:
     hallway: Hallway
     inbox: Inbox
     pings: Pings
+    profiles: Profiles
+    social: Social
+    search: Search
+    privacy: Privacy
 
 
 def services(connection: HTTPConnection) -> Services:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from teahouse.api.errors import error_response
+from teahouse.services import avatar_image
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_BODY_BYTES = 64 * 1024
+# (method, path) -> (limit, error code): the few writes that carry more than JSON.
+BODY_LIMITS = {("PUT", "/api/me/avatar"): (avatar_image.MAX_BYTES, "avatar_too_large")}
 SECURITY_HEADERS = [
     (
         b"content-security-policy",
@@ -47,10 +50,11 @@ class Guards:
             # must hold before anything is read.
             chunked = b"transfer-encoding" in headers
             length = headers.get(b"content-length", b"x" if chunked else b"0")
-            if not length.isdigit() or int(length) > MAX_BODY_BYTES:
-                response = error_response(
-                    413, "request_too_large", f"Request bodies are at most {MAX_BODY_BYTES} bytes."
-                )
+            limit, code = BODY_LIMITS.get(
+                (scope["method"], scope["path"]), (MAX_BODY_BYTES, "request_too_large")
+            )
+            if not length.isdigit() or int(length) > limit:
+                response = error_response(413, code, f"Request bodies are at most {limit} bytes.")
                 await response(scope, receive, send)
                 return
 

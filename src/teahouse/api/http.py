@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from teahouse.api.context import Services, current_user, services
 from teahouse.errors import Conflict, Forbidden
-from teahouse.services.views import MeView, ProfileView, RoomSummary, ref_view
+from teahouse.services.views import MeView, RoomSummary, ref_view
 from teahouse.store.models import User
 
 router = APIRouter(prefix="/api")
@@ -104,11 +104,6 @@ async def logout(request: Request, response: Response) -> None:
 @router.get("/me")
 async def me(user: Member, request: Request) -> MeView:
     return await _svc(request).accounts.me(user.id)
-
-
-@router.get("/users/{username}")
-async def profile(username: str, user: Member, request: Request) -> ProfileView:
-    return await _svc(request).accounts.profile(username)
 
 
 @router.post("/invites", status_code=201)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy.orm import aliased
 
 from teahouse.domain.ids import looks_like_id, new_id
 from teahouse.domain.room_state import UserRef
@@ -179,8 +180,14 @@ class Rooms:
         club_member = exists().where(
             ClubMember.club_id == Room.club_id, ClubMember.user_id == user_id
         )
-        return or_(
-            Room.visibility == "open",
-            and_(Room.visibility == "closed", or_(Room.created_by_id == user_id, admitted)),
-            and_(Room.visibility == "club", club_member),
+        # A socket can outlive its account (deleted while connected): no entry then.
+        member = aliased(User)
+        is_member = exists().where(member.id == user_id)
+        return and_(
+            is_member,
+            or_(
+                Room.visibility == "open",
+                and_(Room.visibility == "closed", or_(Room.created_by_id == user_id, admitted)),
+                and_(Room.visibility == "club", club_member),
+            ),
         )

@@ -11,7 +11,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from teahouse.domain.room_state import Delta, Role, RoomState, UserRef
@@ -198,6 +198,24 @@ class Stage:
                 self._reconnect_grace, self._expire_away, room.info.id, uid
             )
         await self._quietly(self._media.leave(room.info.id, uid))
+
+    async def remove_user(self, user_id: str) -> None:
+        """Take a member out of every live room at once (their account is going):
+        each room goes on under its other moderators, or ends without one."""
+        for room in list(self._live.values()):
+            client = room.clients.get(user_id)
+            present = user_id in room.state.participants or user_id in room.away
+            if client is None and not present:
+                continue
+            await self._remove(room, user_id)
+            if client is not None:
+                client.room_id = None
+
+    def hand_over(self, room_id: str, creator: UserRef) -> None:
+        """The live room now names ``creator`` as its creator (the first one's account
+        is being deleted); a creator who comes back joins as a moderator."""
+        if room := self._live.get(room_id):
+            room.info = replace(room.info, created_by=creator)
 
     # -- stage actions ---------------------------------------------------------------
 

@@ -31,9 +31,12 @@ class ProfileView(UserView):
     joined_at: str
 
 
-class ClubRefView(TypedDict):
+class ClubRef(TypedDict):
     id: str
     name: str
+
+
+ClubRefView = ClubRef
 
 
 class RoomSummary(TypedDict):
@@ -52,13 +55,19 @@ def user_view(user: User) -> UserView:
     return {"id": user.id, "username": user.username, "display_name": user.display_name}
 
 
-def user_card(user: User | UserRef) -> UserCard:
-    # The avatar URL is the profiles layer's to fill in (it owns the avatars table).
+def avatar_url(username: str, etag: str | None) -> str | None:
+    # Usernames are [a-z0-9_]: nothing to escape. The etag makes the URL immutable.
+    return f"/api/users/{username}/avatar?v={etag}" if etag else None
+
+
+def user_card(user: User | UserRef, avatar_etag: str | None = None) -> UserCard:
+    """A `UserCard`; without the avatar's etag (views that do not load avatars yet)
+    the card has no picture and the client shows initials."""
     return {
         "id": user.id,
         "username": user.username,
         "display_name": user.display_name,
-        "avatar_url": None,
+        "avatar_url": avatar_url(user.username, avatar_etag),
     }
 
 
