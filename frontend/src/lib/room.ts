@@ -1,7 +1,7 @@
 import { Media, type PublishState } from "./media";
 import { drain, onStage, youId, type Synced } from "./roomstate";
 import { currentMe, signedOut } from "./session";
-import { Socket, type SocketStatus } from "./socket";
+import { appSocket, type SocketStatus } from "./socket";
 import { Store } from "./store";
 import { toast } from "./toast";
 import type { Change, ClientMessage, Participant, ServerMessage } from "./types";
@@ -56,7 +56,7 @@ export function me(state: RoomState): Participant | null {
 
 export class RoomController {
   readonly state = new Store<RoomState>(initial);
-  readonly socket = new Socket();
+  readonly socket = appSocket;
   readonly media: Media;
 
   private buffer = new Map<number, Change[]>();
