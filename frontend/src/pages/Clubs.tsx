@@ -208,7 +208,7 @@ export function ClubPage({ me, clubId }: { me: Me; clubId: string }) {
             <span data-testid="club-member-count" data-count={members}>
               {plural(members, "member", "members")}
             </span>{" "}
-            · <span data-testid="club-follower-count" data-count={followers}>{compactCount(followers)} following</span>
+            · <span data-testid="club-follower-count" data-count={followers}>{compactCount(followers)} {followers === 1 ? "follower" : "followers"}</span>
             {isAdmin && <span class="badge badge--green">Admin</span>}
           </p>
           {club.founder && (

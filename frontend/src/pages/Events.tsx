@@ -109,7 +109,7 @@ export function NewEventPage({ me, clubId }: { me: Me; clubId: string | null }) 
       <Header me={me} />
       <main class="narrow stack">
         <h1 class="page-title">Schedule a room</h1>
-        <form class="card stack" onSubmit={submit} data-testid="event-form">
+        <form class="card stack" onSubmit={submit} noValidate data-testid="event-form">
           <label class="field">
             <span>Title</span>
             <input maxLength={120} value={title} placeholder="Sunday tea with friends" onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} data-testid="event-title-input" />
@@ -124,7 +124,6 @@ export function NewEventPage({ me, clubId }: { me: Me; clubId: string | null }) 
               type="datetime-local"
               value={startsAt}
               min={localInputValue(new Date())}
-              step={300}
               required
               onInput={(e) => setStartsAt((e.currentTarget as HTMLInputElement).value)}
               data-testid="event-starts-at"
@@ -350,19 +349,19 @@ export function EventPage({ me, eventId }: { me: Me; eventId: string }) {
                 {event.notify_me ? "You'll be notified" : "Notify me"}
               </button>
             )}
-            <div class="row row--wrap">
+            <div class="event__links">
               {subscribeUrl && !event.cancelled && (
-                <a class="pill-link" href={subscribeUrl} data-testid="add-to-calendar" title="Subscribe to your Teahouse calendar">
+                <a class="button button--secondary button--small" href={subscribeUrl} data-testid="add-to-calendar" title="Subscribe to your Teahouse calendar">
                   <CalendarIcon size={17} /> Add to calendar
                 </a>
               )}
-              <button type="button" class="pill-link" onClick={copy} data-testid="event-copy-link">
+              <button type="button" class="button button--secondary button--small" onClick={copy} data-testid="event-copy-link">
                 {copied ? <CheckIcon size={17} /> : <CopyIcon size={17} />} {copied ? "Copied" : "Copy link"}
               </button>
             </div>
             {subscribeUrl && !event.cancelled && (
               <p class="small muted">
-                "Add to calendar" subscribes your calendar app to all the rooms you host or asked about. Or{" "}
+                "Add to calendar" subscribes your calendar app to the rooms you host or asked about. Or{" "}
                 <button type="button" class="inline-link" onClick={() => calendarUrl && void copyText(calendarUrl).then((ok) => toast(ok ? "Calendar address copied." : "Couldn't copy.", ok ? "info" : "error"))} data-testid="calendar-copy">
                   copy its address
                 </button>{" "}

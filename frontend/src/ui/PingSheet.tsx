@@ -77,13 +77,13 @@ export function PingSheet({
   }, [me.username]);
 
   const needle = filter.trim().replace(/^@/, "").toLowerCase();
-  const shown = useMemo(
-    () =>
-      needle
-        ? people.filter((u) => u.username.toLowerCase().includes(needle) || (u.display_name ?? "").toLowerCase().includes(needle))
-        : people,
-    [people, needle],
-  );
+  // People who could still come in first; those already in the room last.
+  const shown = useMemo(() => {
+    const matching = needle
+      ? people.filter((u) => u.username.toLowerCase().includes(needle) || (u.display_name ?? "").toLowerCase().includes(needle))
+      : people;
+    return [...matching.filter((u) => !inRoom.has(u.username)), ...matching.filter((u) => inRoom.has(u.username))];
+  }, [people, needle, inRoom]);
   const typed = cleanUsername(filter);
   const offerTyped = USERNAME_RE.test(typed) && typed !== me.username && !people.some((u) => u.username === typed);
 
