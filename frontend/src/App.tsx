@@ -1,4 +1,5 @@
-import { useEffect } from "preact/hooks";
+import type { ComponentChildren } from "preact";
+import { useEffect, useErrorBoundary } from "preact/hooks";
 import { refreshNotifications, resetNotifications } from "./lib/notifications";
 import { roomController } from "./lib/room";
 import { locationStore, match, navigate } from "./lib/router";
@@ -96,13 +97,40 @@ function Routes() {
   );
 }
 
+/** A screen that throws while rendering shows a message instead of a blank page. */
+function Boundary({ children }: { children: ComponentChildren }) {
+  const [error, reset] = useErrorBoundary((err: unknown) => console.error("teahouse: a screen failed", err));
+  const { path } = useStore(locationStore);
+  useEffect(() => {
+    if (error) reset();
+  }, [path]);
+  if (!error) return <>{children}</>;
+  return (
+    <main class="narrow">
+      <EmptyCard title="Something went wrong" testid="screen-error">
+        <p class="muted">This screen couldn't be shown. Try again, or go back to the hallway.</p>
+        <div class="row">
+          <button type="button" class="button button--primary" onClick={() => reset()}>
+            Try again
+          </button>
+          <a class="button button--secondary" href="/">
+            Hallway
+          </a>
+        </div>
+      </EmptyCard>
+    </main>
+  );
+}
+
 export function App() {
   useEffect(() => {
     void loadMe();
   }, []);
   return (
     <>
-      <Routes />
+      <Boundary>
+        <Routes />
+      </Boundary>
       <Toasts />
     </>
   );

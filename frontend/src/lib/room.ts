@@ -1,4 +1,5 @@
 import { Media, type PublishState } from "./media";
+import { notificationsStore } from "./notifications";
 import { drain, onStage, youId, type Synced } from "./roomstate";
 import { currentMe, signedOut } from "./session";
 import { appSocket, type SocketStatus } from "./socket";
@@ -440,6 +441,7 @@ declare global {
       audioStreams: () => MediaStream[];
       state: () => unknown;
       socketStatus: () => SocketStatus;
+      notifications: () => { unread: number; items: { id: string; kind: string; read: boolean; text: string }[] };
     };
   }
 }
@@ -448,4 +450,8 @@ window.teahouse = {
   audioStreams: () => roomController.media.audioStreams(),
   state: () => roomController.testView(),
   socketStatus: () => roomController.socket.status,
+  notifications: () => {
+    const s = notificationsStore.get();
+    return { unread: s.unread, items: s.items.map(({ id, kind, read, text }) => ({ id, kind, read, text })) };
+  },
 };

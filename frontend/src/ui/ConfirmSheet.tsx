@@ -57,7 +57,7 @@ export function ConfirmSheet({
         >
           {busy ? busyLabel : confirmLabel}
         </button>
-        <button type="button" class="button button--ghost button--block" onClick={onClose}>
+        <button type="button" class="button button--ghost button--block" onClick={onClose} data-autofocus>
           Cancel
         </button>
       </div>

@@ -151,7 +151,7 @@ export function PingSheet({
         {loadError && <p class="form-error">{loadError}</p>}
         <ul class="user-list user-list--flat ping-list">
           {offerTyped && (
-            <UserRow key={`typed:${typed}`} user={{ id: `typed:${typed}`, username: typed, display_name: `@${typed}` }} testid="ping-target" link={false}>
+            <UserRow key={`typed:${typed}`} user={{ id: `typed:${typed}`, username: typed, display_name: typed }} testid="ping-target" link={false}>
               {action(typed)}
             </UserRow>
           )}
