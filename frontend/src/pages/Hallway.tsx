@@ -72,7 +72,8 @@ export function HallwayPage({ me }: { me: Me }) {
     setPolling();
     const offMessage = appSocket.onMessage((msg) => msg.type === "hallway_changed" && soon());
     const offStatus = appSocket.onStatus(setPolling);
-    const offReady = appSocket.onReady(soon); // catch up on what changed while disconnected
+    // Catch up on what changed while the socket was away (the first connection needs nothing).
+    const offReady = appSocket.onReady((resumed) => resumed && soon());
     const onFocus = () => soon();
     const onVisible = () => document.visibilityState === "visible" && soon();
     window.addEventListener("focus", onFocus);
