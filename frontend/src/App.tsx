@@ -1,19 +1,38 @@
-import { useEffect } from "preact/hooks";
+import type { ComponentChildren } from "preact";
+import { useEffect, useErrorBoundary } from "preact/hooks";
+import { refreshNotifications, resetNotifications } from "./lib/notifications";
 import { roomController } from "./lib/room";
 import { locationStore, match, navigate } from "./lib/router";
 import { authStore, loadMe } from "./lib/session";
+import { appSocket } from "./lib/socket";
 import { useStore } from "./lib/store";
+import { ClubPage, ClubsPage } from "./pages/Clubs";
+import { EventPage, NewEventPage } from "./pages/Events";
 import { HallwayPage } from "./pages/Hallway";
 import { InvitePage } from "./pages/Invite";
 import { InvitesPage } from "./pages/Invites";
 import { LoginPage, safeNext } from "./pages/Login";
-import { ProfilePage } from "./pages/Profile";
+import { NotificationsPage } from "./pages/Notifications";
+import { FollowListPage, ProfilePage } from "./pages/Profile";
 import { RoomPage } from "./pages/Room";
+import { SearchPage } from "./pages/Search";
+import { SettingsPage } from "./pages/Settings";
 import { CupIcon } from "./ui/icons";
 import { Toasts } from "./ui/Toasts";
+import { EmptyCard } from "./ui/UserRow";
 
+// Signed in: one socket for the whole session (rooms, notifications, the hallway).
+let wasIn = false;
 authStore.subscribe((auth) => {
-  if (auth.status === "out") roomController.shutdown();
+  if (auth.status === "in" && !wasIn) {
+    wasIn = true;
+    appSocket.start();
+    void refreshNotifications();
+  } else if (auth.status === "out") {
+    wasIn = false;
+    roomController.shutdown();
+    resetNotifications();
+  }
 });
 
 function Redirect({ to }: { to: string }) {
@@ -46,22 +65,59 @@ function Routes() {
     return <Redirect to={here === "/" ? "/login" : `/login?next=${encodeURIComponent(here)}`} />;
   }
   const me = auth.me;
+  const query = new URLSearchParams(loc.search);
 
   if (path === "/") return <HallwayPage me={me} />;
   if (path === "/invites") return <InvitesPage me={me} />;
+  if (path === "/notifications") return <NotificationsPage me={me} />;
+  if (path === "/search") return <SearchPage me={me} initialQuery={query.get("q") ?? ""} />;
+  if (path === "/settings") return <SettingsPage me={me} />;
+  if (path === "/clubs") return <ClubsPage me={me} create={query.get("new") === "1"} />;
+  if (path === "/events/new") return <NewEventPage me={me} clubId={query.get("club")} />;
   let params = match("/room/:id", path);
   if (params) return <RoomPage key={params.id} me={me} roomId={params.id!} />;
   params = match("/u/:username", path);
-  if (params) return <ProfilePage me={me} username={params.username!} />;
+  if (params) return <ProfilePage key={params.username} me={me} username={params.username!} />;
+  params = match("/u/:username/:list", path);
+  if (params && (params.list === "followers" || params.list === "following"))
+    return <FollowListPage me={me} username={params.username!} which={params.list} />;
+  params = match("/c/:id", path);
+  if (params) return <ClubPage key={params.id} me={me} clubId={params.id!} />;
+  params = match("/event/:id", path);
+  if (params) return <EventPage key={params.id} me={me} eventId={params.id!} />;
   return (
     <main class="narrow">
-      <div class="card empty">
-        <p class="empty__title">Nothing here</p>
+      <EmptyCard title="Nothing here">
         <p class="muted">This page doesn't exist.</p>
         <a class="button button--secondary" href="/">
           Go to the hallway
         </a>
-      </div>
+      </EmptyCard>
+    </main>
+  );
+}
+
+/** A screen that throws while rendering shows a message instead of a blank page. */
+function Boundary({ children }: { children: ComponentChildren }) {
+  const [error, reset] = useErrorBoundary((err: unknown) => console.error("teahouse: a screen failed", err));
+  const { path } = useStore(locationStore);
+  useEffect(() => {
+    if (error) reset();
+  }, [path]);
+  if (!error) return <>{children}</>;
+  return (
+    <main class="narrow">
+      <EmptyCard title="Something went wrong" testid="screen-error">
+        <p class="muted">This screen couldn't be shown. Try again, or go back to the hallway.</p>
+        <div class="row">
+          <button type="button" class="button button--primary" onClick={() => reset()}>
+            Try again
+          </button>
+          <a class="button button--secondary" href="/">
+            Hallway
+          </a>
+        </div>
+      </EmptyCard>
     </main>
   );
 }
@@ -72,7 +128,9 @@ export function App() {
   }, []);
   return (
     <>
-      <Routes />
+      <Boundary>
+        <Routes />
+      </Boundary>
       <Toasts />
     </>
   );

@@ -1,10 +1,18 @@
 import type {
+  Club,
+  ClubMember,
+  Event,
+  HallwayEvent,
+  HallwayRoom,
   InviteCreated,
   InviteInfo,
   InviteInspect,
   Me,
+  Notification,
   Profile,
   RoomSummary,
+  SearchResults,
+  User,
   Visibility,
 } from "./types";
 
@@ -27,43 +35,106 @@ export function setUnauthenticatedHandler(fn: () => void): void {
   onUnauthenticated = fn;
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** A request body sent as is (an image upload) instead of as JSON. */
+export class RawBody {
+  constructor(
+    readonly data: Blob,
+    readonly contentType: string,
+  ) {}
+}
+
+async function send(method: string, path: string, body?: unknown): Promise<Response> {
   const init: RequestInit = {
     method,
     credentials: "same-origin",
     headers: { Accept: "application/json" },
   };
-  if (body !== undefined) {
+  if (body instanceof RawBody) {
+    init.headers = { ...init.headers, "Content-Type": body.contentType };
+    init.body = body.data;
+  } else if (body !== undefined) {
     init.headers = { ...init.headers, "Content-Type": "application/json" };
     init.body = JSON.stringify(body);
   }
-  let response: Response;
   try {
-    response = await fetch(`/api${path}`, init);
+    return await fetch(`/api${path}`, init);
   } catch {
     throw new ApiError(0, "network_error", "Can't reach Teahouse. Check your connection and try again.");
   }
-  if (response.status === 204) return undefined as T;
+}
+
+async function failure(response: Response): Promise<ApiError> {
   let data: unknown = null;
+  try {
+    data = JSON.parse(await response.text());
+  } catch {
+    data = null;
+  }
+  const err = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  const code = typeof err?.code === "string" ? err.code : `http_${response.status}`;
+  const message =
+    typeof err?.message === "string" && err.message ? err.message : `Something went wrong (HTTP ${response.status}).`;
+  if (response.status === 401 && code === "not_authenticated" && onUnauthenticated) onUnauthenticated();
+  return new ApiError(response.status, code, message);
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await send(method, path, body);
+  if (!response.ok) throw await failure(response);
+  if (response.status === 204) return undefined as T;
   const text = await response.text();
-  if (text) {
+  if (!text) return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ApiError(response.status, "bad_response", "The server sent something unexpected. Try again.");
+  }
+}
+
+/** A file download (the data export): the body as a Blob and the server's file name, if any. */
+async function download(path: string): Promise<{ blob: Blob; filename: string | null }> {
+  const response = await send("GET", path);
+  if (!response.ok) throw await failure(response);
+  const disposition = response.headers.get("Content-Disposition") ?? "";
+  const named = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
+  let filename: string | null = null;
+  if (named?.[1]) {
     try {
-      data = JSON.parse(text);
+      filename = decodeURIComponent(named[1]);
     } catch {
-      data = null;
+      filename = named[1];
     }
   }
-  if (!response.ok) {
-    const err = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-    const code = typeof err?.code === "string" ? err.code : `http_${response.status}`;
-    const message =
-      typeof err?.message === "string" && err.message
-        ? err.message
-        : `Something went wrong (HTTP ${response.status}).`;
-    if (response.status === 401 && code === "not_authenticated" && onUnauthenticated) onUnauthenticated();
-    throw new ApiError(response.status, code, message);
-  }
-  return data as T;
+  return { blob: await response.blob(), filename };
+}
+
+function query(params: Record<string, string | number | null | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== null && value !== undefined && value !== "") q.set(key, String(value));
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
+
+const seg = encodeURIComponent;
+
+export interface UserPage {
+  users: User[];
+  next_cursor: string | null;
+}
+
+export interface NotificationPage {
+  notifications: Notification[];
+  unread: number;
+  next_cursor: string | null;
+}
+
+export interface NewEvent {
+  title: string;
+  description?: string;
+  starts_at: string;
+  time_zone: string;
+  cohosts?: string[];
+  club_id?: string;
 }
 
 export const api = {
@@ -73,13 +144,66 @@ export const api = {
   login: (username: string, password: string) => request<Me>("POST", "/login", { username, password }),
   logout: () => request<void>("POST", "/logout"),
   me: () => request<Me>("GET", "/me"),
-  user: (username: string) => request<Profile>("GET", `/users/${encodeURIComponent(username)}`),
   createInvite: () => request<InviteCreated>("POST", "/invites"),
   invites: () => request<{ invites: InviteInfo[]; invites_left: number }>("GET", "/invites"),
+
+  // Rooms
   rooms: () => request<{ rooms: RoomSummary[] }>("GET", "/rooms"),
-  createRoom: (title: string, visibility: Visibility) =>
-    request<RoomSummary>("POST", "/rooms", { title, visibility }),
-  room: (id: string) => request<RoomSummary>("GET", `/rooms/${encodeURIComponent(id)}`),
-  admit: (roomId: string, username: string) =>
-    request<void>("POST", `/rooms/${encodeURIComponent(roomId)}/admit`, { username }),
+  createRoom: (title: string, visibility: Visibility, clubId?: string) =>
+    request<RoomSummary>("POST", "/rooms", clubId ? { title, visibility, club_id: clubId } : { title, visibility }),
+  room: (id: string) => request<RoomSummary>("GET", `/rooms/${seg(id)}`),
+  admit: (roomId: string, username: string) => request<void>("POST", `/rooms/${seg(roomId)}/admit`, { username }),
+  ping: (roomId: string, username: string) => request<void>("POST", `/rooms/${seg(roomId)}/ping`, { username }),
+
+  // Profiles, avatars, follows, blocks
+  user: (username: string) => request<Profile>("GET", `/users/${seg(username)}`),
+  updateProfile: (body: { display_name?: string; bio?: string }) => request<Profile>("PATCH", "/me/profile", body),
+  uploadAvatar: (file: Blob, contentType: string) =>
+    request<{ avatar_url: string }>("PUT", "/me/avatar", new RawBody(file, contentType)),
+  removeAvatar: () => request<void>("DELETE", "/me/avatar"),
+  follow: (username: string) => request<void>("POST", `/users/${seg(username)}/follow`),
+  unfollow: (username: string) => request<void>("DELETE", `/users/${seg(username)}/follow`),
+  followers: (username: string, cursor?: string | null, limit?: number) =>
+    request<UserPage>("GET", `/users/${seg(username)}/followers${query({ cursor, limit })}`),
+  following: (username: string, cursor?: string | null, limit?: number) =>
+    request<UserPage>("GET", `/users/${seg(username)}/following${query({ cursor, limit })}`),
+  block: (username: string) => request<void>("POST", `/users/${seg(username)}/block`),
+  unblock: (username: string) => request<void>("DELETE", `/users/${seg(username)}/block`),
+  blocks: () => request<{ users: User[] }>("GET", "/me/blocks"),
+
+  // Clubs
+  createClub: (body: { name: string; description?: string; rules?: string }) => request<Club>("POST", "/clubs", body),
+  club: (id: string) => request<Club>("GET", `/clubs/${seg(id)}`),
+  updateClub: (id: string, body: { description?: string; rules?: string }) =>
+    request<Club>("PATCH", `/clubs/${seg(id)}`, body),
+  clubMembers: (id: string, cursor?: string | null) =>
+    request<{ members: ClubMember[]; next_cursor: string | null }>("GET", `/clubs/${seg(id)}/members${query({ cursor })}`),
+  followClub: (id: string) => request<void>("POST", `/clubs/${seg(id)}/follow`),
+  unfollowClub: (id: string) => request<void>("DELETE", `/clubs/${seg(id)}/follow`),
+  inviteToClub: (id: string, username: string) => request<void>("POST", `/clubs/${seg(id)}/invites`, { username }),
+  joinClub: (id: string) => request<void>("POST", `/clubs/${seg(id)}/join`),
+  declineClub: (id: string) => request<void>("DELETE", `/clubs/${seg(id)}/invites/me`),
+  makeClubAdmin: (id: string, username: string) => request<void>("POST", `/clubs/${seg(id)}/admins`, { username }),
+  removeClubMember: (id: string, username: string) =>
+    request<void>("DELETE", `/clubs/${seg(id)}/members/${seg(username)}`),
+  myClubs: () => request<{ clubs: Club[] }>("GET", "/me/clubs"),
+
+  // Events
+  createEvent: (body: NewEvent) => request<Event>("POST", "/events", body),
+  event: (id: string) => request<Event>("GET", `/events/${seg(id)}`),
+  cancelEvent: (id: string) => request<void>("DELETE", `/events/${seg(id)}`),
+  notifyMe: (id: string, on: boolean) => request<void>(on ? "POST" : "DELETE", `/events/${seg(id)}/notify`),
+  startEvent: (id: string) => request<{ room_id: string }>("POST", `/events/${seg(id)}/start`),
+  calendar: () => request<{ url: string }>("GET", "/me/calendar"),
+  rotateCalendar: () => request<{ url: string }>("POST", "/me/calendar/rotate"),
+
+  // Hallway, notifications, search
+  hallway: () => request<{ rooms: HallwayRoom[]; events: HallwayEvent[] }>("GET", "/hallway"),
+  notifications: (cursor?: string | null) => request<NotificationPage>("GET", `/notifications${query({ cursor })}`),
+  markRead: (ids?: string[]) => request<void>("POST", "/notifications/read", ids ? { ids } : {}),
+  search: (q: string) => request<SearchResults>("GET", `/search${query({ q })}`),
+
+  // Your own data
+  exportData: () => download("/me/export"),
+  deleteAccount: (password: string) => request<void>("DELETE", "/me", { password }),
 };

@@ -1,7 +1,8 @@
 import { Media, type PublishState } from "./media";
+import { notificationsStore } from "./notifications";
 import { drain, onStage, youId, type Synced } from "./roomstate";
 import { currentMe, signedOut } from "./session";
-import { Socket, type SocketStatus } from "./socket";
+import { appSocket, type SocketStatus } from "./socket";
 import { Store } from "./store";
 import { toast } from "./toast";
 import type { Change, ClientMessage, Participant, ServerMessage } from "./types";
@@ -56,7 +57,7 @@ export function me(state: RoomState): Participant | null {
 
 export class RoomController {
   readonly state = new Store<RoomState>(initial);
-  readonly socket = new Socket();
+  readonly socket = appSocket;
   readonly media: Media;
 
   private buffer = new Map<number, Change[]>();
@@ -440,6 +441,7 @@ declare global {
       audioStreams: () => MediaStream[];
       state: () => unknown;
       socketStatus: () => SocketStatus;
+      notifications: () => { unread: number; items: { id: string; kind: string; read: boolean; text: string }[] };
     };
   }
 }
@@ -448,4 +450,8 @@ window.teahouse = {
   audioStreams: () => roomController.media.audioStreams(),
   state: () => roomController.testView(),
   socketStatus: () => roomController.socket.status,
+  notifications: () => {
+    const s = notificationsStore.get();
+    return { unread: s.unread, items: s.items.map(({ id, kind, read, text }) => ({ id, kind, read, text })) };
+  },
 };

@@ -1,4 +1,5 @@
 import { api, ApiError, setUnauthenticatedHandler } from "./api";
+import { navigate } from "./router";
 import { Store } from "./store";
 import type { Me } from "./types";
 
@@ -34,4 +35,17 @@ export function signedOut(): void {
 export function currentMe(): Me | null {
   const auth = authStore.get();
   return auth.status === "in" ? auth.me : null;
+}
+
+/** Log out on the server, then locally (which closes the socket and leaves any room). */
+export async function logOut(): Promise<void> {
+  await api.logout();
+  signedOut();
+  navigate("/login", { replace: true });
+}
+
+/** Merge fresh fields (a new display name or avatar) into the signed-in member. */
+export function updateMe(part: Partial<Me>): void {
+  const auth = authStore.get();
+  if (auth.status === "in") authStore.set({ status: "in", me: { ...auth.me, ...part } });
 }

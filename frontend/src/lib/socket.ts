@@ -218,3 +218,9 @@ function defaultUrl(): string {
   const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
   return `${scheme}//${window.location.host}/ws`;
 }
+
+/**
+ * The app session's one socket: the room controller joins rooms on it, and the
+ * notifications and the hallway listen to it. Started on sign-in, stopped on sign-out.
+ */
+export const appSocket = new Socket();

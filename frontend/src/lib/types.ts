@@ -1,9 +1,14 @@
-// Shapes from docs/API.md and docs/PROTOCOL.md (the contract with the backend).
+// Shapes from docs/API.md, docs/API-SOCIAL.md and docs/PROTOCOL.md (the contract with the backend).
 
+/**
+ * A member as the server shows them. `avatar_url` is the social layer's `UserCard`
+ * addition; older payloads (and room protocol users) may leave it out.
+ */
 export interface User {
   id: string;
   username: string;
   display_name: string;
+  avatar_url?: string | null;
 }
 
 export interface Me extends User {
@@ -11,13 +16,26 @@ export interface Me extends User {
   is_admin: boolean;
 }
 
+export interface ClubRef {
+  id: string;
+  name: string;
+}
+
 export interface Profile extends User {
   bio: string;
   nominated_by: User | null;
   joined_at: string;
+  followers_count: number;
+  following_count: number;
+  clubs: ClubRef[];
+  followed_by_me: boolean;
+  follows_me: boolean;
+  blocked_by_me: boolean;
+  is_me: boolean;
 }
 
-export type Visibility = "open" | "closed";
+/** "club": only the club's members may see or enter the room. */
+export type Visibility = "open" | "closed" | "club";
 
 export interface RoomSummary {
   id: string;
@@ -28,6 +46,78 @@ export interface RoomSummary {
   speakers: User[];
   listener_count: number;
   participant_count: number;
+  club?: ClubRef | null;
+}
+
+export type ClubRole = "admin" | "member";
+
+export interface Club extends ClubRef {
+  description: string;
+  rules: string;
+  founder: User | null;
+  member_count: number;
+  follower_count: number;
+  my_role: ClubRole | null;
+  following: boolean;
+  invited: boolean;
+  created_at: string;
+}
+
+export interface ClubMember {
+  user: User;
+  role: ClubRole;
+}
+
+export interface Event {
+  id: string;
+  title: string;
+  description: string;
+  starts_at: string;
+  time_zone: string;
+  host: User;
+  cohosts: User[];
+  club: ClubRef | null;
+  room_id: string | null;
+  cancelled: boolean;
+  interested_count: number;
+  notify_me: boolean;
+  can_start: boolean;
+  url: string;
+}
+
+export type NotificationKind = "new_follower" | "ping" | "event_starting" | "club_invite";
+
+export interface Notification {
+  id: string;
+  /** One of NotificationKind; anything else is shown as plain text. */
+  kind: string;
+  created_at: string;
+  read: boolean;
+  actor: User | null;
+  room: { id: string; title: string } | null;
+  event: { id: string; title: string; starts_at: string } | null;
+  club: ClubRef | null;
+  text: string;
+}
+
+export interface Reason {
+  kind: string;
+  text: string;
+  users: User[];
+}
+
+export interface HallwayRoom extends RoomSummary {
+  reason?: Reason | null;
+}
+
+export interface HallwayEvent extends Event {
+  reason?: Reason | null;
+}
+
+export interface SearchResults {
+  members: User[];
+  clubs: ClubRef[];
+  rooms: RoomSummary[];
 }
 
 export interface InviteCreated {
@@ -86,7 +176,9 @@ export type ServerMessage =
   | { type: "publish_answer"; sdp: string }
   | { type: "subscribe_offer"; sdp: string }
   | { type: "media_status"; state: "down" | "restarted" }
-  | { type: "pong" };
+  | { type: "pong" }
+  | { type: "notification"; notification: Notification }
+  | { type: "hallway_changed" };
 
 // Client -> server messages.
 export type ClientMessage = { id?: string } & (

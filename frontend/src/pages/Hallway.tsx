@@ -1,45 +1,97 @@
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/api";
-import { onLinkClick, navigate } from "../lib/router";
-import type { Me, RoomSummary, Visibility } from "../lib/types";
-import { Avatar } from "../ui/Avatar";
+import { compactCount, formatWhen, hostZoneNote } from "../lib/format";
+import { asArray, errorText } from "../lib/load";
+import { onLinkClick } from "../lib/router";
+import { appSocket } from "../lib/socket";
+import type { HallwayEvent, HallwayRoom, Me, Reason, User } from "../lib/types";
+import { Avatar, ClubBadge } from "../ui/Avatar";
 import { Header } from "../ui/Header";
-import { BubbleIcon, LockIcon, PeopleIcon, PlusIcon } from "../ui/icons";
-import { Sheet } from "../ui/Sheet";
+import { BubbleIcon, CalendarIcon, LockIcon, PeopleIcon, PlusIcon } from "../ui/icons";
+import { StartRoomSheet } from "../ui/StartRoomSheet";
 
-const REFRESH_MS = 5000;
+const POLL_MS = 5000; // only while the socket is down
+const CHANGED_DEBOUNCE_MS = 300;
+
+interface Hallway {
+  rooms: HallwayRoom[];
+  events: HallwayEvent[];
+}
+
+/** GET /api/hallway; before the server has it (404 on the route), the plain room list. */
+async function fetchHallway(): Promise<Hallway> {
+  try {
+    const data = await api.hallway();
+    return { rooms: asArray<HallwayRoom>(data?.rooms), events: asArray<HallwayEvent>(data?.events) };
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404 && err.code === "not_found") {
+      const { rooms } = await api.rooms();
+      return { rooms: asArray<HallwayRoom>(rooms), events: [] };
+    }
+    throw err;
+  }
+}
 
 export function HallwayPage({ me }: { me: Me }) {
-  const [rooms, setRooms] = useState<RoomSummary[] | null>(null);
+  const [hallway, setHallway] = useState<Hallway | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
+  const seq = useRef(0);
 
   const refresh = useCallback(async () => {
+    const mine = ++seq.current;
     try {
-      const { rooms } = await api.rooms();
-      setRooms(Array.isArray(rooms) ? rooms : []);
+      const data = await fetchHallway();
+      if (mine !== seq.current) return;
+      setHallway(data);
       setError(null);
     } catch (err) {
-      setError(err instanceof Error ? err.message : "Couldn't load the rooms.");
+      if (mine !== seq.current) return;
+      setError(errorText(err, "Couldn't load the hallway."));
     }
   }, []);
 
   useEffect(() => {
     void refresh();
-    const timer = setInterval(() => {
-      if (document.visibilityState === "visible") void refresh();
-    }, REFRESH_MS);
-    const onFocus = () => void refresh();
-    const onVisible = () => document.visibilityState === "visible" && void refresh();
+    let debounce: ReturnType<typeof setTimeout> | undefined;
+    let poll: ReturnType<typeof setInterval> | undefined;
+    const soon = () => {
+      clearTimeout(debounce);
+      debounce = setTimeout(() => void refresh(), CHANGED_DEBOUNCE_MS);
+    };
+    // The socket says when the hallway changed; polling is only the fallback while it is down.
+    const setPolling = () => {
+      const down = !appSocket.isOpen;
+      if (down && !poll) {
+        poll = setInterval(() => document.visibilityState === "visible" && void refresh(), POLL_MS);
+      } else if (!down && poll) {
+        clearInterval(poll);
+        poll = undefined;
+      }
+    };
+    setPolling();
+    const offMessage = appSocket.onMessage((msg) => msg.type === "hallway_changed" && soon());
+    const offStatus = appSocket.onStatus(setPolling);
+    // Catch up on what changed while the socket was away (the first connection needs nothing).
+    const offReady = appSocket.onReady((resumed) => resumed && soon());
+    const onFocus = () => soon();
+    const onVisible = () => document.visibilityState === "visible" && soon();
     window.addEventListener("focus", onFocus);
     document.addEventListener("visibilitychange", onVisible);
     return () => {
-      clearInterval(timer);
+      seq.current++;
+      clearTimeout(debounce);
+      clearInterval(poll);
+      offMessage();
+      offStatus();
+      offReady();
       window.removeEventListener("focus", onFocus);
       document.removeEventListener("visibilitychange", onVisible);
     };
   }, [refresh]);
 
+  const rooms = hallway?.rooms ?? null;
+  const events = hallway?.events ?? [];
   return (
     <div class="page">
       <Header me={me} />
@@ -64,6 +116,28 @@ export function HallwayPage({ me }: { me: Me }) {
             </li>
           ))}
         </ul>
+
+        {hallway && (
+          <section class="upcoming" aria-label="Upcoming">
+            <div class="section-head">
+              <h2 class="section-title">Upcoming</h2>
+              <a class="pill-link pill-link--small" href="/events/new" onClick={onLinkClick} data-testid="event-new">
+                <CalendarIcon size={16} /> Schedule
+              </a>
+            </div>
+            {events.length === 0 ? (
+              <p class="muted small upcoming__empty">Nothing scheduled for the next few days.</p>
+            ) : (
+              <ul class="card event-list">
+                {events.map((ev) => (
+                  <li key={ev.id}>
+                    <EventRow event={ev} />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        )}
       </main>
       <div class="fab-bar">
         <button type="button" class="button button--primary button--fab" onClick={() => setStarting(true)} data-testid="start-room">
@@ -75,10 +149,38 @@ export function HallwayPage({ me }: { me: Me }) {
   );
 }
 
-function RoomCard({ room }: { room: RoomSummary }) {
-  const speakers = Array.isArray(room.speakers) ? room.speakers : [];
+function ReasonLine({ reason, testid }: { reason: Reason | null | undefined; testid: string }) {
+  if (!reason || typeof reason.text !== "string" || !reason.text) return null;
+  const faces = asArray<User>(reason.users).slice(0, 3);
+  return (
+    <p class="reason" data-testid={testid} data-kind={reason.kind}>
+      {faces.length > 0 && (
+        <span class="reason__faces" aria-hidden="true">
+          {faces.map((u) => (
+            <Avatar key={u.id} user={u} size={20} />
+          ))}
+        </span>
+      )}
+      <span>{reason.text}</span>
+    </p>
+  );
+}
+
+function ClubLabel({ club }: { club: { id: string; name: string } | null | undefined }) {
+  if (!club || typeof club.name !== "string") return null;
+  return (
+    <span class="club-label" data-testid="club-label">
+      <ClubBadge club={club} size={18} />
+      {club.name}
+    </span>
+  );
+}
+
+function RoomCard({ room }: { room: HallwayRoom }) {
+  const speakers = asArray<User>(room.speakers);
   const faces = speakers.slice(0, 2);
   const names = speakers.slice(0, 4);
+  const creator = room.created_by ?? { id: "", username: "", display_name: "" };
   return (
     <a
       class="card room-card"
@@ -87,9 +189,10 @@ function RoomCard({ room }: { room: RoomSummary }) {
       data-testid="room-card"
       data-room-id={room.id}
     >
+      <ClubLabel club={room.club} />
       <div class="room-card__title">
-        {room.visibility === "closed" && (
-          <span class="lock" title="Closed room">
+        {(room.visibility === "closed" || room.visibility === "club") && (
+          <span class="lock" title={room.visibility === "club" ? "Club members only" : "Closed room"}>
             <LockIcon size={14} />
           </span>
         )}
@@ -97,7 +200,7 @@ function RoomCard({ room }: { room: RoomSummary }) {
       </div>
       <div class="room-card__body">
         <div class={`face-stack${faces.length > 1 ? " face-stack--two" : ""}`}>
-          {faces.length ? faces.map((u) => <Avatar key={u.id} user={u} size={46} />) : <Avatar user={room.created_by} size={46} />}
+          {faces.length ? faces.map((u) => <Avatar key={u.id} user={u} size={46} />) : <Avatar user={creator} size={46} />}
         </div>
         <div class="room-card__people">
           <ul class="speaker-names">
@@ -107,11 +210,11 @@ function RoomCard({ room }: { room: RoomSummary }) {
               </li>
             ))}
             {speakers.length > names.length && <li class="muted">and {speakers.length - names.length} more</li>}
-            {speakers.length === 0 && <li class="muted">Started by {room.created_by.display_name}</li>}
+            {speakers.length === 0 && <li class="muted">Started by {creator.display_name}</li>}
           </ul>
           <p class="room-card__counts">
             <span data-testid="listener-count" data-count={room.listener_count}>
-              <PeopleIcon size={15} /> {room.listener_count} listening
+              <PeopleIcon size={15} /> {compactCount(room.listener_count)} listening
             </span>
             <span class="dot" aria-hidden="true">
               ·
@@ -122,84 +225,34 @@ function RoomCard({ room }: { room: RoomSummary }) {
           </p>
         </div>
       </div>
+      <ReasonLine reason={room.reason} testid="hallway-room-reason" />
     </a>
   );
 }
 
-function StartRoomSheet({ onClose }: { onClose: () => void }) {
-  const [title, setTitle] = useState("");
-  const [visibility, setVisibility] = useState<Visibility>("open");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const create = async (event: Event) => {
-    event.preventDefault();
-    const t = title.trim();
-    if (!t) {
-      setError("Give your room a title.");
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      const room = await api.createRoom(t, visibility);
-      navigate(`/room/${encodeURIComponent(room.id)}`);
-    } catch (err) {
-      setBusy(false);
-      setError(err instanceof ApiError || err instanceof Error ? err.message : "Couldn't start the room.");
-    }
-  };
-
+function EventRow({ event }: { event: HallwayEvent }) {
+  const host = event.host;
+  const cohosts = asArray<User>(event.cohosts);
+  const note = hostZoneNote(event.starts_at, event.time_zone);
   return (
-    <Sheet onClose={onClose} label="Start a room" testid="start-room-dialog">
-      <form onSubmit={create} class="stack">
-        <h2 class="sheet__title">Start a room</h2>
-        <label class="field">
-          <span>Title</span>
-          <input
-            name="title"
-            maxLength={120}
-            placeholder="What do you want to talk about?"
-            value={title}
-            onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)}
-            data-testid="room-title-input"
-          />
-        </label>
-        <div class="choice" role="radiogroup" aria-label="Who can join">
-          <button
-            type="button"
-            role="radio"
-            aria-checked={visibility === "open"}
-            class={`choice__option${visibility === "open" ? " is-selected" : ""}`}
-            onClick={() => setVisibility("open")}
-            data-testid="room-visibility-open"
-          >
-            <PeopleIcon size={26} />
-            <strong>Open</strong>
-            <small>Any member can join</small>
-          </button>
-          <button
-            type="button"
-            role="radio"
-            aria-checked={visibility === "closed"}
-            class={`choice__option${visibility === "closed" ? " is-selected" : ""}`}
-            onClick={() => setVisibility("closed")}
-            data-testid="room-visibility-closed"
-          >
-            <LockIcon size={26} />
-            <strong>Closed</strong>
-            <small>Only people you add</small>
-          </button>
-        </div>
-        {error && (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <button class="button button--primary button--block" type="submit" disabled={busy} data-testid="create-room">
-          {busy ? "Starting…" : "Let's go"}
-        </button>
-      </form>
-    </Sheet>
+    <a class="event-row" href={`/event/${encodeURIComponent(event.id)}`} onClick={onLinkClick} data-testid="hallway-event" data-event-id={event.id}>
+      <span class="event-row__when">
+        {formatWhen(event.starts_at)}
+        {note && <span class="muted"> {note}</span>}
+      </span>
+      <strong class="event-row__title">{event.title}</strong>
+      <span class="event-row__hosts">
+        {host && <Avatar user={host} size={22} />}
+        {cohosts.slice(0, 2).map((u) => (
+          <Avatar key={u.id} user={u} size={22} />
+        ))}
+        <span class="muted">
+          with {host?.display_name ?? "someone"}
+          {cohosts.length > 0 && ` and ${cohosts.length === 1 ? cohosts[0]!.display_name : `${cohosts.length} others`}`}
+        </span>
+      </span>
+      <ClubLabel club={event.club} />
+      <ReasonLine reason={event.reason} testid="hallway-event-reason" />
+    </a>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/api";
+import { copyText } from "../lib/clipboard";
 import { formatDate, plural, relative } from "../lib/format";
 import { onLinkClick } from "../lib/router";
 import { authStore } from "../lib/session";
@@ -156,30 +157,4 @@ export function InvitesPage({ me }: { me: Me }) {
       </main>
     </div>
   );
-}
-
-async function copyText(text: string): Promise<boolean> {
-  try {
-    if (navigator.clipboard?.writeText) {
-      await navigator.clipboard.writeText(text);
-      return true;
-    }
-  } catch {
-    /* fall through */
-  }
-  const area = document.createElement("textarea");
-  area.value = text;
-  area.setAttribute("readonly", "");
-  area.style.position = "fixed";
-  area.style.opacity = "0";
-  document.body.appendChild(area);
-  area.select();
-  let ok = false;
-  try {
-    ok = document.execCommand("copy");
-  } catch {
-    ok = false;
-  }
-  area.remove();
-  return ok;
 }

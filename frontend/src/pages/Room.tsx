@@ -9,12 +9,13 @@ import { useStore } from "../lib/store";
 import { toast } from "../lib/toast";
 import type { Me, Participant } from "../lib/types";
 import { Avatar } from "../ui/Avatar";
-import { ChevronLeft, HandIcon, LockIcon, MicIcon, MicOffIcon, PlusIcon, SpeakerIcon, StarIcon } from "../ui/icons";
+import { ChevronLeft, HandIcon, LockIcon, MicIcon, MicOffIcon, PlusIcon, SpeakerIcon, StarIcon, WaveIcon } from "../ui/icons";
+import { PingSheet } from "../ui/PingSheet";
 import { Sheet } from "../ui/Sheet";
 
 const ENDED_REDIRECT_MS = 3500;
 
-export function RoomPage({ roomId }: { me: Me; roomId: string }) {
+export function RoomPage({ me, roomId }: { me: Me; roomId: string }) {
   const state = useStore(roomController.state);
 
   useEffect(() => {
@@ -50,7 +51,7 @@ export function RoomPage({ roomId }: { me: Me; roomId: string }) {
   if (state.phase === "failed" || state.phase === "ended") {
     return <RoomOver state={state} />;
   }
-  return <LiveRoom state={state} onLeave={leave} />;
+  return <LiveRoom me={me} state={state} onLeave={leave} />;
 }
 
 function RoomShell({ onBack, children, extra }: { onBack: () => void; children: ComponentChildren; extra?: ComponentChildren }) {
@@ -101,7 +102,7 @@ function RoomOver({ state }: { state: RoomState }) {
   );
 }
 
-function LiveRoom({ state, onLeave }: { state: RoomState; onLeave: () => void }) {
+function LiveRoom({ me, state, onLeave }: { me: Me; state: RoomState; onLeave: () => void }) {
   const synced = state.synced!;
   const room = synced.room;
   const self = selfOf(state);
@@ -116,6 +117,7 @@ function LiveRoom({ state, onLeave }: { state: RoomState; onLeave: () => void })
 
   const [selected, setSelected] = useState<string | null>(null);
   const [admitting, setAdmitting] = useState(false);
+  const [pinging, setPinging] = useState(false);
   const selectedP = selected ? synced.participants.find((p) => p.user.id === selected) ?? null : null;
 
   const invitedPrompt = !!self && self.role === "listener" && self.invited && !state.inviteDismissed;
@@ -127,19 +129,24 @@ function LiveRoom({ state, onLeave }: { state: RoomState; onLeave: () => void })
     <RoomShell
       onBack={onLeave}
       extra={
-        isMod && room.visibility === "closed" ? (
-          <button type="button" class="pill-link" onClick={() => setAdmitting(true)} data-testid="add-people">
-            <PlusIcon size={18} /> Add people
+        <div class="room-topbar__actions">
+          {isMod && room.visibility === "closed" && (
+            <button type="button" class="pill-link" onClick={() => setAdmitting(true)} data-testid="add-people">
+              <PlusIcon size={18} /> Add people
+            </button>
+          )}
+          <button type="button" class="pill-link" onClick={() => setPinging(true)} data-testid="ping-button">
+            <WaveIcon size={18} /> Ping
           </button>
-        ) : null
+        </div>
       }
     >
       <Banners state={state} />
       <main class="room-card" data-testid="room" data-room-id={room.id} data-version={synced.version}>
         <div class="room-head">
           <h1 class="room-title" data-testid="room-title">
-            {room.visibility === "closed" && (
-              <span class="lock" title="Closed room">
+            {room.visibility !== "open" && (
+              <span class="lock" title={room.visibility === "club" ? "Club members only" : "Closed room"}>
                 <LockIcon size={16} />
               </span>
             )}
@@ -224,6 +231,14 @@ function LiveRoom({ state, onLeave }: { state: RoomState; onLeave: () => void })
         </Sheet>
       )}
       {admitting && <AdmitSheet roomId={room.id} onClose={() => setAdmitting(false)} />}
+      {pinging && (
+        <PingSheet
+          me={me}
+          roomId={room.id}
+          inRoom={new Set(synced.participants.map((p) => p.user.username))}
+          onClose={() => setPinging(false)}
+        />
+      )}
     </RoomShell>
   );
 }

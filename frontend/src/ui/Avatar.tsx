@@ -1,3 +1,4 @@
+import { useState } from "preact/hooks";
 import type { User } from "../lib/types";
 
 /** A stable hue from the user id (FNV-1a). */
@@ -21,8 +22,36 @@ export function initials(user: Pick<User, "display_name" | "username">): string 
     .toUpperCase();
 }
 
-export function Avatar({ user, size = 48, ring = false }: { user: User; size?: number; ring?: boolean }) {
-  const hue = hueFor(user.id || user.username);
+/** Only our own avatar routes (and local previews): never an arbitrary address from a payload. */
+function safeSrc(url: unknown): string | null {
+  if (typeof url !== "string" || !url) return null;
+  if (url.startsWith("/") && !url.startsWith("//")) return url;
+  if (url.startsWith("blob:")) return url;
+  try {
+    const u = new URL(url, window.location.href);
+    return u.origin === window.location.origin ? u.pathname + u.search : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A round avatar: the photo when the member has one (loaded lazily), drawn over their
+ * initials, which show while it loads and stay if it fails.
+ */
+export function Avatar({
+  user,
+  size = 48,
+  ring = false,
+}: {
+  user: Pick<User, "id" | "username" | "display_name" | "avatar_url">;
+  size?: number;
+  ring?: boolean;
+}) {
+  const [failed, setFailed] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState<string | null>(null);
+  const src = safeSrc(user.avatar_url);
+  const hue = hueFor(user.id || user.username || "");
   const style = {
     width: `${size}px`,
     height: `${size}px`,
@@ -33,6 +62,37 @@ export function Avatar({ user, size = 48, ring = false }: { user: User; size?: n
   return (
     <span class={`avatar${ring ? " avatar--speaking" : ""}`} style={style} aria-hidden="true">
       {initials(user)}
+      {src && failed !== src && (
+        <img
+          class={`avatar__img${loaded === src ? " is-loaded" : ""}`}
+          src={src}
+          alt=""
+          loading="lazy"
+          decoding="async"
+          width={size}
+          height={size}
+          draggable={false}
+          onLoad={() => setLoaded(src)}
+          onError={() => setFailed(src)}
+        />
+      )}
+    </span>
+  );
+}
+
+/** A club's round badge: its initials on a hue of its own. */
+export function ClubBadge({ club, size = 48 }: { club: { id: string; name: string }; size?: number }) {
+  const hue = hueFor(`club:${club.id || club.name}`);
+  const style = {
+    width: `${size}px`,
+    height: `${size}px`,
+    fontSize: `${Math.round(size * 0.36)}px`,
+    background: `linear-gradient(135deg, hsl(${hue} 55% 86%), hsl(${(hue + 30) % 360} 50% 74%))`,
+    color: `hsl(${hue} 45% 22%)`,
+  };
+  return (
+    <span class="avatar avatar--club" style={style} aria-hidden="true">
+      {initials({ display_name: club.name, username: club.name })}
     </span>
   );
 }

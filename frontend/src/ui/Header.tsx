@@ -1,46 +1,90 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api } from "../lib/api";
-import { roomController } from "../lib/room";
-import { onLinkClick, navigate } from "../lib/router";
-import { signedOut } from "../lib/session";
+import { notificationsStore } from "../lib/notifications";
+import { locationStore, onLinkClick } from "../lib/router";
+import { logOut } from "../lib/session";
+import { useStore } from "../lib/store";
 import { toast } from "../lib/toast";
 import type { Me } from "../lib/types";
 import { Avatar } from "./Avatar";
-import { CupIcon, EnvelopeIcon } from "./icons";
+import { BellIcon, CupIcon, EnvelopeIcon, SearchIcon } from "./icons";
 
 export function Header({ me }: { me: Me }) {
   const [open, setOpen] = useState(false);
   const menuRef = useRef<HTMLDivElement>(null);
+  const { unread } = useStore(notificationsStore);
+  const { path } = useStore(locationStore);
   useEffect(() => {
     if (!open) return;
     const close = (e: Event) => {
       if (!menuRef.current?.contains(e.target as Node)) setOpen(false);
     };
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
     document.addEventListener("pointerdown", close);
-    return () => document.removeEventListener("pointerdown", close);
+    document.addEventListener("keydown", onKey);
+    return () => {
+      document.removeEventListener("pointerdown", close);
+      document.removeEventListener("keydown", onKey);
+    };
   }, [open]);
 
   const logout = async () => {
     setOpen(false);
     try {
-      await api.logout();
+      await logOut();
     } catch (err) {
       toast(err instanceof Error ? err.message : "Couldn't log out.");
-      return;
     }
-    roomController.shutdown();
-    signedOut();
-    navigate("/login", { replace: true });
   };
 
+  const item = (href: string, label: string, testid?: string) => (
+    <a
+      role="menuitem"
+      href={href}
+      data-testid={testid}
+      onClick={(e) => {
+        setOpen(false);
+        onLinkClick(e);
+      }}
+    >
+      {label}
+    </a>
+  );
+
+  const badge = unread > 99 ? "99+" : String(unread);
   return (
     <header class="topbar">
-      <a class="brand" href="/" onClick={onLinkClick}>
+      <a class="brand" href="/" onClick={onLinkClick} aria-label="Teahouse, the hallway">
         <CupIcon />
-        <span>Teahouse</span>
+        <span class="brand__name">Teahouse</span>
       </a>
       <div class="topbar__actions">
-        <a class="pill-link" href="/invites" onClick={onLinkClick} data-testid="nav-invites">
+        <a
+          class={`icon-link${path === "/search" ? " is-current" : ""}`}
+          href="/search"
+          onClick={onLinkClick}
+          aria-label="Search"
+          title="Search"
+          data-testid="nav-search"
+        >
+          <SearchIcon />
+        </a>
+        <a
+          class={`icon-link${path === "/notifications" ? " is-current" : ""}`}
+          href="/notifications"
+          onClick={onLinkClick}
+          aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}
+          title="Notifications"
+          data-testid="bell"
+          data-unread={unread}
+        >
+          <BellIcon />
+          {unread > 0 && (
+            <span class="bell-badge" data-testid="bell-badge" aria-hidden="true">
+              {badge}
+            </span>
+          )}
+        </a>
+        <a class="pill-link pill-link--invite" href="/invites" onClick={onLinkClick} data-testid="nav-invites" aria-label="Invite">
           <EnvelopeIcon />
           <span>Invite</span>
         </a>
@@ -62,26 +106,11 @@ export function Header({ me }: { me: Me }) {
                 <strong>{me.display_name}</strong>
                 <span>@{me.username}</span>
               </div>
-              <a
-                role="menuitem"
-                href={`/u/${encodeURIComponent(me.username)}`}
-                onClick={(e) => {
-                  setOpen(false);
-                  onLinkClick(e);
-                }}
-              >
-                Your profile
-              </a>
-              <a
-                role="menuitem"
-                href="/invites"
-                onClick={(e) => {
-                  setOpen(false);
-                  onLinkClick(e);
-                }}
-              >
-                Invitations
-              </a>
+              {item(`/u/${encodeURIComponent(me.username)}`, "Your profile", "nav-profile")}
+              {item("/clubs", "Clubs", "nav-clubs")}
+              {item("/events/new", "Schedule a room", "nav-schedule")}
+              {item("/invites", "Invitations")}
+              {item("/settings", "Settings", "nav-settings")}
               <button type="button" role="menuitem" class="danger" data-testid="logout" onClick={logout}>
                 Log out
               </button>

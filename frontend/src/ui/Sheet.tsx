@@ -23,7 +23,10 @@ export function Sheet({
     };
     document.addEventListener("keydown", onKey);
     const previouslyFocused = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>("input, button, [href]");
+    // A [data-autofocus] control wins (e.g. "Cancel" in a confirmation), else the first control.
+    const first =
+      ref.current?.querySelector<HTMLElement>("[data-autofocus]") ??
+      ref.current?.querySelector<HTMLElement>("input, button, [href]");
     first?.focus({ preventScroll: true });
     return () => {
       document.removeEventListener("keydown", onKey);

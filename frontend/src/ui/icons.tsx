@@ -97,3 +97,51 @@ export const CupIcon = ({ size = 26 }: P) =>
       <path d="M17 11.5h1.5a2.5 2.5 0 0 1 0 5H16M8 3.5c0 1.5 1.5 1.5 1.5 3M12 3.5c0 1.5 1.5 1.5 1.5 3" />
     </>,
   );
+export const BellIcon = ({ size = 20 }: P) =>
+  svg(
+    size,
+    <>
+      <path d="M6 9a6 6 0 0 1 12 0c0 5 2 6.5 2 6.5H4S6 14 6 9z" />
+      <path d="M10 19.5a2.2 2.2 0 0 0 4 0" />
+    </>,
+  );
+export const SearchIcon = ({ size = 20 }: P) =>
+  svg(
+    size,
+    <>
+      <circle cx="11" cy="11" r="6.5" />
+      <path d="M16 16l4.5 4.5" />
+    </>,
+  );
+export const MoreIcon = ({ size = 22 }: P) =>
+  svg(
+    size,
+    <>
+      <circle cx="5" cy="12" r="1.6" />
+      <circle cx="12" cy="12" r="1.6" />
+      <circle cx="19" cy="12" r="1.6" />
+    </>,
+    true,
+  );
+export const CalendarIcon = ({ size = 18 }: P) =>
+  svg(
+    size,
+    <>
+      <rect x="3.5" y="5" width="17" height="15.5" rx="2.5" />
+      <path d="M3.5 10h17M8 3v4M16 3v4" />
+    </>,
+  );
+export const WaveIcon = ({ size = 18 }: P) =>
+  svg(
+    size,
+    <path d="M7 11.5V6.8a1.4 1.4 0 0 1 2.8 0v4.7m0-5.7V4.6a1.4 1.4 0 0 1 2.8 0v6.9m0-5.2a1.4 1.4 0 0 1 2.8 0v6.4m0-2.6a1.4 1.4 0 0 1 2.8 0V15a7 7 0 0 1-7 7h-.6a7 7 0 0 1-5.6-2.8L3 15.6a1.5 1.5 0 0 1 2.3-1.9L7 15.5M16 2.5c1.4.4 2.7 1.5 3.3 2.9M18.5 1c2 .6 3.6 2.2 4.2 4.2" />,
+  );
+export const CheckIcon = ({ size = 18 }: P) => svg(size, <path d="M5 12.5l4.5 4.5L19 7.5" />);
+export const HouseIcon = ({ size = 18 }: P) =>
+  svg(
+    size,
+    <>
+      <path d="M4 11l8-6.5 8 6.5" />
+      <path d="M6 9.5V20h12V9.5" />
+    </>,
+  );
