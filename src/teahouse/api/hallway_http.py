@@ -10,14 +10,13 @@ from pydantic import Field
 from teahouse.api.context import services
 from teahouse.api.http import Body, Member, room_summary
 from teahouse.services.hallway import (
-    ClubRefView,
     HallwayEventView,
     ReasonView,
     club_view,
     reason_view,
 )
 from teahouse.services.inbox import PAGE_DEFAULT, PAGE_MAX, NotificationPage
-from teahouse.services.views import RoomSummary
+from teahouse.services.views import ClubRefView, RoomSummary
 
 router = APIRouter(prefix="/api")
 

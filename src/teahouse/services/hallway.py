@@ -29,9 +29,10 @@ from teahouse.domain.hallway import (
     rank_events,
     rank_rooms,
 )
+from teahouse.services.events import EventView
 from teahouse.services.rooms import Rooms
 from teahouse.services.stage import Stage
-from teahouse.services.views import UserCard, user_card, user_ref
+from teahouse.services.views import ClubRefView, UserCard, user_card, user_ref
 from teahouse.store.database import Database
 from teahouse.store.models import Room, User, utcnow
 from teahouse.store.social_models import (
@@ -51,34 +52,10 @@ EVENT_WINDOW = timedelta(days=7)
 EVENT_LATE_GRACE = timedelta(hours=1)
 
 
-class ClubRefView(TypedDict):
-    id: str
-    name: str
-
-
 class ReasonView(TypedDict):
     kind: str
     text: str
     users: list[UserCard]
-
-
-class EventView(TypedDict):
-    """docs/API-SOCIAL.md ``Event``."""
-
-    id: str
-    title: str
-    description: str
-    starts_at: str
-    time_zone: str
-    host: UserCard
-    cohosts: list[UserCard]
-    club: ClubRefView | None
-    room_id: str | None
-    cancelled: bool
-    interested_count: int
-    notify_me: bool
-    can_start: bool
-    url: str
 
 
 class HallwayEventView(EventView):

@@ -9,19 +9,14 @@ actor is blocked either way are left out, like every other list.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 from typing_extensions import TypedDict
 
-from teahouse.domain.ids import looks_like_id
-from teahouse.errors import BadRequest
+from teahouse.domain.cursors import Cursor
 from teahouse.services.views import UserCard, user_card
 from teahouse.store.database import Database
 from teahouse.store.models import Room, User, utcnow
@@ -29,7 +24,6 @@ from teahouse.store.social_models import Block, Club, Event, Notification
 
 PAGE_DEFAULT = 30
 PAGE_MAX = 100
-CURSOR_MAX = 200
 
 
 class RoomRefView(TypedDict):
@@ -103,35 +97,6 @@ TEXTS = {
 }
 
 
-# -- cursors --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Cursor:
-    """The last row of a page, newest first: the next page starts just after it."""
-
-    created_at: datetime
-    id: str
-
-    def encode(self) -> str:
-        raw = json.dumps([self.created_at.isoformat(), self.id], separators=(",", ":"))
-        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-    @classmethod
-    def decode(cls, cursor: str) -> _Cursor:
-        try:
-            if len(cursor) > CURSOR_MAX:
-                raise ValueError("too long")
-            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-            at_text, row_id = json.loads(raw)
-            at = datetime.fromisoformat(at_text)
-            if at.tzinfo is None or not isinstance(row_id, str) or not looks_like_id(row_id):
-                raise ValueError("not ours")
-        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
-            raise BadRequest("This cursor is not one the server gave out.") from exc
-        return cls(at, row_id)
-
-
 # -- the service ----------------------------------------------------------------------
 
 
@@ -144,7 +109,7 @@ class Inbox:
     ) -> NotificationPage:
         """Newest first, ``limit`` at a time, with the member's unread count."""
         limit = max(1, min(limit, PAGE_MAX))
-        after = _Cursor.decode(cursor) if cursor else None
+        after = Cursor.decode(cursor) if cursor else None
         query = self._select(user_id).order_by(
             Notification.created_at.desc(), Notification.id.desc()
         )
@@ -172,7 +137,7 @@ class Inbox:
         return {
             "notifications": views,
             "unread": int(unread or 0),
-            "next_cursor": _Cursor(last.created_at, last.id).encode() if last else None,
+            "next_cursor": Cursor(last.created_at, last.id).encode() if last else None,
         }
 
     async def render(self, user_id: str, notification_id: str) -> NotificationView | None:
