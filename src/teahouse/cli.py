@@ -6,6 +6,7 @@ import asyncio
 import logging
 import shutil
 import sys
+from typing import TYPE_CHECKING
 
 import click
 from pydantic import ValidationError
@@ -13,6 +14,9 @@ from pydantic import ValidationError
 from teahouse.config import Settings, load_settings
 from teahouse.errors import TeahouseError
 from teahouse.media.managed import JanusNotInstalled
+
+if TYPE_CHECKING:
+    from teahouse.services.demo import Seeded
 
 
 def _settings() -> Settings:
@@ -109,6 +113,56 @@ async def _create_invite(settings: Settings, username: str | None) -> str:
         accounts = Accounts(db, settings, Passwords(settings))
         by = (await accounts.user_by_username(username)).id if username else None
         return (await accounts.create_operator_invite(by)).url
+    finally:
+        await db.close()
+
+
+@main.group()
+def demo() -> None:
+    """Demo data for a first look."""
+
+
+@demo.command("seed")
+@click.option(
+    "--password",
+    help="The password every demo member gets (10+ characters). Default: a random one, printed.",
+)
+def demo_seed(password: str | None) -> None:
+    """Fill a NEW, empty instance with demo members, follows, clubs and events.
+
+    Refuses an instance that already has members. Prints the demo password and an
+    invitation link for you. Live rooms are not seeded (they live in the running
+    server's memory): they appear as soon as members open them.
+    """
+    from teahouse.services.demo import MEMBERS, InstanceNotEmpty
+
+    settings = _settings()
+    try:
+        seeded = asyncio.run(_seed(settings, password))
+    except (InstanceNotEmpty, TeahouseError) as exc:
+        raise click.ClickException(getattr(exc, "message", None) or str(exc)) from None
+    click.echo(
+        f"Seeded {seeded.members} members, {seeded.follows} follows, {seeded.clubs} clubs "
+        f"and {seeded.events} upcoming events.\n\n"
+        f"  Every demo member's password: {seeded.password}\n"
+        f"  Log in as any of them, e.g. {', '.join(m[0] for m in MEMBERS[:4])} "
+        f"({settings.public_url}/login).\n\n"
+        f"  Your own account (invited by the instance):\n\n    {seeded.invite_url}\n\n"
+        "  Live rooms cannot be seeded: they exist only while members are in them (the\n"
+        "  server ends every room at start-up). Start `teahouse serve`, then open a room\n"
+        '  ("Start a room", or "Start the room" on an event) as a demo member in another\n'
+        "  browser: it appears in everyone's hallway at once, ranked with its reason."
+    )
+
+
+async def _seed(settings: Settings, password: str | None) -> Seeded:
+    from teahouse.services.demo import seed
+    from teahouse.store.database import Database
+
+    db = Database(settings.resolved_database_url)
+    try:
+        await db.upgrade()
+        return await seed(db, settings, password=password)
     finally:
         await db.close()
 

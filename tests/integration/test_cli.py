@@ -18,7 +18,17 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.parametrize(
-    "args", [[], ["serve"], ["invite"], ["invite", "create"], ["db"], ["db", "upgrade"]]
+    "args",
+    [
+        [],
+        ["serve"],
+        ["invite"],
+        ["invite", "create"],
+        ["db"],
+        ["db", "upgrade"],
+        ["demo"],
+        ["demo", "seed"],
+    ],
 )
 def test_every_command_has_help(args: list[str]) -> None:
     result = CliRunner().invoke(main, [*args, "--help"])
