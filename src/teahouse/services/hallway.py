@@ -29,6 +29,7 @@ from teahouse.domain.hallway import (
     rank_events,
     rank_rooms,
 )
+from teahouse.domain.room_state import UserRef
 from teahouse.services.events import EventView
 from teahouse.services.rooms import Rooms
 from teahouse.services.stage import Stage
@@ -147,13 +148,17 @@ class Hallway:
             live = self._stage.live(room_id)
             if live is None:  # ended while the queries ran
                 continue
-            people = live.state.participants.values()
+            # One pass over the room (it may hold hundreds), keeping room order.
+            speakers: list[UserRef] = []
+            listeners: list[UserRef] = []
+            for p in live.state.participants.values():
+                (speakers if p.role.on_stage else listeners).append(p.user)
             candidates.append(
                 RoomCandidate(
                     id=room_id,
                     created_at=datetime.fromisoformat(live.info.created_at),
-                    speakers=tuple(p.user for p in people if p.role.on_stage),
-                    listeners=tuple(p.user for p in people if not p.role.on_stage),
+                    speakers=tuple(speakers),
+                    listeners=tuple(listeners),
                     club=clubs.get(room_id),
                 )
             )
