@@ -12,6 +12,7 @@ from teahouse.config import load_settings
 from teahouse.errors import TeahouseError
 from teahouse.services.accounts import Accounts
 from teahouse.services.passwords import Passwords
+from teahouse.services.profiles import Profiles
 from teahouse.store.database import Database
 from teahouse.store.models import Invite, User, utcnow
 
@@ -35,7 +36,9 @@ async def refused(coro: object) -> str:
     return error.value.code
 
 
-async def test_signup_with_an_invitation_records_who_nominated_whom(accounts: Accounts) -> None:
+async def test_signup_with_an_invitation_records_who_nominated_whom(
+    accounts: Accounts, database: Database
+) -> None:
     first = await accounts.create_bootstrap_invite()
     assert first is not None
     ada, _ = await accounts.signup(first.code, "Ada", PASSWORD, "Ada Lovelace")
@@ -49,7 +52,7 @@ async def test_signup_with_an_invitation_records_who_nominated_whom(accounts: Ac
     assert nominator is not None and nominator["username"] == "ada"
     bob, token = await accounts.signup(invite.code, "bob", PASSWORD, None)
     assert not bob["is_admin"] and bob["display_name"] == "bob"
-    profile = await accounts.profile("bob")
+    profile = await Profiles(database).profile(ada["id"], "bob")
     assert profile["nominated_by"] is not None and profile["nominated_by"]["id"] == ada["id"]
     found = await accounts.user_for_token(token)
     assert found is not None and found.id == bob["id"]

@@ -13,7 +13,7 @@ from teahouse.domain import accounts as rules
 from teahouse.domain.ids import new_id
 from teahouse.errors import Conflict, Forbidden, InviteError, NotAuthenticated, NotFound
 from teahouse.services.passwords import Passwords
-from teahouse.services.views import MeView, ProfileView, UserView, me_view, user_view
+from teahouse.services.views import MeView, UserView, me_view, user_view
 from teahouse.store.database import Database, DbSession
 from teahouse.store.models import Invite, Session, User, utcnow
 
@@ -209,19 +209,6 @@ class Accounts:
         if user is None:
             raise NotAuthenticated("Please log in.")
         return me_view(user)
-
-    async def profile(self, username: str) -> ProfileView:
-        async with self._db.sessions() as s:
-            user = await s.scalar(select(User).where(User.username == username.strip().lower()))
-            if user is None:
-                raise NotFound("No member has that username.", "user_not_found")
-            nominator = await s.get(User, user.invited_by_id) if user.invited_by_id else None
-        return {
-            **user_view(user),
-            "bio": user.bio,
-            "nominated_by": user_view(nominator) if nominator else None,
-            "joined_at": user.created_at.isoformat(),
-        }
 
     async def user_by_username(self, username: str) -> User:
         async with self._db.sessions() as s:

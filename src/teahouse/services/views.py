@@ -25,12 +25,6 @@ class MeView(UserView):
     is_admin: bool
 
 
-class ProfileView(UserView):
-    bio: str
-    nominated_by: UserView | None
-    joined_at: str
-
-
 class ClubRef(TypedDict):
     id: str
     name: str
