@@ -250,6 +250,13 @@ class Stage:
         room = self._room_of(client)
         await self._media.answer(room.info.id, client.user.id, answer_sdp)
 
+    def role_of(self, room_id: str, user_id: str) -> str | None:
+        """The member's role in a live room now (``moderator``, ``speaker``,
+        ``listener``), or None when the room is not live or they are not in it."""
+        room = self._live.get(room_id)
+        participant = room.state.participants.get(user_id) if room else None
+        return participant.role.value if participant else None
+
     def is_moderator(self, room_id: str, user_id: str) -> bool:
         room = self._live.get(room_id)
         participant = room.state.participants.get(user_id) if room else None
