@@ -72,7 +72,7 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
         ended = await rooms.end_all_live()
         if ended:
             log.info("ended %d rooms left live by the previous run", ended)
-        stage = Stage(rooms, backend)
+        stage = Stage(rooms, backend, audience_interval=settings.audience_interval)
         await backend.start()
         passwords = Passwords(settings)
         accounts = Accounts(db, settings, passwords)

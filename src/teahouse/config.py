@@ -61,6 +61,18 @@ class Settings(BaseSettings):
         le=1024 * 1024,
         description="Largest WebSocket message a client may send.",
     )
+    ws_send_queue: int = Field(
+        default=1024,
+        ge=8,
+        le=65536,
+        description="Messages a client may fall behind before it is dropped to resume.",
+    )
+    audience_interval: float = Field(
+        default=1.0,
+        ge=0.05,
+        le=10.0,
+        description="Seconds between announcements of a room's audience count.",
+    )
     janus_url: str | None = Field(
         default=None,
         description="WebSocket URL of an external Janus API; unset: Teahouse starts its own.",

@@ -22,6 +22,8 @@ SERVER_TYPES = {
     "pong",
     "notification",
     "hallway_changed",
+    "audience_page",
+    "removed",
 }
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from teahouse.api.context import Services, current_user, services
-from teahouse.errors import Conflict, Forbidden
+from teahouse.errors import Conflict, Forbidden, NotFound
 from teahouse.services.views import MeView, RoomSummary, ref_view
 from teahouse.store.models import User
 
@@ -36,9 +36,13 @@ class LoginBody(Body):
     password: Annotated[str, Field(max_length=1024)]
 
 
+class LinkBody(Body):
+    code: Annotated[str, Field(min_length=1, max_length=100)]
+
+
 class RoomBody(Body):
     title: Annotated[str, Field(max_length=500)]
-    visibility: Literal["open", "closed", "club"] = "open"
+    visibility: Literal["open", "social", "closed", "club"] = "open"
     club_id: Annotated[str, Field(max_length=100)] | None = None
 
 
@@ -122,7 +126,7 @@ async def list_invites(user: Member, request: Request) -> dict[str, object]:
 async def list_rooms(user: Member, request: Request) -> dict[str, list[RoomSummary]]:
     svc = _svc(request)
     live_ids = svc.stage.live_room_ids()
-    allowed = await svc.rooms.enterable_live_ids(user.id, live_ids)
+    allowed = await svc.rooms.enterable_live_ids(user.id, live_ids, svc.stage.moderators_of)
     summaries = [s for rid in live_ids if rid in allowed and (s := room_summary(svc, rid))]
     summaries.sort(key=lambda s: (-s["participant_count"], s["created_at"]))
     return {"rooms": summaries}
@@ -141,7 +145,7 @@ async def create_room(body: RoomBody, user: Member, request: Request) -> RoomSum
 @router.get("/rooms/{room_id}")
 async def get_room(room_id: str, user: Member, request: Request) -> RoomSummary:
     svc = _svc(request)
-    info = await svc.rooms.enterable(user.id, room_id)
+    info = await svc.rooms.enterable(user.id, room_id, svc.stage.moderators_of(room_id))
     summary = room_summary(svc, info.id)
     if summary is None:
         raise Conflict("This room has ended.", "room_ended")
@@ -156,6 +160,23 @@ async def admit(room_id: str, body: AdmitBody, user: Member, request: Request) -
         raise Forbidden("Only the room's moderators can let people in.", "not_moderator")
     admitted = await svc.accounts.user_by_username(body.username)
     await svc.rooms.admit(info.id, admitted.id)
+
+
+@router.post("/rooms/{room_id}/link", status_code=201)
+async def create_room_link(room_id: str, user: Member, request: Request) -> dict[str, str]:
+    """A link that lets whoever holds it into a closed room, while the room lives."""
+    svc = _svc(request)
+    info = await svc.rooms.enterable(user.id, room_id, svc.stage.moderators_of(room_id))
+    code = svc.stage.new_room_link(info.id, user.id)
+    return {"url": f"{svc.settings.public_url}/room/{info.id}#link={code}"}
+
+
+@router.post("/rooms/{room_id}/enter", status_code=204)
+async def enter_by_link(room_id: str, body: LinkBody, user: Member, request: Request) -> None:
+    svc = _svc(request)
+    if not svc.stage.room_link_valid(room_id, body.code):
+        raise NotFound("That room link is not valid (any more).", "room_link_invalid")
+    await svc.rooms.admit(room_id, user.id)
 
 
 def room_summary(svc: Services, room_id: str) -> RoomSummary | None:

@@ -35,5 +35,6 @@ async def websocket(websocket: WebSocket) -> None:
         svc.rooms,
         svc.settings.max_ws_message_bytes,
         presence=svc.presence,
+        send_queue=svc.settings.ws_send_queue,
     )
     await session.run()

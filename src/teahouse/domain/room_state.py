@@ -1,21 +1,29 @@
 """A live room's state and the rules of its stage, as pure code.
 
 One :class:`RoomState` per live room is the single writer of that room's state.
-Every accepted action returns the list of :data:`Change` it made and bumps
-``version`` by one; a refused action raises a :class:`TeahouseError` and changes
-nothing. Recent deltas are kept so that a reconnecting client can resume.
+Every accepted action that members can see returns the :class:`Delta` it made and
+bumps ``version`` by one; a refused action raises a :class:`TeahouseError` and
+changes nothing. Recent deltas are kept so that a reconnecting client can resume.
+
+A room may hold thousands of listeners, so what is broadcast is the *visible set*:
+everyone on the stage, and the listeners whose hand is raised or who have been
+invited to speak. A plain listener coming or going changes only the audience
+count, which :meth:`RoomState.flush_listeners` announces now and then (the Stage
+decides when), so a burst of joins costs one delta, not one per person.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from teahouse.errors import Conflict, Forbidden, NotFound
+from teahouse.errors import BadRequest, Conflict, Forbidden, NotFound
 
 HISTORY_LENGTH = 512
+AUDIENCE_PAGE_MAX = 100
 
 
 class Role(StrEnum):
@@ -48,6 +56,11 @@ class Participant:
     speaking: bool = False
     publishing: bool = False
 
+    @property
+    def visible(self) -> bool:
+        """Whether every member is told about this participant (not a plain listener)."""
+        return self.role.on_stage or self.hand_raised or self.invited
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "user": self.user.to_dict(),
@@ -76,7 +89,23 @@ class Remove:
         return {"op": "remove", "user_id": self.user_id}
 
 
-Change = Upsert | Remove
+@dataclass(frozen=True, slots=True)
+class Listeners:
+    count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": "listeners", "count": self.count}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    hands: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"op": "settings", "settings": {"hands": self.hands}}
+
+
+Change = Upsert | Remove | Listeners | Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +113,28 @@ class Delta:
     version: int
     changes: tuple[Change, ...]
 
-    def to_message(self) -> dict[str, Any]:
+    def to_message(self, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """The delta as sent; the raised hands and invitations of ``hidden`` users
+        (blocked by or blocking the recipient) are left out, the version kept."""
         return {
             "type": "delta",
             "version": self.version,
-            "changes": [change.to_dict() for change in self.changes],
+            "changes": [
+                change.to_dict()
+                for change in self.changes
+                if not (
+                    isinstance(change, Upsert)
+                    and change.participant.user.id in hidden
+                    and not change.participant.role.on_stage
+                )
+            ],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class AudiencePage:
+    listeners: list[UserRef]
+    next: str | None
 
 
 class RoomState:
@@ -99,6 +144,13 @@ class RoomState:
         self.room_id = room_id
         self.version = 0
         self.participants: dict[str, Participant] = {}
+        self.hands_enabled = True
+        # Removed by a moderator: they cannot come back while the room lives.
+        self.removed: set[str] = set()
+        # The audience in the order people joined it, for paging: user id -> place.
+        self._audience: dict[str, int] = {}
+        self._next_place = 0
+        self._announced_listeners = 0
         self._history: deque[Delta] = deque(maxlen=HISTORY_LENGTH)
 
     # -- queries ---------------------------------------------------------------
@@ -115,6 +167,14 @@ class RoomState:
     def on_stage(self) -> frozenset[str]:
         return frozenset(uid for uid, p in self.participants.items() if p.role.on_stage)
 
+    @property
+    def listener_count(self) -> int:
+        return len(self._audience)
+
+    @property
+    def listeners_unannounced(self) -> bool:
+        return self.listener_count != self._announced_listeners
+
     def deltas_since(self, version: int) -> list[Delta] | None:
         """The deltas after ``version``, or None when they are no longer all held."""
         if version == self.version:
@@ -125,68 +185,89 @@ class RoomState:
             return None
         return [delta for delta in self._history if delta.version > version]
 
-    def snapshot_participants(self) -> list[dict[str, Any]]:
-        return [p.to_dict() for p in self.participants.values()]
+    def snapshot(self, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """The visible set, the audience count and the settings, as of ``version``."""
+        return {
+            "version": self.version,
+            "participants": [
+                p.to_dict()
+                for p in self.participants.values()
+                if p.visible and (p.role.on_stage or p.user.id not in hidden)
+            ],
+            "listeners": self.listener_count,
+            "settings": {"hands": self.hands_enabled},
+        }
 
-    # -- actions ---------------------------------------------------------------
+    def audience_page(
+        self, after: str | None, limit: int, hidden: frozenset[str] = frozenset()
+    ) -> AudiencePage:
+        """Listeners in the order they joined the audience, ``limit`` at a time."""
+        if not 1 <= limit <= AUDIENCE_PAGE_MAX:
+            raise BadRequest(f"limit is 1 to {AUDIENCE_PAGE_MAX}.", "malformed_message")
+        start = -1
+        if after is not None:
+            if not after.isdigit() or len(after) > 12:
+                raise BadRequest("That cursor is not one this server gave.", "bad_cursor")
+            start = int(after)
+        page: list[UserRef] = []
+        last = start
+        for uid, place in self._audience.items():
+            if place <= start or uid in hidden:
+                continue
+            if len(page) == limit:
+                return AudiencePage(page, str(last))
+            page.append(self.participants[uid].user)
+            last = place
+        return AudiencePage(page, None)
 
-    def join(self, user: UserRef, *, as_moderator: bool) -> Delta:
+    # -- joining and leaving -----------------------------------------------------
+
+    def join(self, user: UserRef, *, as_moderator: bool) -> Delta | None:
+        """Enter the room; None when only the audience count changed."""
         if user.id in self.participants:
             raise Conflict("You are already in this room.", "already_in_room")
+        if user.id in self.removed:
+            raise Forbidden("A moderator removed you from this room.", "removed_from_room")
         role = Role.MODERATOR if as_moderator else Role.LISTENER
         return self._commit(self._put(Participant(user=user, role=role)))
 
-    def leave(self, user_id: str) -> tuple[Delta, bool]:
-        """Remove a participant; the flag says the room has no moderator left."""
-        self.get(user_id)
+    def leave(self, user_id: str) -> tuple[Delta | None, bool]:
+        """Take a participant out; the flag says the room has no moderator left."""
+        gone = self.get(user_id)
         del self.participants[user_id]
-        delta = self._commit([Remove(user_id)])
+        self._audience.pop(user_id, None)
+        delta = self._commit([Remove(user_id)] if gone.visible else [])
         return delta, not self.moderators()
 
-    def set_hand(self, actor_id: str, raised: bool) -> Delta:
+    def flush_listeners(self) -> Delta | None:
+        """Announce the audience count if it changed since it was last announced."""
+        if self.listener_count == self._announced_listeners:
+            return None
+        self._announced_listeners = self.listener_count
+        return self._commit([Listeners(self.listener_count)])
+
+    # -- the member's own actions ---------------------------------------------------
+
+    def set_hand(self, actor_id: str, raised: bool) -> Delta | None:
         actor = self.get(actor_id)
         if actor.role.on_stage:
             raise Conflict("You are already on the stage.", "wrong_state")
+        if raised and not self.hands_enabled:
+            raise Conflict("The moderators have turned hand-raising off.", "hands_disabled")
         if actor.hand_raised == raised:
             raise Conflict(
                 "Your hand is already " + ("raised." if raised else "down."), "wrong_state"
             )
         return self._commit(self._put(replace(actor, hand_raised=raised)))
 
-    def invite_to_speak(self, actor_id: str, target_id: str) -> Delta:
-        self._require_moderator(actor_id)
-        target = self._target(target_id)
-        if target.role.on_stage:
-            raise Conflict("They are already on the stage.", "wrong_state")
-        if target.hand_raised:
-            # A raised hand is the listener's own request: bring them up at once.
-            return self._commit(self._put(self._to_stage(target)))
-        if target.invited:
-            raise Conflict("They have already been invited.", "wrong_state")
-        return self._commit(self._put(replace(target, invited=True)))
-
-    def answer_invitation(self, actor_id: str, accept: bool) -> Delta:
+    def answer_invitation(self, actor_id: str, accept: bool) -> Delta | None:
         actor = self.get(actor_id)
         if not actor.invited:
             raise Conflict("Nobody has invited you to speak.", "wrong_state")
         updated = self._to_stage(actor) if accept else replace(actor, invited=False)
         return self._commit(self._put(updated))
 
-    def move_to_audience(self, actor_id: str, target_id: str) -> Delta:
-        actor = self.get(actor_id)
-        target = self._target(target_id)
-        if actor_id != target_id and actor.role is not Role.MODERATOR:
-            raise Forbidden("Only moderators can move others to the audience.", "not_moderator")
-        if not target.role.on_stage:
-            raise Conflict("They are not on the stage.", "wrong_state")
-        if target.role is Role.MODERATOR and len(self.moderators()) == 1:
-            raise Conflict(
-                "The last moderator stays on stage; leave the room to end it.", "wrong_state"
-            )
-        moved = replace(target, role=Role.LISTENER, muted=False, speaking=False, publishing=False)
-        return self._commit(self._put(moved))
-
-    def set_muted(self, actor_id: str, muted: bool) -> Delta:
+    def set_muted(self, actor_id: str, muted: bool) -> Delta | None:
         actor = self.get(actor_id)
         if not actor.role.on_stage:
             raise Forbidden("Only people on the stage can mute or unmute.", "not_speaker")
@@ -200,6 +281,88 @@ class RoomState:
             raise Forbidden("Only speakers can send audio to the room.", "not_speaker")
         return actor
 
+    # -- moderation ---------------------------------------------------------------
+
+    def invite_to_speak(self, actor_id: str, target_id: str) -> Delta | None:
+        self._require_moderator(actor_id)
+        target = self._target(target_id)
+        if target.role.on_stage:
+            raise Conflict("They are already on the stage.", "wrong_state")
+        if target.hand_raised:
+            # A raised hand is the listener's own request: bring them up at once.
+            return self._commit(self._put(self._to_stage(target)))
+        if target.invited:
+            raise Conflict("They have already been invited.", "wrong_state")
+        return self._commit(self._put(replace(target, invited=True)))
+
+    def move_to_audience(self, actor_id: str, target_id: str) -> Delta | None:
+        actor = self.get(actor_id)
+        target = self._target(target_id)
+        if actor_id != target_id and actor.role is not Role.MODERATOR:
+            raise Forbidden("Only moderators can move others to the audience.", "not_moderator")
+        if not target.role.on_stage:
+            raise Conflict("They are not on the stage.", "wrong_state")
+        self._keep_a_moderator(target)
+        moved = replace(target, role=Role.LISTENER, muted=False, speaking=False, publishing=False)
+        return self._commit(self._put(moved))
+
+    def mute_other(self, actor_id: str, target_id: str) -> Delta | None:
+        """A moderator mutes a speaker; only the speaker can unmute."""
+        self._require_moderator(actor_id)
+        target = self._target(target_id)
+        if not target.role.on_stage:
+            raise Conflict("They are not on the stage.", "wrong_state")
+        if target.muted:
+            raise Conflict("They are already muted.", "wrong_state")
+        return self._commit(self._put(replace(target, muted=True, speaking=False)))
+
+    def make_moderator(self, actor_id: str, target_id: str) -> Delta | None:
+        self._require_moderator(actor_id)
+        target = self._target(target_id)
+        if target.role is Role.MODERATOR:
+            raise Conflict("They are already a moderator.", "wrong_state")
+        if not target.role.on_stage:
+            raise Conflict("Bring them to the stage first.", "wrong_state")
+        return self._commit(self._put(replace(target, role=Role.MODERATOR)))
+
+    def remove_moderator(self, actor_id: str, target_id: str) -> Delta | None:
+        """A moderator steps down or takes the role from another; they stay on stage."""
+        self._require_moderator(actor_id)
+        target = self._target(target_id)
+        if target.role is not Role.MODERATOR:
+            raise Conflict("They are not a moderator.", "wrong_state")
+        self._keep_a_moderator(target)
+        return self._commit(self._put(replace(target, role=Role.SPEAKER)))
+
+    def remove(self, actor_id: str, target_id: str) -> Delta | None:
+        """A moderator removes someone, who cannot come back while the room lives."""
+        self._require_moderator(actor_id)
+        if actor_id == target_id:
+            raise Conflict("Leave the room instead.", "wrong_state")
+        if self._target(target_id).role is Role.MODERATOR:
+            raise Conflict("Take their moderator role first.", "wrong_state")
+        delta, _ = self.leave(target_id)
+        self.removed.add(target_id)
+        return delta
+
+    def set_hands(self, actor_id: str, enabled: bool) -> Delta | None:
+        """Turn hand-raising on or off; turning it off lowers every raised hand."""
+        self._require_moderator(actor_id)
+        if self.hands_enabled == enabled:
+            raise Conflict(
+                "Hand-raising is already " + ("on." if enabled else "off."), "wrong_state"
+            )
+        self.hands_enabled = enabled
+        changes: list[Change] = [Settings(enabled)]
+        if not enabled:
+            for p in list(self.participants.values()):
+                if p.hand_raised:
+                    changes.extend(self._put(replace(p, hand_raised=False)))
+        return self._commit(changes)
+
+    def require_moderator(self, actor_id: str) -> None:
+        self._require_moderator(actor_id)
+
     # -- facts reported by the media server -------------------------------------
 
     def set_publishing(self, live: frozenset[str]) -> Delta | None:
@@ -211,21 +374,29 @@ class RoomState:
                 changes.extend(self._put(replace(p, publishing=publishing, speaking=False)))
         return self._commit(changes) if changes else None
 
-    def set_speaking(self, user_id: str, talking: bool) -> Delta | None:
-        """Record the media server's talking detector; None if unchanged."""
-        p = self.participants.get(user_id)
-        if p is None:
-            return None
-        talking = talking and p.role.on_stage and not p.muted
-        if p.speaking == talking:
-            return None
-        return self._commit(self._put(replace(p, speaking=talking)))
+    def set_speaking(self, talking: Mapping[str, bool]) -> Delta | None:
+        """Record the media server's talking detector for several people at once."""
+        changes: list[Change] = []
+        for uid, is_talking in talking.items():
+            p = self.participants.get(uid)
+            if p is None:
+                continue
+            now = is_talking and p.role.on_stage and not p.muted
+            if p.speaking != now:
+                changes.extend(self._put(replace(p, speaking=now)))
+        return self._commit(changes) if changes else None
 
     # -- internals -------------------------------------------------------------
 
     def _require_moderator(self, actor_id: str) -> None:
         if self.get(actor_id).role is not Role.MODERATOR:
             raise Forbidden("Only moderators can do that.", "not_moderator")
+
+    def _keep_a_moderator(self, target: Participant) -> None:
+        if target.role is Role.MODERATOR and len(self.moderators()) == 1:
+            raise Conflict(
+                "The last moderator stays one; leave the room or end it instead.", "wrong_state"
+            )
 
     def _target(self, target_id: str) -> Participant:
         target = self.participants.get(target_id)
@@ -238,11 +409,26 @@ class RoomState:
         return replace(p, role=Role.SPEAKER, hand_raised=False, invited=False, muted=False)
 
     def _put(self, participant: Participant) -> list[Change]:
-        self.participants[participant.user.id] = participant
-        return [Upsert(participant)]
+        """Store a participant; the change others see, if any."""
+        uid = participant.user.id
+        before = self.participants.get(uid)
+        self.participants[uid] = participant
+        if participant.role.on_stage:
+            self._audience.pop(uid, None)
+        elif uid not in self._audience:
+            self._audience[uid] = self._next_place
+            self._next_place += 1
+        if participant.visible:
+            return [Upsert(participant)]
+        if before is not None and before.visible:
+            return [Remove(uid)]
+        return []
 
-    def _commit(self, changes: list[Change]) -> Delta:
+    def _commit(self, changes: Iterable[Change]) -> Delta | None:
+        changes = tuple(changes)
+        if not changes:
+            return None
         self.version += 1
-        delta = Delta(self.version, tuple(changes))
+        delta = Delta(self.version, changes)
         self._history.append(delta)
         return delta

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from teahouse.errors import BadRequest
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 SDP_MAX = 32 * 1024
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{22}$")]
 
@@ -63,6 +63,38 @@ class MoveToAudience(_Message):
 class Mute(_Message):
     type: Literal["mute"]
     muted: bool
+    # Someone else (a moderator muting a speaker); absent: yourself.
+    user_id: Id | None = None
+
+
+class MakeModerator(_Message):
+    type: Literal["make_moderator"]
+    user_id: Id
+
+
+class RemoveModerator(_Message):
+    type: Literal["remove_moderator"]
+    user_id: Id
+
+
+class RemoveFromRoom(_Message):
+    type: Literal["remove_from_room"]
+    user_id: Id
+
+
+class EndRoom(_Message):
+    type: Literal["end_room"]
+
+
+class SetHands(_Message):
+    type: Literal["set_hands"]
+    enabled: bool
+
+
+class Audience(_Message):
+    type: Literal["audience"]
+    after: Annotated[str, Field(min_length=1, max_length=12)] | None = None
+    limit: Annotated[int, Field(ge=1, le=100)] = 50
 
 
 class Publish(_Message):
@@ -92,6 +124,12 @@ ClientMessage = Annotated[
     | DeclineSpeak
     | MoveToAudience
     | Mute
+    | MakeModerator
+    | RemoveModerator
+    | RemoveFromRoom
+    | EndRoom
+    | SetHands
+    | Audience
     | Publish
     | Unpublish
     | SubscribeAnswer
@@ -110,6 +148,12 @@ MESSAGE_TYPES = frozenset(
         DeclineSpeak,
         MoveToAudience,
         Mute,
+        MakeModerator,
+        RemoveModerator,
+        RemoveFromRoom,
+        EndRoom,
+        SetHands,
+        Audience,
         Publish,
         Unpublish,
         SubscribeAnswer,

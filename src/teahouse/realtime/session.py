@@ -20,20 +20,26 @@ from enum import Enum
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from teahouse.domain.room_state import UserRef
-from teahouse.errors import TeahouseError
+from teahouse.errors import Forbidden, TeahouseError
 from teahouse.realtime.messages import (
     PROTOCOL_VERSION,
     AcceptSpeak,
+    Audience,
     ClientMessage,
     DeclineSpeak,
+    EndRoom,
     Hand,
     InviteToSpeak,
     Join,
     Leave,
+    MakeModerator,
     MoveToAudience,
     Mute,
     Ping,
     Publish,
+    RemoveFromRoom,
+    RemoveModerator,
+    SetHands,
     SubscribeAnswer,
     Unpublish,
     decode_frame,
@@ -42,7 +48,7 @@ from teahouse.realtime.messages import (
 )
 from teahouse.realtime.presence import Presence
 from teahouse.services.rooms import Rooms
-from teahouse.services.stage import Stage, encode
+from teahouse.services.stage import Audited, Stage, encode
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +72,7 @@ class SocketSession:
         rooms: Rooms,
         max_message_bytes: int,
         presence: Presence | None = None,
+        send_queue: int = OUTGOING_QUEUE_MAX,
     ) -> None:
         self.user = user
         self.room_id: str | None = None
@@ -74,7 +81,7 @@ class SocketSession:
         self._rooms = rooms
         self._max_message_bytes = max_message_bytes
         self._presence = presence
-        self._outgoing: asyncio.Queue[str | None] = asyncio.Queue(OUTGOING_QUEUE_MAX)
+        self._outgoing: asyncio.Queue[str | None] = asyncio.Queue(send_queue)
         self.state = SocketState.OPEN
         self.close_code = 1000
 
@@ -84,7 +91,7 @@ class SocketSession:
         try:
             self._outgoing.put_nowait(text)
         except asyncio.QueueFull:
-            log.info("dropping a client that fell %d messages behind", OUTGOING_QUEUE_MAX)
+            log.info("dropping a client that fell %d messages behind", self._outgoing.maxsize)
             self.close(CLOSE_TOO_SLOW)
 
     def close(self, code: int = 1000) -> None:
@@ -142,22 +149,68 @@ class SocketSession:
         stage = self._stage
         match message:
             case Join(room=room_id, since=since):
-                info = await self._rooms.enterable(self.user.id, room_id)
-                await stage.join(self, info, since)
+                me = self.user.id
+                info = await self._rooms.enterable(me, room_id, stage.moderators_of(room_id))
+                await stage.join(self, info, since, await self._rooms.relations(me))
             case Leave():
                 await stage.leave(self)
             case Hand(raised=raised):
                 await stage.act(self, lambda s, me: s.set_hand(me, raised))
-            case InviteToSpeak(user_id=target):
-                await stage.act(self, lambda s, me: s.invite_to_speak(me, target))
+            case InviteToSpeak(user_id=invitee):
+                await stage.act(
+                    self,
+                    lambda s, me: s.invite_to_speak(me, invitee),
+                    Audited("invite_to_speak", invitee),
+                )
             case AcceptSpeak():
                 await stage.act(self, lambda s, me: s.answer_invitation(me, accept=True))
             case DeclineSpeak():
                 await stage.act(self, lambda s, me: s.answer_invitation(me, accept=False))
-            case MoveToAudience(user_id=target):
-                await stage.act(self, lambda s, me: s.move_to_audience(me, target))
-            case Mute(muted=muted):
+            case MoveToAudience(user_id=moved) if moved == self.user.id:
+                await stage.act(self, lambda s, me: s.move_to_audience(me, me))
+            case MoveToAudience(user_id=moved):
+                await stage.act(
+                    self,
+                    lambda s, me: s.move_to_audience(me, moved),
+                    Audited("move_to_audience", moved),
+                )
+            case Mute(muted=muted, user_id=None):
                 await stage.act(self, lambda s, me: s.set_muted(me, muted))
+            case Mute(muted=muted, user_id=muted_id) if muted_id == self.user.id:
+                await stage.act(self, lambda s, me: s.set_muted(me, muted))
+            case Mute(muted=True, user_id=str(muted_id)):
+                await stage.act(
+                    self, lambda s, me: s.mute_other(me, muted_id), Audited("mute", muted_id)
+                )
+            case Mute(muted=False):
+                raise Forbidden("Only a speaker can unmute themselves.", "not_allowed")
+            case MakeModerator(user_id=promoted):
+                await stage.act(
+                    self,
+                    lambda s, me: s.make_moderator(me, promoted),
+                    Audited("make_moderator", promoted),
+                )
+            case RemoveModerator(user_id=demoted):
+                await stage.act(
+                    self,
+                    lambda s, me: s.remove_moderator(me, demoted),
+                    Audited("remove_moderator", demoted),
+                )
+            case RemoveFromRoom(user_id=removed):
+                await stage.remove_from_room(self, removed)
+            case EndRoom():
+                await stage.end_by_moderator(self)
+            case SetHands(enabled=enabled):
+                await stage.act(
+                    self,
+                    lambda s, me: s.set_hands(me, enabled),
+                    Audited("set_hands", detail={"enabled": enabled}),
+                )
+            case Audience(after=after, limit=limit):
+                page = stage.audience(self, after, limit)
+                if message.id is not None:
+                    page["ref"] = message.id
+                self.send(encode(page))
             case Publish(sdp=sdp):
                 answer = await stage.publish(self, sdp)
                 self.send(encode({"type": "publish_answer", "sdp": answer}))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
 from teahouse.domain.ids import looks_like_id, new_id
@@ -14,10 +15,11 @@ from teahouse.errors import BadRequest, Conflict, Forbidden, NotFound
 from teahouse.services.views import ClubRefView, user_ref
 from teahouse.store.database import Database
 from teahouse.store.models import Room, RoomAdmission, User, utcnow
-from teahouse.store.social_models import Club, ClubMember
+from teahouse.store.social_models import Block, Club, ClubMember, Follow
 
+# "social": only people followed by one of the room's moderators may see or enter it.
 # "club": only the members of the room's club may see or enter it.
-Visibility = Literal["open", "closed", "club"]
+Visibility = Literal["open", "social", "closed", "club"]
 TITLE_MAX = 120
 
 
@@ -56,6 +58,14 @@ class RoomInfo:
             "created_at": self.created_at,
             "ended": ended,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Relations:
+    """A joining member's blocks: who blocked them, and everyone in a block with them."""
+
+    blocked_by: frozenset[str] = frozenset()
+    either_way: frozenset[str] = frozenset()
 
 
 def normalise_title(raw: str) -> str:
@@ -118,8 +128,11 @@ class Rooms:
             s.add(room)
         return _info(room, creator, club, moderators)
 
-    async def enterable(self, user_id: str, room_id: str) -> RoomInfo:
-        """The room if this member may enter it; closed rooms stay invisible to others."""
+    async def enterable(
+        self, user_id: str, room_id: str, moderators: frozenset[str] = frozenset()
+    ) -> RoomInfo:
+        """The room if this member may enter it; closed rooms stay invisible to others.
+        ``moderators``: who moderates the live room now (for a social room)."""
         if not looks_like_id(room_id):
             raise NotFound("There is no such room.", "room_not_found")
         async with self._db.sessions() as s:
@@ -128,7 +141,7 @@ class Rooms:
                     select(Room, User, Club)
                     .join(User, User.id == Room.created_by_id)
                     .outerjoin(Club, Club.id == Room.club_id)
-                    .where(Room.id == room_id, self._may_enter(user_id))
+                    .where(Room.id == room_id, self._may_enter(user_id, moderators))
                 )
             ).one_or_none()
         if row is None:
@@ -138,16 +151,56 @@ class Rooms:
             raise Conflict("This room has ended.", "room_ended")
         return _info(room, creator, club)
 
-    async def enterable_live_ids(self, user_id: str, room_ids: list[str]) -> set[str]:
+    async def enterable_live_ids(
+        self,
+        user_id: str,
+        room_ids: list[str],
+        moderators_of: Callable[[str], frozenset[str]] = lambda _: frozenset(),
+    ) -> set[str]:
+        """Which of these live rooms the member may enter (and so see)."""
         if not room_ids:
             return set()
         async with self._db.sessions() as s:
-            rows = await s.scalars(
-                select(Room.id).where(
-                    Room.id.in_(room_ids), Room.ended_at.is_(None), self._may_enter(user_id)
+            rows = await s.execute(
+                select(Room.id, Room.visibility).where(
+                    Room.id.in_(room_ids),
+                    Room.ended_at.is_(None),
+                    self._may_enter(user_id, frozenset(), social_by_follow=False),
                 )
             )
-            return set(rows)
+            allowed: set[str] = set()
+            social: dict[str, frozenset[str]] = {}
+            for room_id, visibility in rows:
+                if visibility == "social" and user_id not in (mods := moderators_of(room_id)):
+                    social[room_id] = mods
+                else:
+                    allowed.add(room_id)
+            everyone = set().union(*social.values()) if social else set()
+            if everyone:
+                # One query for all social rooms: which of their moderators follow me.
+                followed_by = set(
+                    await s.scalars(
+                        select(Follow.follower_id).where(
+                            Follow.followee_id == user_id, Follow.follower_id.in_(everyone)
+                        )
+                    )
+                )
+                allowed.update(room_id for room_id, mods in social.items() if mods & followed_by)
+            return allowed
+
+    async def relations(self, user_id: str) -> Relations:
+        """Who blocked this member, and everyone in a block with them either way."""
+        async with self._db.sessions() as s:
+            rows = (
+                await s.execute(
+                    select(Block.blocker_id, Block.blocked_id).where(
+                        or_(Block.blocker_id == user_id, Block.blocked_id == user_id)
+                    )
+                )
+            ).all()
+        blocked_by = frozenset(blocker for blocker, blocked in rows if blocked == user_id)
+        blocking = frozenset(blocked for blocker, blocked in rows if blocker == user_id)
+        return Relations(blocked_by, blocked_by | blocking)
 
     async def admit(self, room_id: str, user_id: str) -> None:
         async with self._db.sessions.begin() as s:
@@ -171,9 +224,14 @@ class Rooms:
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     @staticmethod
-    def _may_enter(user_id: str) -> ColumnElement[bool]:
-        """Open rooms (club or not): everyone; closed rooms: the creator and whoever a
-        moderator let in; members-only rooms: the club's members, as they are now."""
+    def _may_enter(
+        user_id: str, moderators: frozenset[str], *, social_by_follow: bool = True
+    ) -> ColumnElement[bool]:
+        """Open rooms (club or not): everyone; social rooms: the room's moderators and
+        the people one of them follows (the creator, when the room is not live);
+        closed rooms: the creator and whoever a moderator let in; members-only rooms:
+        the club's members, as they are now. Without ``social_by_follow`` every social
+        room passes, for the caller to check follows itself."""
         admitted = exists().where(
             RoomAdmission.room_id == Room.id, RoomAdmission.user_id == user_id
         )
@@ -183,10 +241,26 @@ class Rooms:
         # A socket can outlive its account (deleted while connected): no entry then.
         member = aliased(User)
         is_member = exists().where(member.id == user_id)
+        followed_by_a_moderator = exists().where(
+            Follow.followee_id == user_id,
+            Follow.follower_id.in_(moderators)
+            if moderators
+            else Follow.follower_id == Room.created_by_id,
+        )
+        social_ok = (
+            or_(
+                Room.created_by_id == user_id,
+                followed_by_a_moderator,
+                literal(user_id in moderators),
+            )
+            if social_by_follow
+            else literal(True)
+        )
         return and_(
             is_member,
             or_(
                 Room.visibility == "open",
+                and_(Room.visibility == "social", social_ok),
                 and_(Room.visibility == "closed", or_(Room.created_by_id == user_id, admitted)),
                 and_(Room.visibility == "club", club_member),
             ),

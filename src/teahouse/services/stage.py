@@ -8,14 +8,16 @@ sees deltas in version order. Media calls (slow, remote) happen outside the lock
 from __future__ import annotations
 
 import asyncio
-import json
+import hashlib
+import hmac
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+import secrets
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Protocol
 
 from teahouse.domain.room_state import Delta, Role, RoomState, UserRef
-from teahouse.errors import NotFound, TeahouseError
+from teahouse.errors import Forbidden, NotFound, TeahouseError
 from teahouse.media.base import (
     FeedsChanged,
     MediaBackend,
@@ -24,47 +26,38 @@ from teahouse.media.base import (
     SubscriptionOffer,
     Talking,
 )
-from teahouse.services.rooms import RoomInfo, Rooms
+from teahouse.services.live_room import Client, LiveRoom, encode
+from teahouse.services.rooms import Relations, RoomInfo, Rooms
+
+__all__ = ["AuditSink", "Client", "LiveRoom", "Relations", "Stage", "encode"]
 
 log = logging.getLogger(__name__)
 
 SUBSCRIBE_CONCURRENCY = 16
+NO_RELATIONS = Relations()
 
 
-class Client(Protocol):
-    """One connected socket, as the services see it."""
+class AuditSink(Protocol):
+    """Where moderation actions are written down (the audit log)."""
 
-    user: UserRef
-    room_id: str | None
+    async def record(
+        self,
+        actor_id: str | None,
+        action: str,
+        *,
+        room_id: str | None = None,
+        target_id: str | None = None,
+        detail: Mapping[str, str | int | bool] | None = None,
+    ) -> None: ...
 
-    def send(self, text: str) -> None:
-        """Queue pre-serialised JSON for this client; never blocks."""
 
+@dataclass(frozen=True, slots=True)
+class Audited:
+    """A moderation action to write down once it has been applied."""
 
-def encode(message: dict[str, Any]) -> str:
-    return json.dumps(message, separators=(",", ":"))
-
-
-@dataclass(eq=False)
-class LiveRoom:
-    info: RoomInfo
-    state: RoomState
-    clients: dict[str, Client] = field(default_factory=dict)
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    # Participants whose socket dropped: kept in place until the timer fires.
-    away: dict[str, asyncio.TimerHandle] = field(default_factory=dict)
-    # Whose listening must be brought in line with the publishers: everyone, or some.
-    resync_everyone: bool = False
-    resync: set[str] = field(default_factory=set)
-    subscription_task: asyncio.Task[None] | None = None
-    # Called after every broadcast (each delta, the end): the Stage's rooms changed.
-    on_change: Callable[[], None] = lambda: None
-
-    def broadcast(self, message: dict[str, Any]) -> None:
-        text = encode(message)  # serialised once, the same bytes to everyone
-        for client in self.clients.values():
-            client.send(text)
-        self.on_change()
+    action: str
+    target_id: str | None = None
+    detail: Mapping[str, str | int | bool] | None = None
 
 
 class Stage:
@@ -77,9 +70,15 @@ class Stage:
         *,
         reconnect_grace: float = 20.0,
         empty_room_grace: float = 60.0,
+        audience_interval: float = 1.0,
+        speaking_interval: float = 0.25,
+        audit: AuditSink | None = None,
     ) -> None:
         self._rooms = rooms
         self._media = media
+        self._audit = audit
+        self._audience_interval = audience_interval
+        self._speaking_interval = speaking_interval
         self._reconnect_grace = reconnect_grace
         self._empty_room_grace = empty_room_grace
         self._live: dict[str, LiveRoom] = {}
@@ -106,7 +105,13 @@ class Stage:
     # -- opening and ending ----------------------------------------------------------
 
     async def open_room(self, info: RoomInfo) -> None:
-        room = LiveRoom(info=info, state=RoomState(info.id), on_change=self._rooms_changed)
+        room = LiveRoom(
+            info=info,
+            state=RoomState(info.id),
+            audience_interval=self._audience_interval,
+            speaking_interval=self._speaking_interval,
+            on_change=self._rooms_changed,
+        )
         self._live[info.id] = room
         self._rooms_changed()
         await self._media.ensure_room(info.id)
@@ -122,6 +127,7 @@ class Stage:
         async with room.lock:
             for timer in room.away.values():
                 timer.cancel()
+            room.stop()
             room.broadcast({"type": "room_ended", "room": room_id, "reason": reason})
             for client in room.clients.values():
                 client.room_id = None
@@ -139,13 +145,30 @@ class Stage:
 
     # -- joining and leaving ---------------------------------------------------------
 
-    async def join(self, client: Client, info: RoomInfo, since: int | None) -> None:
+    def moderators_of(self, room_id: str) -> frozenset[str]:
+        """Who moderates a live room now, and who would on walking in."""
+        room = self._live.get(room_id)
+        if room is None:
+            return frozenset()
+        return frozenset(room.state.moderators()) | room.info.moderators
+
+    async def join(
+        self,
+        client: Client,
+        info: RoomInfo,
+        since: int | None,
+        relations: Relations = NO_RELATIONS,
+    ) -> None:
         if client.room_id and client.room_id != info.id:
             await self.leave(client)
         room = self._live.get(info.id)
         if room is None:
             raise TeahouseError("This room has ended.", "room_ended")
         uid = client.user.id
+        if uid in room.state.removed:
+            raise Forbidden("A moderator removed you from this room.", "removed_from_room")
+        if relations.blocked_by & frozenset(room.state.moderators()):
+            raise Forbidden("You can't join this room.", "blocked")
         async with room.lock:
             previous = room.clients.get(uid)
             if previous is not None and previous is not client:
@@ -161,20 +184,23 @@ class Stage:
                 )
             if timer := room.away.pop(uid, None):
                 timer.cancel()
+            if relations.either_way:
+                room.relations[uid] = relations.either_way
             resumed = uid in room.state.participants
             if not resumed:
                 # The live room's own record says who moderates (the creator, an
                 # event's hosts); ``info`` is re-read from the database on each join.
                 as_moderator = uid in room.info.moderators
-                room.broadcast(room.state.join(client.user, as_moderator=as_moderator).to_message())
+                room.publish(room.state.join(client.user, as_moderator=as_moderator))
             room.clients[uid] = client
             client.room_id = info.id
             missed = room.state.deltas_since(since) if resumed and since is not None else None
             if missed is None:
-                client.send(encode(self._snapshot(room, uid)))
+                client.send(encode(room.snapshot(uid)))
             else:
+                hidden = room.hidden_for(uid)
                 for delta in missed:
-                    client.send(encode(delta.to_message()))
+                    client.send(encode(delta.to_message(hidden)))
         self._refresh_subscriptions(room, only=uid)
 
     async def leave(self, client: Client) -> None:
@@ -219,18 +245,85 @@ class Stage:
 
     # -- stage actions ---------------------------------------------------------------
 
-    async def act(self, client: Client, action: Callable[[RoomState, str], Delta]) -> None:
-        """Apply one stage rule as this client; a refusal raises and changes nothing."""
+    async def act(
+        self,
+        client: Client,
+        action: Callable[[RoomState, str], Delta | None],
+        audited: Audited | None = None,
+    ) -> None:
+        """Apply one stage rule as this client; a refusal raises and changes nothing.
+        A moderation action is written to the audit log once it is applied."""
         room = self._room_of(client)
         async with room.lock:
             before = room.state.on_stage()
-            delta = action(room.state, client.user.id)
-            room.broadcast(delta.to_message())
+            room.publish(action(room.state, client.user.id))
             left_stage = before - room.state.on_stage()
         for uid in left_stage:
             await self._quietly(self._media.unpublish(room.info.id, uid))
         if left_stage:
             self._refresh_subscriptions(room)
+        if audited is not None:
+            await self._record(client.user.id, room.info.id, audited)
+
+    async def remove_from_room(self, client: Client, target_id: str) -> None:
+        """A moderator removes someone; they are told, and cannot come back."""
+        room = self._room_of(client)
+        async with room.lock:
+            room.publish(room.state.remove(client.user.id, target_id))
+            if timer := room.away.pop(target_id, None):
+                timer.cancel()
+            removed = room.clients.pop(target_id, None)
+            if removed is not None:
+                removed.room_id = None
+                removed.send(encode({"type": "removed", "room": room.info.id}))
+        await self._quietly(self._media.leave(room.info.id, target_id))
+        await self._record(client.user.id, room.info.id, Audited("remove_from_room", target_id))
+
+    async def end_by_moderator(self, client: Client) -> None:
+        room = self._room_of(client)
+        room.state.require_moderator(client.user.id)
+        await self.end_room(room.info.id, "ended_by_moderator")
+        await self._record(client.user.id, room.info.id, Audited("end_room"))
+
+    def new_room_link(self, room_id: str, moderator_id: str) -> str:
+        """A code that lets its holder into a closed room while the room lives."""
+        room = self._live.get(room_id)
+        if room is None:
+            raise TeahouseError("This room has ended.", "room_ended")
+        room.state.require_moderator(moderator_id)
+        code = secrets.token_urlsafe(24)
+        room.link_hashes.add(hashlib.sha256(code.encode()).hexdigest())
+        return code
+
+    def room_link_valid(self, room_id: str, code: str) -> bool:
+        room = self._live.get(room_id)
+        digest = hashlib.sha256(code.encode()).hexdigest()
+        return room is not None and any(
+            hmac.compare_digest(digest, known) for known in room.link_hashes
+        )
+
+    def audience(self, client: Client, after: str | None, limit: int) -> dict[str, object]:
+        room = self._room_of(client)
+        page = room.state.audience_page(after, limit, room.hidden_for(client.user.id))
+        return {
+            "type": "audience_page",
+            "listeners": [user.to_dict() for user in page.listeners],
+            "next": page.next,
+            "count": room.state.listener_count,
+        }
+
+    def block_changed(self, blocker_id: str, blocked_id: str, blocked: bool) -> None:
+        """A block was made or lifted: hands are hidden (or shown) from now on."""
+        for room in self._live.values():
+            for one, other in ((blocker_id, blocked_id), (blocked_id, blocker_id)):
+                if one not in room.state.participants:
+                    continue
+                now = room.relations.get(one, frozenset())
+                now = now | {other} if blocked else now - {other}
+                if now:
+                    room.relations[one] = now
+                else:
+                    room.relations.pop(one, None)
 
     async def publish(self, client: Client, offer_sdp: str) -> str:
         room = self._room_of(client)
@@ -269,14 +362,11 @@ class Stage:
             case FeedsChanged(room_id=room_id, live_publishers=live):
                 if room := self._live.get(room_id):
                     async with room.lock:
-                        if delta := room.state.set_publishing(live):
-                            room.broadcast(delta.to_message())
+                        room.publish(room.state.set_publishing(live))
                     self._refresh_subscriptions(room)
             case Talking(room_id=room_id, participant_id=uid, talking=talking):
                 if room := self._live.get(room_id):
-                    async with room.lock:
-                        if delta := room.state.set_speaking(uid, talking):
-                            room.broadcast(delta.to_message())
+                    room.talking(uid, talking)
             case SubscriptionOffer(room_id=room_id, participant_id=uid, sdp=sdp):
                 room = self._live.get(room_id)
                 if room and (client := room.clients.get(uid)):
@@ -289,8 +379,7 @@ class Stage:
             if state == "restarted":
                 await self._quietly(self._media.ensure_room(room.info.id))
             async with room.lock:
-                if delta := room.state.set_publishing(frozenset()):
-                    room.broadcast(delta.to_message())
+                room.publish(room.state.set_publishing(frozenset()))
                 room.broadcast({"type": "media_status", "state": state})
 
     # -- internals -----------------------------------------------------------------
@@ -301,15 +390,6 @@ class Stage:
             raise NotFound("Join a room first.", "not_in_room")
         return room
 
-    def _snapshot(self, room: LiveRoom, you: str) -> dict[str, Any]:
-        return {
-            "type": "snapshot",
-            "version": room.state.version,
-            "room": room.info.to_dict(),
-            "participants": room.state.snapshot_participants(),
-            "you": you,
-        }
-
     async def _remove(self, room: LiveRoom, uid: str) -> None:
         async with room.lock:
             if timer := room.away.pop(uid, None):
@@ -319,7 +399,8 @@ class Stage:
                 no_moderator = not room.state.moderators()
             else:
                 delta, no_moderator = room.state.leave(uid)
-                room.broadcast(delta.to_message())
+                room.publish(delta)
+            room.relations.pop(uid, None)
         # A publisher's leaving reaches the others through FeedsChanged.
         await self._quietly(self._media.leave(room.info.id, uid))
         if no_moderator:
@@ -365,6 +446,20 @@ class Stage:
                 return
         if offer is not None and room.clients.get(uid) is client:
             client.send(encode({"type": "subscribe_offer", "sdp": offer}))
+
+    async def _record(self, actor_id: str, room_id: str, audited: Audited) -> None:
+        if self._audit is None:
+            return
+        try:
+            await self._audit.record(
+                actor_id,
+                audited.action,
+                room_id=room_id,
+                target_id=audited.target_id,
+                detail=audited.detail,
+            )
+        except Exception:  # the action stands; a lost audit entry is logged loudly
+            log.exception("audit entry for %s in %s failed", audited.action, room_id)
 
     def _later(
         self, delay: float, callback: Callable[[str, str], None], room_id: str, uid: str

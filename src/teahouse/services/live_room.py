@@ -1,0 +1,168 @@
+"""One live room in memory: its state, its sockets, and how news reaches them.
+
+Every broadcast is serialised once and the same text goes to every socket. Two
+kinds of news are coalesced instead of sent as they happen, since in a room of
+thousands they would otherwise dominate: the audience count (people coming and
+going) and the speaking indicators (the media server's talking detector). Both
+follow the same rule: the first change after a quiet interval goes out at once,
+later ones together at the end of the interval.
+
+Blocks reach into broadcasting: a listener's raised hand or invitation is not shown
+to members in a block relation with them (either direction). Those members get the
+same delta, with the same version, without that change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from teahouse.domain.room_state import Delta, RoomState, Upsert, UserRef
+from teahouse.services.rooms import RoomInfo
+
+
+class Client(Protocol):
+    """One connected socket, as the services see it."""
+
+    user: UserRef
+    room_id: str | None
+
+    def send(self, text: str) -> None:
+        """Queue pre-serialised JSON for this client; never blocks."""
+
+
+def encode(message: dict[str, Any]) -> str:
+    return json.dumps(message, separators=(",", ":"))
+
+
+class Coalescer:
+    """Run ``flush`` at most once per ``interval``: at once after a quiet interval,
+    otherwise at the end of the current one."""
+
+    def __init__(self, interval: float, flush: Callable[[], None]) -> None:
+        self._interval = interval
+        self._flush = flush
+        self._last = -interval
+        self._timer: asyncio.TimerHandle | None = None
+
+    def poke(self) -> None:
+        if self._timer is not None:
+            return
+        wait = self._last + self._interval - time.monotonic()
+        if wait <= 0:
+            self._run()
+        else:
+            self._timer = asyncio.get_running_loop().call_later(wait, self._run)
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _run(self) -> None:
+        self._timer = None
+        self._last = time.monotonic()
+        self._flush()
+
+
+@dataclass(eq=False)
+class LiveRoom:
+    info: RoomInfo
+    state: RoomState
+    audience_interval: float = 1.0
+    speaking_interval: float = 0.25
+    clients: dict[str, Client] = field(default_factory=dict)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Participants whose socket dropped: kept in place until the timer fires.
+    away: dict[str, asyncio.TimerHandle] = field(default_factory=dict)
+    # For each participant with any block: everyone they blocked or were blocked by.
+    relations: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Links that let their holders into a closed room (SHA-256 of each code).
+    link_hashes: set[str] = field(default_factory=set)
+    # Whose listening must be brought in line with the publishers: everyone, or some.
+    resync_everyone: bool = False
+    resync: set[str] = field(default_factory=set)
+    subscription_task: asyncio.Task[None] | None = None
+    # Called after every broadcast (each delta, the end): the Stage's rooms changed.
+    on_change: Callable[[], None] = lambda: None
+    _talking: dict[str, bool] = field(default_factory=dict)
+    _listeners: Coalescer | None = None
+    _speaking: Coalescer | None = None
+
+    def __post_init__(self) -> None:
+        self._listeners = Coalescer(self.audience_interval, self._flush_listeners)
+        self._speaking = Coalescer(self.speaking_interval, self._flush_speaking)
+
+    # -- sending -------------------------------------------------------------------
+
+    def broadcast(self, message: dict[str, Any]) -> None:
+        text = encode(message)  # serialised once, the same bytes to everyone
+        for client in self.clients.values():
+            client.send(text)
+        self.on_change()
+
+    def publish(self, delta: Delta | None) -> None:
+        """Send a delta to everyone, in version order, leaving blocked hands out."""
+        if delta is not None:
+            subjects = [
+                change.participant.user.id
+                for change in delta.changes
+                if isinstance(change, Upsert)
+                and not change.participant.role.on_stage
+                and change.participant.user.id in self.relations
+            ]
+            if not subjects:
+                self.broadcast(delta.to_message())
+            else:
+                self._publish_filtered(delta, subjects)
+        if self.state.listeners_unannounced:
+            assert self._listeners is not None
+            self._listeners.poke()
+
+    def hidden_for(self, user_id: str) -> frozenset[str]:
+        return self.relations.get(user_id, frozenset())
+
+    def snapshot(self, you: str) -> dict[str, Any]:
+        return {
+            "type": "snapshot",
+            **self.state.snapshot(self.hidden_for(you)),
+            "room": self.info.to_dict(),
+            "you": you,
+        }
+
+    # -- coalesced news ----------------------------------------------------------------
+
+    def talking(self, user_id: str, talking: bool) -> None:
+        self._talking[user_id] = talking
+        assert self._speaking is not None
+        self._speaking.poke()
+
+    def stop(self) -> None:
+        for coalescer in (self._listeners, self._speaking):
+            if coalescer is not None:
+                coalescer.cancel()
+
+    def _flush_listeners(self) -> None:
+        self.publish(self.state.flush_listeners())
+
+    def _flush_speaking(self) -> None:
+        talking, self._talking = self._talking, {}
+        self.publish(self.state.set_speaking(talking))
+
+    def _publish_filtered(self, delta: Delta, subjects: list[str]) -> None:
+        plain = encode(delta.to_message())
+        variants: dict[frozenset[str], str] = {}
+        for uid, client in self.clients.items():
+            hidden = frozenset(s for s in subjects if uid in self.relations[s])
+            if not hidden:
+                client.send(plain)
+                continue
+            text = variants.get(hidden)
+            if text is None:
+                text = variants[hidden] = encode(delta.to_message(hidden))
+            client.send(text)
+        self.on_change()
