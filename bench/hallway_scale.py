@@ -497,7 +497,7 @@ async def hallway_parts(
         t = time.perf_counter()
         viewer = await hallway.viewer(uid)
         t = mark("viewer (follows, clubs, blocks)", t)
-        allowed = await rooms.enterable_live_ids(uid, stage.live_room_ids())
+        allowed = await rooms.enterable_live_ids(uid, stage.live_room_ids(), stage.moderators_of)
         t = mark("enterable_live_ids", t)
         clubs = await hallway._room_clubs(allowed)
         t = mark("_room_clubs", t)

@@ -87,7 +87,7 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
         stage.on_rooms_changed(signal.poke)
         hallway = Hallway(db, rooms, stage, settings.public_url)
         pings = Pings(db, rooms, stage, notifications)
-        social = Social(db, notifications)
+        social = Social(db, notifications, on_block_changed=stage.block_changed)
         app.state.services = Services(
             settings=settings,
             db=db,

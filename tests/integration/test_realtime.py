@@ -46,9 +46,11 @@ async def test_the_whole_stage_flow(server: LiveServer, media: FakeMedia) -> Non
     await bob.connect()
     snapshot = await bob.join(room)
     assert snapshot["you"] == bob.id and snapshot["version"] == bob.version
-    assert participant(snapshot["participants"], bob.id)["role"] == "listener"
+    # A plain listener is counted, not listed (docs/PROTOCOL.md, the visible set).
+    assert bob.id not in {p["user"]["id"] for p in snapshot["participants"]}
+    assert snapshot["listeners"] == 1 and snapshot["settings"] == {"hands": True}
     joined = await ada.recv("delta")
-    assert joined["changes"][0]["participant"]["user"]["username"] == "bob"
+    assert joined["changes"] == [{"op": "listeners", "count": 1}]
 
     # Ada speaks: her audio goes to Janus, and Bob is offered a subscription to it.
     reply = await ada.request({"type": "publish", "sdp": "v=0\r\n"})
@@ -83,8 +85,14 @@ async def test_the_whole_stage_flow(server: LiveServer, media: FakeMedia) -> Non
     assert (await ada.request({"type": "move_to_audience", "user_id": bob.id}))["type"] == "ok"
     await eventually(lambda: bob.id not in media.live_publishers(room))
 
-    # Versions went up by one per delta for everyone.
-    assert ada.version == server.services.stage.live(room).state.version  # type: ignore[union-attr]
+    # Versions went up by one per delta for everyone (the audience count follows
+    # within an announcement interval).
+    state = server.services.stage.live(room).state  # type: ignore[union-attr]
+    await ada.recv("delta")
+    await eventually(lambda: not state.listeners_unannounced)
+    while ada.version < state.version:
+        await ada.recv("delta")
+    assert ada.version == state.version
 
     # The last moderator leaves: everyone is told, and the room is gone.
     await ada.send({"type": "leave"})

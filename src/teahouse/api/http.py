@@ -155,7 +155,7 @@ async def get_room(room_id: str, user: Member, request: Request) -> RoomSummary:
 @router.post("/rooms/{room_id}/admit", status_code=204)
 async def admit(room_id: str, body: AdmitBody, user: Member, request: Request) -> None:
     svc = _svc(request)
-    info = await svc.rooms.enterable(user.id, room_id)
+    info = await svc.rooms.enterable(user.id, room_id, svc.stage.moderators_of(room_id))
     if not svc.stage.is_moderator(info.id, user.id):
         raise Forbidden("Only the room's moderators can let people in.", "not_moderator")
     admitted = await svc.accounts.user_by_username(body.username)

@@ -99,7 +99,9 @@ class Hallway:
 
     async def for_member(self, user_id: str) -> HallwayPage:
         viewer = await self.viewer(user_id)
-        allowed = await self._rooms.enterable_live_ids(user_id, self._stage.live_room_ids())
+        allowed = await self._rooms.enterable_live_ids(
+            user_id, self._stage.live_room_ids(), self._stage.moderators_of
+        )
         clubs = await self._room_clubs(allowed)
         events = await self._events(user_id)
         # No await from here on: the live rooms are read as they are now.

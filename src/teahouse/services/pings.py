@@ -53,7 +53,7 @@ class Pings:
                     "ping_not_allowed",
                 )
             try:
-                await self._rooms.enterable(target_id, room_id)
+                await self._rooms.enterable(target_id, room_id, self._stage.moderators_of(room_id))
             except NotFound:
                 raise Forbidden("They may not enter this room.", "ping_not_allowed") from None
             if recent:

@@ -155,7 +155,7 @@ class Rooms:
         self,
         user_id: str,
         room_ids: list[str],
-        moderators_of: Callable[[str], frozenset[str]] = lambda _: frozenset(),
+        moderators_of: Callable[[str], frozenset[str]],
     ) -> set[str]:
         """Which of these live rooms the member may enter (and so see)."""
         if not room_ids:

@@ -98,7 +98,7 @@ class Search:
 
     async def _rooms_for(self, viewer_id: str, query: SearchQuery) -> list[str]:
         live = self._stage.live_room_ids()
-        allowed = await self._rooms.enterable_live_ids(viewer_id, live)
+        allowed = await self._rooms.enterable_live_ids(viewer_id, live, self._stage.moderators_of)
         on_stage = {
             room_id: room.state.on_stage()
             for room_id in live

@@ -19,7 +19,7 @@ list shows them); someone who blocked *you* stays invisible to you.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -63,9 +63,17 @@ class Page:
 
 
 class Social:
-    def __init__(self, db: Database, notifications: Notifications) -> None:
+    def __init__(
+        self,
+        db: Database,
+        notifications: Notifications,
+        on_block_changed: Callable[[str, str, bool], None] = lambda *_: None,
+    ) -> None:
         self._db = db
         self._notifications = notifications
+        # Told (blocker, blocked, blocked either way now) after a block or unblock, so
+        # that live rooms hide raised hands between the two from then on.
+        self._on_block_changed = on_block_changed
 
     # -- the rule ----------------------------------------------------------------
 
@@ -158,6 +166,7 @@ class Social:
                     _pair(Notification.user_id, Notification.actor_id, blocker_id, other.id)
                 )
             )
+        self._on_block_changed(blocker_id, other.id, True)
 
     async def unblock(self, blocker_id: str, username: str) -> None:
         async with self._db.sessions.begin() as s:
@@ -165,6 +174,9 @@ class Social:
             await s.execute(
                 delete(Block).where(Block.blocker_id == blocker_id, Block.blocked_id == other.id)
             )
+            # Blocked the other way too: the two still do not see each other.
+            still = await s.get(Block, (other.id, blocker_id)) is not None
+        self._on_block_changed(blocker_id, other.id, still)
 
     async def blocks(self, blocker_id: str) -> list[UserCard]:
         async with self._db.sessions() as s:
