@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from teahouse.domain.room_state import Delta, Role, RoomState, UserRef
-from teahouse.errors import Forbidden, NotFound, TeahouseError
+from teahouse.errors import Conflict, Forbidden, NotFound, TeahouseError
 from teahouse.media.base import (
     FeedsChanged,
     MediaBackend,
@@ -289,7 +289,7 @@ class Stage:
         """A code that lets its holder into a closed room while the room lives."""
         room = self._live.get(room_id)
         if room is None:
-            raise TeahouseError("This room has ended.", "room_ended")
+            raise Conflict("This room has ended.", "room_ended")
         room.state.require_moderator(moderator_id)
         code = secrets.token_urlsafe(24)
         room.link_hashes.add(hashlib.sha256(code.encode()).hexdigest())
