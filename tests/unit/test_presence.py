@@ -14,6 +14,7 @@ from teahouse.realtime.presence import Presence
 class Socket:
     user: UserRef
     sent: list[str] = field(default_factory=list)
+    room_id: str | None = None
 
     def send(self, text: str) -> None:
         self.sent.append(text)

@@ -12,6 +12,14 @@ coalesced and derived:
 
 So 20 members joining within a second make at most two messages (the first join at
 once, the rest together), and an hour of conversation in a steady room makes none.
+
+Two more limits keep a room of thousands from turning the signal into a flood:
+
+- in a big room (over ``EXACT_UP_TO`` people) the shape holds the stage and the
+  audience's order of magnitude, not every listener, so people streaming in and out
+  of its audience change the shape only as the room grows or shrinks markedly;
+- the signal goes only to sockets that are not in a room: someone in a room is not
+  looking at the hallway, and fetches it afresh on the way out.
 """
 
 from __future__ import annotations
@@ -25,14 +33,24 @@ from teahouse.services.stage import Stage, encode
 HALLWAY_CHANGED = encode({"type": "hallway_changed"})
 
 
+EXACT_UP_TO = 50
+
+
 def hallway_shape(stage: Stage) -> Hashable:
-    """What the hallway shows of the live rooms: ids, and who is in each, on stage or not."""
-    shape = set()
+    """What the hallway shows of the live rooms: ids, and who is in each, on stage or
+    not (in a big room: who is on stage, and roughly how many listen)."""
+    shape: set[Hashable] = set()
     for room_id in stage.live_room_ids():
         room = stage.live(room_id)
-        if room is not None:
-            people = frozenset((uid, p.role.on_stage) for uid, p in room.state.participants.items())
+        if room is None:
+            continue
+        participants = room.state.participants
+        if len(participants) <= EXACT_UP_TO:
+            people = frozenset((uid, p.role.on_stage) for uid, p in participants.items())
             shape.add((room_id, people))
+        else:
+            size = room.state.listener_count.bit_length()  # doubles between changes
+            shape.add((room_id, room.state.on_stage(), size))
     return frozenset(shape)
 
 
@@ -66,4 +84,4 @@ class HallwaySignal:
         shape = self._shape()
         if shape != self._announced:
             self._announced = shape
-            self._presence.send_to_all(HALLWAY_CHANGED)
+            self._presence.send_to_all(HALLWAY_CHANGED, in_rooms=False)

@@ -18,6 +18,10 @@ class Outbox(Protocol):
     @property
     def user(self) -> UserRef: ...
 
+    @property
+    def room_id(self) -> str | None:
+        """The live room this socket is in, if any."""
+
     def send(self, text: str) -> None:
         """Queue pre-serialised JSON; never blocks."""
 
@@ -50,8 +54,10 @@ class Presence:
         for socket in list(self._sockets.get(user_id, ())):
             socket.send(text)
 
-    def send_to_all(self, text: str) -> None:
-        """The same text to every open socket of every member."""
+    def send_to_all(self, text: str, *, in_rooms: bool = True) -> None:
+        """The same text to every open socket of every member (without ``in_rooms``:
+        only to the sockets not in a room)."""
         for sockets in list(self._sockets.values()):
             for socket in list(sockets):
-                socket.send(text)
+                if in_rooms or socket.room_id is None:
+                    socket.send(text)
