@@ -29,6 +29,7 @@ Anything else raised is a bug and is logged with context.
      │                              last_admin, event_started, event_cancelled,
      │                              already_pinged, hands_disabled
      ├── TooLarge              413  request_too_large, avatar_too_large
+     ├── TooManyRequests       429  too_many_attempts
      └── Unavailable           503  media_unavailable
 """
 
@@ -100,3 +101,14 @@ class TooLarge(TeahouseError):
 class Unavailable(TeahouseError):
     status = 503
     default_code = "media_unavailable"
+
+
+class TooManyRequests(TeahouseError):
+    """Slow down; ``retry_after`` seconds says for how long."""
+
+    status = 429
+    default_code = "too_many_requests"
+
+    def __init__(self, message: str, code: str | None = None, retry_after: int = 60) -> None:
+        super().__init__(message, code)
+        self.retry_after = retry_after

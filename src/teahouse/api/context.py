@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request
 from starlette.requests import HTTPConnection
@@ -12,6 +12,7 @@ from teahouse.errors import NotAuthenticated
 from teahouse.media.base import MediaBackend
 from teahouse.realtime.presence import Presence
 from teahouse.services.accounts import Accounts
+from teahouse.services.attempts import FailedAttempts
 from teahouse.services.calendar import Calendar
 from teahouse.services.clubs import Clubs
 from teahouse.services.events import Events
@@ -49,6 +50,7 @@ class Services:
     social: Social
     search: Search
     privacy: Privacy
+    attempts: FailedAttempts = field(default_factory=FailedAttempts)
 
 
 def services(connection: HTTPConnection) -> Services:

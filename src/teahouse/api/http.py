@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from teahouse.api.context import Services, current_user, services
-from teahouse.errors import Conflict, Forbidden, NotFound
+from teahouse.errors import Conflict, Forbidden, NotAuthenticated, NotFound
 from teahouse.services.views import MeView, RoomSummary, ref_view
 from teahouse.store.models import User
 
@@ -85,7 +85,15 @@ async def signup(body: SignupBody, request: Request, response: Response) -> MeVi
 @router.post("/login")
 async def login(body: LoginBody, request: Request, response: Response) -> MeView:
     svc = _svc(request)
-    me, token = await svc.accounts.login(body.username, body.password)
+    # The address only ever becomes a keyed hash in memory (services/attempts.py).
+    address = request.client.host if request.client else None
+    svc.attempts.check(body.username, address)
+    try:
+        me, token = await svc.accounts.login(body.username, body.password)
+    except NotAuthenticated:
+        svc.attempts.failed(body.username, address)
+        raise
+    svc.attempts.succeeded(body.username)
     _set_session(response, svc, token)
     return me
 
