@@ -21,6 +21,7 @@ from teahouse.realtime.hallway_signal import HallwaySignal, hallway_shape
 from teahouse.realtime.live_notifications import NotificationPusher
 from teahouse.realtime.presence import Presence
 from teahouse.services.accounts import Accounts
+from teahouse.services.audit import AuditLog
 from teahouse.services.calendar import Calendar
 from teahouse.services.clubs import Clubs
 from teahouse.services.events import Events
@@ -69,6 +70,7 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
 
             backend = create_media_backend(settings)
         rooms = Rooms(db)
+        audit = AuditLog(db)
         ended = await rooms.end_all_live()
         if ended:
             log.info("ended %d rooms left live by the previous run", ended)
@@ -107,6 +109,7 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
             social=social,
             search=Search(db, social, rooms, stage),
             privacy=Privacy(db, passwords, stage),
+            audit=audit,
         )
         try:
             yield

@@ -12,6 +12,7 @@ from teahouse.errors import NotAuthenticated
 from teahouse.media.base import MediaBackend
 from teahouse.realtime.presence import Presence
 from teahouse.services.accounts import Accounts
+from teahouse.services.audit import AuditLog
 from teahouse.services.calendar import Calendar
 from teahouse.services.clubs import Clubs
 from teahouse.services.events import Events
@@ -49,6 +50,7 @@ class Services:
     social: Social
     search: Search
     privacy: Privacy
+    audit: AuditLog
 
 
 def services(connection: HTTPConnection) -> Services:

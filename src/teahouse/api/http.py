@@ -156,6 +156,7 @@ async def admit(room_id: str, body: AdmitBody, user: Member, request: Request) -
         raise Forbidden("Only the room's moderators can let people in.", "not_moderator")
     admitted = await svc.accounts.user_by_username(body.username)
     await svc.rooms.admit(info.id, admitted.id)
+    await svc.audit.record(user.id, "admit", room_id=info.id, target_id=admitted.id)
 
 
 def room_summary(svc: Services, room_id: str) -> RoomSummary | None:
