@@ -25,7 +25,8 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import aliased
 
 from teahouse.domain.cursors import Cursor
-from teahouse.domain.ids import new_id
+from teahouse.domain.ids import looks_like_id, new_id
+from teahouse.errors import NotFound
 from teahouse.services.cards import cards_by_id
 from teahouse.services.views import UserCard
 from teahouse.store.admin_models import AuditEntry
@@ -105,6 +106,18 @@ class AuditLog:
                 detail=check_detail(detail),
             )
         )
+
+    async def check_room_reader(
+        self, room_id: str, viewer_id: str, *, is_admin: bool, is_moderator: bool
+    ) -> None:
+        """A room's log is for its creator, a current moderator of it live, and
+        instance admins; to anyone else the room does not exist (``room_not_found``)."""
+        creator = None
+        if looks_like_id(room_id):
+            async with self._db.sessions() as s:
+                creator = await s.scalar(select(Room.created_by_id).where(Room.id == room_id))
+        if creator is None or not (is_admin or is_moderator or creator == viewer_id):
+            raise NotFound("There is no such room.", "room_not_found")
 
     async def for_room(self, room_id: str, cursor: Cursor | None, limit: int) -> AuditPage:
         """The entries about one room, newest first."""
