@@ -180,9 +180,18 @@ class InviteAdmin:
             if root_id is None:
                 raise user_not_found()
             branch = _branch(root_id)
+            # Read first, then write by id: SQLite reports no row count for an UPDATE
+            # that starts with WITH.
+            ids = list(
+                await s.scalars(
+                    select(Invite.id).where(
+                        Invite.created_by_id.in_(select(branch.c.id)), _usable()
+                    )
+                )
+            )
             result = await s.execute(
                 update(Invite)
-                .where(Invite.created_by_id.in_(select(branch.c.id)), _usable())
+                .where(Invite.id.in_(ids), _usable())
                 .values(revoked_at=utcnow())
                 .execution_options(synchronize_session=False)
             )
