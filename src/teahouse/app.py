@@ -138,7 +138,7 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
             audit=audit,
             admin=admin,
             invite_admin=InviteAdmin(db, audit),
-            reports=Reports(db, rooms, stage, audit),
+            reports=Reports(db, rooms, audit, stage),
         )
         try:
             yield

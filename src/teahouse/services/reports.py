@@ -50,7 +50,10 @@ def _clean(text: str, limit: int, what: str) -> str:
 
 
 class Reports:
-    def __init__(self, db: Database, rooms: Rooms, stage: Stage, audit: AuditLog) -> None:
+    def __init__(
+        self, db: Database, rooms: Rooms, audit: AuditLog, stage: Stage | None = None
+    ) -> None:
+        """``stage`` None: no live rooms here (the command line, another process)."""
         self._db = db
         self._rooms = rooms
         self._stage = stage
@@ -85,8 +88,8 @@ class Reports:
         context: dict[str, Any] = {
             "at": utcnow().isoformat(),
             "room": {"id": room_id, "title": room_title} if room_id else None,
-            "reporter_role": self._stage.role_of(room_id, reporter_id) if room_id else None,
-            "target_role": (self._stage.role_of(room_id, user_id) if room_id and user_id else None),
+            "reporter_role": self._role_of(room_id, reporter_id),
+            "target_role": self._role_of(room_id, user_id),
         }
         report = Report(
             id=new_id(),
@@ -114,6 +117,11 @@ class Reports:
                 )
             s.add(report)
         return (await self._views([report]))[0]
+
+    def _role_of(self, room_id: str | None, user_id: str | None) -> str | None:
+        if self._stage is None or room_id is None or user_id is None:
+            return None
+        return self._stage.role_of(room_id, user_id)
 
     async def _visible_room_title(self, reporter_id: str, room_id: str) -> str:
         try:
@@ -206,7 +214,7 @@ class Reports:
                     {
                         "id": r.room_id,
                         "title": titles.get(r.room_id, ""),
-                        "live": self._stage.live(r.room_id) is not None,
+                        "live": bool(self._stage and self._stage.live(r.room_id)),
                     }
                     if r.room_id
                     else None
