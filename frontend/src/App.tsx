@@ -6,6 +6,7 @@ import { locationStore, match, navigate } from "./lib/router";
 import { authStore, loadMe } from "./lib/session";
 import { appSocket } from "./lib/socket";
 import { useStore } from "./lib/store";
+import { AdminPage } from "./pages/Admin";
 import { ClubPage, ClubsPage } from "./pages/Clubs";
 import { EventPage, NewEventPage } from "./pages/Events";
 import { HallwayPage } from "./pages/Hallway";
@@ -72,6 +73,7 @@ function Routes() {
   if (path === "/notifications") return <NotificationsPage me={me} />;
   if (path === "/search") return <SearchPage me={me} initialQuery={query.get("q") ?? ""} />;
   if (path === "/settings") return <SettingsPage me={me} />;
+  if (path === "/admin") return <AdminPage me={me} tab={query.get("tab")} />;
   if (path === "/clubs") return <ClubsPage me={me} create={query.get("new") === "1"} />;
   if (path === "/events/new") return <NewEventPage me={me} clubId={query.get("club")} />;
   let params = match("/room/:id", path);

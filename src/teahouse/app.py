@@ -10,7 +10,17 @@ from typing import Any
 from fastapi import FastAPI
 
 from teahouse import __version__
-from teahouse.api import calendar_http, clubs_http, events_http, hallway_http, http, social_http, ws
+from teahouse.api import (
+    admin_http,
+    calendar_http,
+    clubs_http,
+    events_http,
+    hallway_http,
+    http,
+    reports_http,
+    social_http,
+    ws,
+)
 from teahouse.api.context import Services
 from teahouse.api.errors import install_error_handlers
 from teahouse.api.guards import Guards
@@ -20,17 +30,22 @@ from teahouse.media.base import MediaBackend
 from teahouse.realtime.hallway_signal import HallwaySignal, hallway_shape
 from teahouse.realtime.live_notifications import NotificationPusher
 from teahouse.realtime.presence import Presence
+from teahouse.realtime.suspensions import Ejector, SuspensionWatch
 from teahouse.services.accounts import Accounts
+from teahouse.services.admin import Admin
+from teahouse.services.audit import AuditLog
 from teahouse.services.calendar import Calendar
 from teahouse.services.clubs import Clubs
 from teahouse.services.events import Events
 from teahouse.services.hallway import Hallway
 from teahouse.services.inbox import Inbox
+from teahouse.services.invite_admin import InviteAdmin
 from teahouse.services.notifications import Notifications
 from teahouse.services.passwords import Passwords
 from teahouse.services.pings import Pings
 from teahouse.services.privacy import Privacy
 from teahouse.services.profiles import Profiles
+from teahouse.services.reports import Reports
 from teahouse.services.rooms import Rooms
 from teahouse.services.search import Search
 from teahouse.services.social import Social
@@ -69,10 +84,11 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
 
             backend = create_media_backend(settings)
         rooms = Rooms(db)
+        audit = AuditLog(db)
         ended = await rooms.end_all_live()
         if ended:
             log.info("ended %d rooms left live by the previous run", ended)
-        stage = Stage(rooms, backend, audience_interval=settings.audience_interval)
+        stage = Stage(rooms, backend, audience_interval=settings.audience_interval, audit=audit)
         await backend.start()
         passwords = Passwords(settings)
         accounts = Accounts(db, settings, passwords)
@@ -88,6 +104,18 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
         hallway = Hallway(db, rooms, stage, settings.public_url)
         pings = Pings(db, rooms, stage, notifications)
         social = Social(db, notifications, on_block_changed=stage.block_changed)
+        ejector = Ejector(presence, stage)
+
+        async def end_live_room(room_id: str, reason: str) -> bool:
+            if stage.live(room_id) is None:
+                return False
+            await stage.end_room(room_id, reason)
+            return True
+
+        admin = Admin(db, audit, eject=ejector.eject, end_room=end_live_room)
+        # `teahouse admin suspend` runs in another process: see realtime/suspensions.py.
+        watch = SuspensionWatch(admin.suspended_since, ejector.eject)
+        watch.start()
         app.state.services = Services(
             settings=settings,
             db=db,
@@ -107,10 +135,15 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
             social=social,
             search=Search(db, social, rooms, stage),
             privacy=Privacy(db, passwords, stage),
+            audit=audit,
+            admin=admin,
+            invite_admin=InviteAdmin(db, audit),
+            reports=Reports(db, rooms, audit, stage),
         )
         try:
             yield
         finally:
+            await watch.close()
             await stage.close()
             signal.close()
             await pusher.close()
@@ -128,6 +161,8 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
     app.include_router(clubs_http.router)
     app.include_router(events_http.router)
     app.include_router(calendar_http.router)
+    app.include_router(admin_http.router)
+    app.include_router(reports_http.router)
     # Before the web client: its catch-all route would answer /calendar/... with the app.
     app.include_router(calendar_http.feeds)
     mount_web_client(app)

@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from teahouse.services.demo import Seeded
 
 
+def load_cli_settings() -> Settings:
+    """The settings, or a ClickException that names the bad key."""
+    return _settings()
+
+
 def _settings() -> Settings:
     try:
         return load_settings()
@@ -187,6 +192,14 @@ def db_upgrade() -> None:
     asyncio.run(run())
     click.echo("database is up to date")
 
+
+def _add_admin_commands() -> None:
+    from teahouse.cli_admin import admin
+
+    main.add_command(admin)
+
+
+_add_admin_commands()
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -12,24 +12,25 @@ Anything else raised is a bug and is logged with context.
      │                              invalid_sdp, invalid_time_zone, event_in_past,
      │                              avatar_not_an_image, avatar_too_many_pixels,
      │                              bad_cursor
-     ├── InviteError           400/409/410  invite_malformed, invite_unknown,
-     │                              invite_used, invite_expired
+     ├── InviteError           400/404/409/410  invite_malformed, invite_unknown,
+     │                              invite_used, invite_expired, invite_revoked
      ├── NotAuthenticated      401  not_authenticated, bad_credentials
      ├── Forbidden             403  origin_forbidden, room_forbidden, not_moderator,
      │                              not_speaker, invite_quota_exhausted, not_club_admin,
      │                              not_invited, not_member (club rooms), not_host,
-     │                              ping_not_allowed, removed_from_room, blocked,
-     │                              not_allowed
+     │                              ping_not_allowed, not_admin, suspended,
+     │                              removed_from_room, blocked, not_allowed
      ├── NotFound              404  room_not_found, user_not_found, not_in_room,
      │                              club_not_found, not_member (club admins),
      │                              event_not_found, avatar_not_found, not_found,
-     │                              room_link_invalid
+     │                              invite_not_found, report_not_found, room_link_invalid
      ├── Conflict              409  username_taken, room_ended, wrong_state,
      │                              already_in_room, club_name_taken, already_member,
      │                              last_admin, event_started, event_cancelled,
-     │                              already_pinged, hands_disabled
+     │                              already_pinged, cannot_suspend_admin,
+     │                              member_suspended, already_resolved, hands_disabled
      ├── TooLarge              413  request_too_large, avatar_too_large
-     ├── TooManyRequests       429  too_many_attempts
+     ├── TooManyRequests       429  too_many_attempts, too_many_reports
      └── Unavailable           503  media_unavailable
 """
 
@@ -66,6 +67,7 @@ class InviteError(TeahouseError):
         "invite_unknown": 404,
         "invite_used": 409,
         "invite_expired": 410,
+        "invite_revoked": 410,
     }
 
     def __init__(self, message: str, code: str) -> None:

@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
-from teahouse.store import social_models  # noqa: F401 (registers its tables)
+from teahouse.store import admin_models, social_models  # noqa: F401 (registers their tables)
 from teahouse.store.database import Database, alembic_config
 from teahouse.store.models import Base
 
@@ -59,3 +59,24 @@ async def test_search_migration_goes_down_and_up_again(database: Database) -> No
         assert await conn.run_sync(search_objects) == set()
         await conn.run_sync(migrate, "head", False)
         assert len(await conn.run_sync(search_objects)) >= 3
+
+
+async def test_admin_migration_goes_down_and_up_keeping_search(database: Database) -> None:
+    def tables(connection: Connection) -> set[str]:
+        inspector = inspect(connection)
+        names = set(inspector.get_table_names())
+        columns = {c["name"] for c in inspector.get_columns("users")}
+        return names | ({"users.suspended_at"} if "suspended_at" in columns else set())
+
+    def migrate(connection: Connection, target: str, down: bool) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, target)
+
+    admin = {"audit_log", "reports", "users.suspended_at"}
+    async with database.engine.begin() as conn:
+        assert admin <= await conn.run_sync(tables)
+        await conn.run_sync(migrate, "0003_search", True)
+        assert not admin & await conn.run_sync(tables)
+        await conn.run_sync(migrate, "head", False)
+        assert admin <= await conn.run_sync(tables)

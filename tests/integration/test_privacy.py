@@ -85,6 +85,25 @@ class Story:
             await http.post(f"/api/users/{LEAVER}/block")
         await self._clubs_and_events()
         await self._rooms()
+        await self._reports_and_audit()
+
+    async def _reports_and_audit(self) -> None:
+        """Reports both ways (one about the Leaver's own room) and admin actions of
+        theirs: the Leaver was the first member, so an admin."""
+        async with self.bob.http() as http:
+            about = await http.post(
+                "/api/reports",
+                json={"user_id": self.leaver.id, "room_id": self.rooms["old"], "reason": "spam"},
+            )
+            assert about.status_code == 201, about.text
+        async with self.leaver.http() as http:
+            by = await http.post(
+                "/api/reports",
+                json={"user_id": self.bob.id, "reason": "hate", "details": "LEAVER-REPORT"},
+            )
+            assert by.status_code == 201, by.text
+            granted = await http.post("/api/admin/members/cy/grant-admin")
+            assert granted.status_code == 200, granted.text
 
     async def _clubs_and_events(self) -> None:
         leaver, bob, cy, dan, eve = (
@@ -234,6 +253,10 @@ async def test_the_export_holds_the_members_data_and_nobody_elses(server: LiveSe
     assert {r["title"] for r in export["rooms_created"]} == {"Old room", "Live room", "Solo room"}
     assert [r["title"] for r in export["rooms_admitted_to"]] == ["Cy's closed room"]
     assert len(export["sessions"]) == 1 and len(export["calendar_feed"]) == 1
+    [filed] = export["reports_filed"]  # theirs only: not Bob's report about them
+    assert (filed["user"]["username"], filed["reason"], filed["details"]) == (
+        "bob", "hate", "LEAVER-REPORT",
+    )  # fmt: skip
 
     # Other members appear as cards only; nothing private of theirs, no secrets.
     for card in cards_in(export):
@@ -319,8 +342,17 @@ async def test_deleting_the_account_leaves_nothing_that_names_them(
     async with server.services.db.engine.connect() as conn:
         values = await conn.run_sync(all_values)
     assert len(values) > 100
-    needles = [leaver.id, LEAVER, "wilhelmina", "LEAVER-BIO", "LEAVER talk"]
+    needles = [leaver.id, LEAVER, "wilhelmina", "LEAVER-BIO", "LEAVER talk", "Old room",
+               "LEAVER-REPORT"]  # fmt: skip
     assert [(t, c) for t, c, v in values if mentions(v, needles)] == []
+    # Bob's report about them stays, about nobody; their admin actions stay, by nobody.
+    async with story.cy.http() as http:  # an admin now
+        [report] = (await http.get("/api/admin/reports")).json()["reports"]
+        assert report["reporter"]["username"] == "bob" and report["user"] is None
+        assert report["context"]["room"]["title"] is None
+        actions = {e["action"]: e for e in (await http.get("/api/admin/audit")).json()["entries"]}
+        assert actions["grant_admin"]["actor"] is None
+        assert actions["admit"]["target"] is None
     async with bob.http() as http:
         assert (await http.get(f"/api/users/{LEAVER}")).status_code == 404
         assert (await http.get("/api/search", params={"q": "wilhelmina"})).json()["members"] == []

@@ -15,12 +15,28 @@ class Socket:
     user: UserRef
     sent: list[str] = field(default_factory=list)
     room_id: str | None = None
+    closed: int | None = None
 
     def send(self, text: str) -> None:
         self.sent.append(text)
 
+    def close(self, code: int) -> None:
+        self.closed = code
+
 
 ADA, BOB = UserRef("ada", "ada", "Ada"), UserRef("bob", "bob", "Bob")
+
+
+def test_closing_a_member_closes_every_socket_of_theirs_and_nobody_elses() -> None:
+    presence = Presence()
+    laptop, phone, bobs = Socket(ADA), Socket(ADA), Socket(BOB)
+    for socket in (laptop, phone, bobs):
+        presence.add(socket)
+    assert presence.close_user("ada", 4401) == 2
+    assert (laptop.closed, phone.closed, bobs.closed) == (4401, 4401, None)
+    assert not presence.is_online("ada") and presence.is_online("bob")
+    presence.discard(laptop)  # the socket's own clean-up afterwards is harmless
+    assert presence.close_user("ada", 4401) == 0
 
 
 def test_a_member_is_reached_on_every_open_socket() -> None:

@@ -78,7 +78,7 @@ async function failure(response: Response): Promise<ApiError> {
   return new ApiError(response.status, code, message);
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await send(method, path, body);
   if (!response.ok) throw await failure(response);
   if (response.status === 204) return undefined as T;
@@ -108,14 +108,14 @@ async function download(path: string): Promise<{ blob: Blob; filename: string | 
   return { blob: await response.blob(), filename };
 }
 
-function query(params: Record<string, string | number | null | undefined>): string {
+export function query(params: Record<string, string | number | null | undefined>): string {
   const q = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== null && value !== undefined && value !== "") q.set(key, String(value));
   const s = q.toString();
   return s ? `?${s}` : "";
 }
 
-const seg = encodeURIComponent;
+export const seg = encodeURIComponent;
 
 export interface UserPage {
   users: User[];

@@ -24,6 +24,10 @@ const INVITE_PROBLEMS: Record<string, { title: string; text: string }> = {
     title: "This invitation has expired",
     text: "Invitations are valid for a limited time. Ask your friend to send you a fresh one.",
   },
+  invite_revoked: {
+    title: "This invitation was withdrawn",
+    text: "An admin of this Teahouse withdrew it. Ask a member for a new one.",
+  },
 };
 
 const USERNAME_RE = /^[a-z0-9_]{2,30}$/;

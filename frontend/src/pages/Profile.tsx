@@ -8,6 +8,7 @@ import { toast } from "../lib/toast";
 import type { ClubRef, Me, Profile, User } from "../lib/types";
 import { Avatar, ClubBadge } from "../ui/Avatar";
 import { ConfirmSheet } from "../ui/ConfirmSheet";
+import { ReportSheet } from "../ui/ReportSheet";
 import { Header } from "../ui/Header";
 import { MoreIcon, PlusIcon } from "../ui/icons";
 import { Sheet } from "../ui/Sheet";
@@ -126,6 +127,7 @@ function ProfileCard({
   const [followBusy, setFollowBusy] = useState(false);
   const [menuOpen, setMenuOpen] = useState(false);
   const [confirmBlock, setConfirmBlock] = useState(false);
+  const [reporting, setReporting] = useState(false);
   const menuRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!menuOpen) return;
@@ -211,6 +213,18 @@ function ProfileCard({
                   Block @{profile.username}
                 </button>
               )}
+              <button
+                type="button"
+                role="menuitem"
+                class="danger"
+                onClick={() => {
+                  setMenuOpen(false);
+                  setReporting(true);
+                }}
+                data-testid="report-button"
+              >
+                Report @{profile.username}
+              </button>
             </div>
           )}
         </div>
@@ -315,6 +329,7 @@ function ProfileCard({
           </p>
         </ConfirmSheet>
       )}
+      {reporting && <ReportSheet userId={profile.id} name={`@${profile.username}`} onClose={() => setReporting(false)} />}
     </section>
   );
 }

@@ -20,6 +20,15 @@ export function SettingsPage({ me }: { me: Me }) {
       <Header me={me} />
       <main class="narrow stack settings">
         <h1 class="page-title">Settings</h1>
+        {me.is_admin && (
+          <section class="card stack">
+            <h2 class="card-title">Administration</h2>
+            <p class="muted">Members, invitations, reports and the audit log of this Teahouse.</p>
+            <a class="button button--secondary button--block" href="/admin" data-testid="settings-admin">
+              Open the admin page
+            </a>
+          </section>
+        )}
         <CalendarSection />
         <BlockedSection />
         <section class="card stack">

@@ -111,6 +111,7 @@ export function Header({ me }: { me: Me }) {
               {item("/events/new", "Schedule a room", "nav-schedule")}
               {item("/invites", "Invitations")}
               {item("/settings", "Settings", "nav-settings")}
+              {me.is_admin && item("/admin", "Admin", "nav-admin")}
               <button type="button" role="menuitem" class="danger" data-testid="logout" onClick={logout}>
                 Log out
               </button>

@@ -168,6 +168,7 @@ async def admit(room_id: str, body: AdmitBody, user: Member, request: Request) -
         raise Forbidden("Only the room's moderators can let people in.", "not_moderator")
     admitted = await svc.accounts.user_by_username(body.username)
     await svc.rooms.admit(info.id, admitted.id)
+    await svc.audit.record(user.id, "admit", room_id=info.id, target_id=admitted.id)
 
 
 @router.post("/rooms/{room_id}/link", status_code=201)

@@ -25,6 +25,9 @@ class Outbox(Protocol):
     def send(self, text: str) -> None:
         """Queue pre-serialised JSON; never blocks."""
 
+    def close(self, code: int) -> None:
+        """Close the socket with this close code, at once (what is queued is dropped)."""
+
 
 class Presence:
     """The open sockets of every connected member (one process, in memory)."""
@@ -53,6 +56,13 @@ class Presence:
         """The same text to every socket of one member."""
         for socket in list(self._sockets.get(user_id, ())):
             socket.send(text)
+
+    def close_user(self, user_id: str, code: int) -> int:
+        """Close every socket of one member (suspended, say); how many there were."""
+        sockets = self._sockets.pop(user_id, set())
+        for socket in list(sockets):
+            socket.close(code)
+        return len(sockets)
 
     def send_to_all(self, text: str, *, in_rooms: bool = True) -> None:
         """The same text to every open socket of every member (without ``in_rooms``:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from teahouse.services.cards import cards_by_id
 from teahouse.services.views import UserCard
+from teahouse.store.admin_models import Report
 from teahouse.store.database import DbSession
 from teahouse.store.models import Invite, Room, RoomAdmission, Session, User, utcnow
 from teahouse.store.social_models import (
@@ -154,6 +155,7 @@ async def collect_export(s: DbSession, user_id: str) -> dict[str, Any] | None:
                 .order_by(Room.created_at)
             )
         ],
+        "reports_filed": await _reports(c),
         "calendar_feed": [
             {"created_at": _iso(created)}
             for created in await s.scalars(
@@ -271,6 +273,27 @@ async def _notifications(c: _Collector) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+async def _reports(c: _Collector) -> list[dict[str, Any]]:
+    """The reports the member filed (never those about them: that would name the
+    reporters)."""
+    rows = await c.s.scalars(
+        select(Report).where(Report.reporter_id == c.me).order_by(Report.created_at)
+    )
+    return [
+        {
+            "id": r.id,
+            "created_at": _iso(r.created_at),
+            "reason": r.reason,
+            "details": r.details,
+            "user": c.person(r.target_user_id),
+            "room": r.context.get("room"),
+            "resolved_at": _iso(r.resolved_at),
+            "resolution": r.resolution,
+        }
+        for r in rows
+    ]
 
 
 def _iso(when: datetime | None) -> str | None:

@@ -116,6 +116,8 @@ class Accounts:
             raise InviteError("This invitation does not exist.", "invite_unknown")
         if invite.used_at is not None:
             raise InviteError("This invitation has already been used.", "invite_used")
+        if invite.revoked_at is not None:
+            raise InviteError("This invitation was withdrawn.", "invite_revoked")
         if invite.expires_at <= utcnow():
             raise InviteError("This invitation has expired.", "invite_expired")
         return invite
@@ -158,11 +160,18 @@ class Accounts:
                     .where(
                         Invite.code_hash == code_hash,
                         Invite.used_at.is_(None),
+                        Invite.revoked_at.is_(None),
                         Invite.expires_at > utcnow(),
                     )
                     .values(used_at=utcnow(), used_by_id=user_id)
                 )
                 if redeemed.rowcount != 1:  # type: ignore[attr-defined]
+                    # Used (or revoked) since the check above: say which.
+                    revoked = await s.scalar(
+                        select(Invite.revoked_at).where(Invite.code_hash == code_hash)
+                    )
+                    if revoked is not None:
+                        raise InviteError("This invitation was withdrawn.", "invite_revoked")
                     raise InviteError("This invitation has already been used.", "invite_used")
                 token = await self._new_session(s, user_id)
                 me = await s.get(User, user_id)
@@ -180,6 +189,9 @@ class Accounts:
         if not await self._passwords.verify(user.password_hash if user else None, password):
             raise NotAuthenticated("Wrong username or password.", "bad_credentials")
         assert user is not None
+        # Only after the password: a suspension is nobody else's business.
+        if user.suspended_at is not None:
+            raise Forbidden("This account is suspended.", "suspended")
         async with self._db.sessions.begin() as s:
             token = await self._new_session(s, user.id)
         return me_view(user), token
@@ -197,7 +209,10 @@ class Accounts:
                     select(User)
                     .join(Session, Session.user_id == User.id)
                     .where(
-                        Session.token_hash == rules.token_hash(token), Session.expires_at > utcnow()
+                        Session.token_hash == rules.token_hash(token),
+                        Session.expires_at > utcnow(),
+                        # Suspending deletes the sessions; this holds even if one survived.
+                        User.suspended_at.is_(None),
                     )
                 )
             ).scalar_one_or_none()

@@ -17,7 +17,10 @@ then deletes the user row; every foreign key naming a member cascades or nulls
 4. clubs they founded pass to the longest-standing admin, else the longest-standing
    member (who becomes an admin), else are deleted; a club where they were the last
    admin gets its longest-standing member as admin;
-5. the user row goes; on SQLite the full-text indexes drop their words, and the
+5. reports about their deleted rooms forget the room's title (reports they filed
+   go with them; reports about them and audit entries keep the facts and lose the
+   name: those references are ``SET NULL``);
+6. the user row goes; on SQLite the full-text indexes drop their words, and the
    deleting connection uses ``secure_delete`` so freed pages are zeroed.
 """
 
@@ -32,6 +35,7 @@ from teahouse.services.account_export import collect_export
 from teahouse.services.passwords import Passwords
 from teahouse.services.search import forget_deleted_text
 from teahouse.services.stage import Stage
+from teahouse.store.admin_models import Report
 from teahouse.store.database import Database, DbSession
 from teahouse.store.models import Room, Session, User
 from teahouse.store.social_models import Club, ClubMember
@@ -74,6 +78,7 @@ class Privacy:
                 await s.execute(
                     update(Room).where(Room.id == room_id).values(created_by_id=successor)
                 )
+            await _forget_room_titles(s, user_id)
             await s.execute(delete(Room).where(Room.created_by_id == user_id))
             await _pass_on_clubs(s, user_id)
             await s.execute(delete(User).where(User.id == user_id))
@@ -96,6 +101,15 @@ class Privacy:
             else:
                 await self._stage.end_room(room_id, "no_moderator")
         return handed_over
+
+
+async def _forget_room_titles(s: DbSession, user_id: str) -> None:
+    """Reports keep the title of their room as it was (``context``); the rooms about
+    to be deleted are the member's own words, so their titles go too."""
+    going = select(Room.id).where(Room.created_by_id == user_id)
+    for report in await s.scalars(select(Report).where(Report.room_id.in_(going))):
+        room = dict(report.context.get("room") or {})
+        report.context = {**report.context, "room": {**room, "title": None}}
 
 
 async def _pass_on_clubs(s: DbSession, user_id: str) -> None:

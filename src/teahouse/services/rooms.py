@@ -238,9 +238,9 @@ class Rooms:
         club_member = exists().where(
             ClubMember.club_id == Room.club_id, ClubMember.user_id == user_id
         )
-        # A socket can outlive its account (deleted while connected): no entry then.
+        # A socket can outlive its account (deleted or suspended while connected).
         member = aliased(User)
-        is_member = exists().where(member.id == user_id)
+        is_member = exists().where(member.id == user_id, member.suspended_at.is_(None))
         followed_by_a_moderator = exists().where(
             Follow.followee_id == user_id,
             Follow.follower_id.in_(moderators)

@@ -58,6 +58,9 @@ class User(Base):
     invited_by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set by an instance admin: no log-in, no session, no socket until lifted. Indexed
+    # for the server's watcher, which looks for new suspensions every second.
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class Invite(Base):
@@ -70,6 +73,7 @@ class Invite(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     used_by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_invites_created_by_id", "created_by_id"),)
 

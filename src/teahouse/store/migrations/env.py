@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from teahouse.store import social_models  # noqa: F401 (registers its tables)
+from teahouse.store import admin_models, social_models  # noqa: F401 (registers their tables)
 from teahouse.store.models import Base
 
 connection: Connection | None = context.config.attributes.get("connection")
