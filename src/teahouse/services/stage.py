@@ -24,6 +24,7 @@ from teahouse.media.base import (
     SubscriptionOffer,
     Talking,
 )
+from teahouse.services.live_index import LiveIndex
 from teahouse.services.rooms import RoomInfo, Rooms
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ class Stage:
         self._live: dict[str, LiveRoom] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._on_rooms_changed: list[Callable[[], None]] = []
+        self.index = LiveIndex()  # who sits in which room, for the hallway
         media.set_event_handler(self.on_media_event)
 
     def on_rooms_changed(self, callback: Callable[[], None]) -> None:
@@ -119,6 +121,7 @@ class Stage:
         room = self._live.pop(room_id, None)
         if room is None:
             return
+        self.index.ended(room_id, room.state.participants)
         async with room.lock:
             for timer in room.away.values():
                 timer.cancel()
@@ -167,6 +170,7 @@ class Stage:
                 # event's hosts); ``info`` is re-read from the database on each join.
                 as_moderator = uid in room.info.moderators
                 room.broadcast(room.state.join(client.user, as_moderator=as_moderator).to_message())
+                self.index.joined(info.id, uid)
             room.clients[uid] = client
             client.room_id = info.id
             missed = room.state.deltas_since(since) if resumed and since is not None else None
@@ -216,6 +220,23 @@ class Stage:
         is being deleted); a creator who comes back joins as a moderator."""
         if room := self._live.get(room_id):
             room.info = replace(room.info, created_by=creator)
+
+    # -- residents (demo rooms) -------------------------------------------------------
+
+    async def seat_resident(self, room_id: str, user: UserRef, role: Role) -> None:
+        """Seat a member who has no socket (a demo room's resident, services/demo_rooms.py):
+        never away, so never expiring; never publishing; a room they moderate never
+        ends for want of a moderator. A speaker is invited up by the first moderator."""
+        room = self._live[room_id]
+        async with room.lock:
+            if timer := room.away.pop(user.id, None):
+                timer.cancel()
+            room.broadcast(room.state.join(user, as_moderator=role is Role.MODERATOR).to_message())
+            self.index.joined(room_id, user.id)
+            if role is Role.SPEAKER:
+                host = room.state.moderators()[0]
+                room.broadcast(room.state.invite_to_speak(host, user.id).to_message())
+                room.broadcast(room.state.answer_invitation(user.id, True).to_message())
 
     # -- stage actions ---------------------------------------------------------------
 
@@ -319,6 +340,7 @@ class Stage:
                 no_moderator = not room.state.moderators()
             else:
                 delta, no_moderator = room.state.leave(uid)
+                self.index.left(room.info.id, uid)
                 room.broadcast(delta.to_message())
         # A publisher's leaving reaches the others through FeedsChanged.
         await self._quietly(self._media.leave(room.info.id, uid))
