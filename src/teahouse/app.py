@@ -20,6 +20,7 @@ from teahouse.media.base import MediaBackend
 from teahouse.realtime.hallway_signal import HallwaySignal, hallway_shape
 from teahouse.realtime.live_notifications import NotificationPusher
 from teahouse.realtime.presence import Presence
+from teahouse.services import demo_rooms
 from teahouse.services.accounts import Accounts
 from teahouse.services.calendar import Calendar
 from teahouse.services.clubs import Clubs
@@ -74,6 +75,7 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
             log.info("ended %d rooms left live by the previous run", ended)
         stage = Stage(rooms, backend)
         await backend.start()
+        await demo_rooms.reopen(db, stage)  # `teahouse demo seed`'s rooms, if any
         passwords = Passwords(settings)
         accounts = Accounts(db, settings, passwords)
         notifications = Notifications(db)

@@ -1,8 +1,8 @@
 """The hallway: the live rooms and upcoming events one member sees, ranked for them.
 
 A page costs the same however busy the server is: the member's follows, clubs and
-blocks (one query); which of the live rooms that are *not* open they may enter (one
-query, skipped when every live room is open); the live rooms from the Stage through
+blocks (one query); which of the rooms that are live and *not* open they may enter
+(one query); the live rooms from the Stage through
 its index of who sits where (:mod:`teahouse.services.hallway_rooms`, no query); the
 top events as plain rows (:mod:`teahouse.services.hallway_events`, two queries); the
 pictures of the people on the page's room cards (one query). Rooms come a page at a
@@ -140,12 +140,7 @@ class Hallway:
     async def admitted(self, user_id: str) -> set[str]:
         """Of the live rooms that are not open (closed, members-only, ...), those the
         member may enter; open rooms admit every member and need no query."""
-        restricted = [
-            rid
-            for rid in self._stage.live_room_ids()
-            if (live := self._stage.live(rid)) and live.info.visibility != "open"
-        ]
-        return await self._rooms.enterable_live_ids(user_id, restricted)
+        return await self._rooms.enterable_restricted_live_ids(user_id)
 
     async def events(self, viewer: Viewer) -> list[HallwayEventView]:
         loaded = {e.candidate.id: e for e in await load_candidates(self._db, viewer, EVENTS_PAGE)}
@@ -164,7 +159,7 @@ class Hallway:
             "listener_count": room.participant_count - len(room.speakers),
             "participant_count": room.participant_count,
             "club": club_view(room.club),
-            "demo": bool(getattr(info, "demo", False)),
+            "demo": info.demo,
             "reason": reason_view(ranked.reason),
         }
 

@@ -4,10 +4,11 @@
 or co-host, one of the member's clubs, "notify me", the rest), then by start. So the
 first ``limit`` events of the ranking are among the first ``limit`` (by start) of the
 events meeting each tier's condition: an event further down its condition's list
-has ``limit`` events ranking above it. One statement picks those (four ``LIMIT``ed
-selects in a ``UNION ALL``, blocked hosts and co-hosts already left out), loads them
-with their host, club and counts as plain rows (Core, not ORM objects), a second
-loads their co-hosts; the pure ranking then decides the order and reasons.
+has ``limit`` events ranking above it. One statement picks those (five ``LIMIT``ed
+selects in a ``UNION ALL``, followed hosts and followed co-hosts apart; blocked hosts
+and co-hosts left out) and loads them with their host, club and counts as plain rows
+(Core, not ORM objects); a second loads their co-hosts. The pure ranking then decides
+the order and the reasons.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from sqlalchemy import (
     case,
     exists,
     func,
-    or_,
     select,
     union,
     union_all,
@@ -79,13 +79,13 @@ async def load_candidates(db: Database, viewer: Viewer, limit: int) -> list[Load
         select(ClubFollow.club_id).where(ClubFollow.user_id == me),
     )
     asked = exists().where(EventInterest.event_id == Event.id, EventInterest.user_id == me)
+    # Each condition is led by an index from the member's side (their follows, clubs,
+    # "notify me"s), not by a test of every event of the week.
     tiers: list[ColumnElement[bool]] = [
-        or_(
-            Event.host_id.in_(followed),
-            exists().where(EventCohost.event_id == Event.id, EventCohost.user_id.in_(followed)),
-        ),
+        Event.host_id.in_(followed),
+        Event.id.in_(select(EventCohost.event_id).where(EventCohost.user_id.in_(followed))),
         Event.club_id.in_(clubs),
-        asked,
+        Event.id.in_(select(EventInterest.event_id).where(EventInterest.user_id == me)),
     ]
     upcoming = and_(
         Event.starts_at >= now - EVENT_LATE_GRACE,

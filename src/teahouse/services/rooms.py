@@ -43,6 +43,8 @@ class RoomInfo:
     # Who becomes a moderator on joining: always the creator; for an event's room
     # also its host and co-hosts.
     moderators: frozenset[str] = frozenset()
+    # A demo room (services/demo_rooms.py): seeded residents, no audio.
+    demo: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "moderators", self.moderators | {self.created_by.id})
@@ -55,6 +57,7 @@ class RoomInfo:
             "created_by": self.created_by.to_dict(),
             "created_at": self.created_at,
             "ended": ended,
+            "demo": self.demo,
         }
 
 
@@ -76,6 +79,7 @@ def _info(
         room.created_at.isoformat(),
         ClubRef(club.id, club.name) if club else None,
         moderators,
+        room.demo,
     )
 
 
@@ -145,6 +149,17 @@ class Rooms:
             rows = await s.scalars(
                 select(Room.id).where(
                     Room.id.in_(room_ids), Room.ended_at.is_(None), self._may_enter(user_id)
+                )
+            )
+            return set(rows)
+
+    async def enterable_restricted_live_ids(self, user_id: str) -> set[str]:
+        """The rooms not ended and not open that this member may enter. Open rooms
+        admit every member, so the hallway asks only about these (no ids sent)."""
+        async with self._db.sessions() as s:
+            rows = await s.scalars(
+                select(Room.id).where(
+                    Room.ended_at.is_(None), Room.visibility != "open", self._may_enter(user_id)
                 )
             )
             return set(rows)

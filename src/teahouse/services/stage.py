@@ -233,9 +233,8 @@ class Stage:
                 timer.cancel()
             room.broadcast(room.state.join(user, as_moderator=role is Role.MODERATOR).to_message())
             self.index.joined(room_id, user.id)
-            if role is Role.SPEAKER:
-                host = room.state.moderators()[0]
-                room.broadcast(room.state.invite_to_speak(host, user.id).to_message())
+            if role is Role.SPEAKER and (hosts := room.state.moderators()):
+                room.broadcast(room.state.invite_to_speak(hosts[0], user.id).to_message())
                 room.broadcast(room.state.answer_invitation(user.id, True).to_message())
 
     # -- stage actions ---------------------------------------------------------------
