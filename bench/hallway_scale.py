@@ -593,7 +593,9 @@ async def main(args: argparse.Namespace) -> None:
         world = await generate(db, loader, sizes, rnd)
         generated = time.perf_counter() - started
         if pg_dsn is not None:
-            async with db.engine.connect() as conn:
+            # In a committed transaction: statistics gathered in one that is rolled
+            # back (what leaving ``connect()`` does) are thrown away with it.
+            async with db.engine.begin() as conn:
                 await conn.execute(text("ANALYZE"))
         analysed = time.perf_counter() - started - generated
         rooms = Rooms(db)
