@@ -46,10 +46,9 @@ from sqlalchemy.engine import make_url
 from tests.support.fake_media import FakeMedia
 
 from bench.common import add_loop_option, cpu_model, percentile, run
-from teahouse.domain.hallway import rank_events, rank_rooms
 from teahouse.domain.ids import new_id
-from teahouse.domain.room_state import UserRef
-from teahouse.services.hallway import Hallway
+from teahouse.domain.room_state import Role, UserRef
+from teahouse.services.hallway import ROOMS_PAGE, Hallway
 from teahouse.services.notifications import Notifications
 from teahouse.services.rooms import ClubRef, RoomInfo, Rooms
 from teahouse.services.search import Kind, Search
@@ -403,26 +402,25 @@ async def open_live_rooms(stage: Stage, world: World, sizes: Sizes, rnd: random.
 
     Speakers are drawn with the follow skew (popular members speak), listeners
     uniformly. 2,000 rooms of up to 210 people are more seats than 100,000 members,
-    so one member may sit in several rooms (never twice in one)."""
+    so one member may sit in several rooms (never twice in one). They are seated with
+    ``Stage.seat_resident`` (as the demo rooms are): the same state changes as a join
+    over a socket, the Stage's index of who sits where kept up to date."""
     n = len(world.users)
     seated = 0
     for info in world.live_rooms:
         await stage.open_room(info)
-        live = stage.live(info.id)
-        assert live is not None
-        state = live.state
-        state.join(info.created_by, as_moderator=True)
+        await stage.seat_resident(info.id, info.created_by, Role.MODERATOR)
         present = {info.created_by.id}
         for idx in world.popular(rnd, rnd.randint(*sizes.speakers) - 1):
             user = world.users[idx]
             if user.id not in present:
                 present.add(user.id)
-                state.join(user, as_moderator=True)  # moderators are on stage
+                await stage.seat_resident(info.id, user, Role.MODERATOR)  # on stage
         for _ in range(rnd.randint(*sizes.listeners)):
             user = world.users[rnd.randrange(n)]
             if user.id not in present:
                 present.add(user.id)
-                state.join(user, as_moderator=False)
+                await stage.seat_resident(info.id, user, Role.LISTENER)
         seated += len(present)
     return seated
 
@@ -482,9 +480,7 @@ async def page_size(hallway: Hallway, uid: str) -> tuple[int, int]:
     return len(page.rooms), len(page.events)
 
 
-async def hallway_parts(
-    hallway: Hallway, rooms: Rooms, stage: Stage, viewers: Sequence[str]
-) -> None:
+async def hallway_parts(hallway: Hallway, viewers: Sequence[str]) -> None:
     """The steps of ``Hallway.for_member``, each timed on its own (same order)."""
     parts: dict[str, list[float]] = {}
 
@@ -497,20 +493,15 @@ async def hallway_parts(
         t = time.perf_counter()
         viewer = await hallway.viewer(uid)
         t = mark("viewer (follows, clubs, blocks)", t)
-        allowed = await rooms.enterable_live_ids(uid, stage.live_room_ids(), stage.moderators_of)
-        t = mark("enterable_live_ids", t)
-        clubs = await hallway._room_clubs(allowed)
-        t = mark("_room_clubs", t)
-        events = await hallway._events(uid)
-        t = mark("_events (3 queries + objects)", t)
-        candidates = hallway._live_candidates(allowed, clubs)
-        t = mark("_live_candidates (Stage read)", t)
-        rank_rooms(viewer, candidates)
-        t = mark("rank_rooms", t)
-        by_id = {e.candidate.id: e for e in events}
-        ranked = rank_events(viewer, (e.candidate for e in events))
-        [hallway._event_view(uid, by_id[r.item.id], r.reason) for r in ranked]
-        mark("rank_events + event views", t)
+        admitted = await hallway.admitted(uid)
+        t = mark("admitted (non-open live rooms)", t)
+        await hallway.events(viewer)
+        t = mark("events (2 queries, rank, views)", t)
+        live = hallway._live.page(viewer, admitted, None, ROOMS_PAGE)
+        t = mark("rooms page (Stage index, rank)", t)
+        cards = [hallway._room_view(r, live.rooms[r.item.id]) for r in live.ranked]
+        await hallway._add_pictures(cards)
+        mark("room cards + pictures (1 query)", t)
     log("hallway, step by step (same viewers, each step timed alone):")
     for name, samples in parts.items():
         log(summary(name, samples))
@@ -602,7 +593,9 @@ async def main(args: argparse.Namespace) -> None:
         world = await generate(db, loader, sizes, rnd)
         generated = time.perf_counter() - started
         if pg_dsn is not None:
-            async with db.engine.connect() as conn:
+            # In a committed transaction: statistics gathered in one that is rolled
+            # back (what leaving ``connect()`` does) are thrown away with it.
+            async with db.engine.begin() as conn:
                 await conn.execute(text("ANALYZE"))
         analysed = time.perf_counter() - started - generated
         rooms = Rooms(db)
@@ -657,7 +650,7 @@ async def main(args: argparse.Namespace) -> None:
             + ("met" if target < TARGET_P95_MS else "MISSED")
         )
         log("")
-        await hallway_parts(hallway, rooms, stage, viewers)
+        await hallway_parts(hallway, viewers)
 
         queries = search_queries(world, rnd, args.queries)
         searchers = [rnd.choice(viewers) for _ in queries]

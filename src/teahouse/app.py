@@ -31,6 +31,7 @@ from teahouse.realtime.hallway_signal import HallwaySignal, hallway_shape
 from teahouse.realtime.live_notifications import NotificationPusher
 from teahouse.realtime.presence import Presence
 from teahouse.realtime.suspensions import Ejector, SuspensionWatch
+from teahouse.services import demo_rooms
 from teahouse.services.accounts import Accounts
 from teahouse.services.admin import Admin
 from teahouse.services.audit import AuditLog
@@ -90,6 +91,7 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
             log.info("ended %d rooms left live by the previous run", ended)
         stage = Stage(rooms, backend, audience_interval=settings.audience_interval, audit=audit)
         await backend.start()
+        await demo_rooms.reopen(db, stage)  # `teahouse demo seed`'s rooms, if any
         passwords = Passwords(settings)
         accounts = Accounts(db, settings, passwords)
         notifications = Notifications(db)

@@ -136,8 +136,8 @@ def demo_seed(password: str | None) -> None:
     """Fill a NEW, empty instance with demo members, follows, clubs and events.
 
     Refuses an instance that already has members. Prints the demo password and an
-    invitation link for you. Live rooms are not seeded (they live in the running
-    server's memory): they appear as soon as members open them.
+    invitation link for you. Demo rooms (seeded members sitting in them, no audio) go
+    live when the server starts, and at every start after.
     """
     from teahouse.services.demo import MEMBERS, InstanceNotEmpty
 
@@ -147,16 +147,16 @@ def demo_seed(password: str | None) -> None:
     except (InstanceNotEmpty, TeahouseError) as exc:
         raise click.ClickException(getattr(exc, "message", None) or str(exc)) from None
     click.echo(
-        f"Seeded {seeded.members} members, {seeded.follows} follows, {seeded.clubs} clubs "
-        f"and {seeded.events} upcoming events.\n\n"
+        f"Seeded {seeded.members} members, {seeded.follows} follows, {seeded.clubs} clubs, "
+        f"{seeded.events} upcoming events and {seeded.rooms} demo rooms.\n\n"
         f"  Every demo member's password: {seeded.password}\n"
         f"  Log in as any of them, e.g. {', '.join(m[0] for m in MEMBERS[:4])} "
         f"({settings.public_url}/login).\n\n"
         f"  Your own account (invited by the instance):\n\n    {seeded.invite_url}\n\n"
-        "  Live rooms cannot be seeded: they exist only while members are in them (the\n"
-        "  server ends every room at start-up). Start `teahouse serve`, then open a room\n"
-        '  ("Start a room", or "Start the room" on an event) as a demo member in another\n'
-        "  browser: it appears in everyone's hallway at once, ranked with its reason."
+        "  Live rooms: the demo rooms open when the server starts (`teahouse serve`;\n"
+        "  restart it if it is running), with demo members on stage and listening. They\n"
+        "  have no audio. Open a real room as a demo member in another browser and it\n"
+        "  appears in everyone's hallway at once, ranked with its reason."
     )
 
 

@@ -12,11 +12,12 @@ from sqlalchemy import func, select
 
 from teahouse.cli import main
 from teahouse.config import Settings, load_settings
+from teahouse.services import demo_rooms
 from teahouse.services.accounts import Accounts
 from teahouse.services.demo import CLUBS, EVENTS, MEMBERS, seed
 from teahouse.services.passwords import Passwords
 from teahouse.store.database import Database
-from teahouse.store.models import Invite, User, utcnow
+from teahouse.store.models import DemoResident, Invite, Room, User, utcnow
 from teahouse.store.social_models import (
     Club,
     ClubFollow,
@@ -27,7 +28,7 @@ from teahouse.store.social_models import (
     Follow,
 )
 from tests.support.fake_media import FakeMedia
-from tests.support.server import free_port, run_server, server_settings
+from tests.support.server import Member, free_port, run_server, server_settings
 
 PASSWORD = "demo password 123"
 
@@ -74,6 +75,12 @@ def counts(settings: Settings) -> dict[str, int]:
                         select(func.count()).select_from(Event).where(Event.starts_at <= utcnow())
                     )
                     or 0
+                )
+                found["demo_rooms"] = int(
+                    await s.scalar(select(func.count()).select_from(Room).where(Room.demo)) or 0
+                )
+                found["residents"] = int(
+                    await s.scalar(select(func.count()).select_from(DemoResident)) or 0
                 )
                 found["open_invites"] = int(
                     await s.scalar(
@@ -122,6 +129,7 @@ def test_seeds_a_new_instance(env: Path) -> None:
     assert found["zones"] >= 6
     assert found["past_events"] == 0
     assert found["open_invites"] == 1  # the operator's
+    assert found["demo_rooms"] == len(demo_rooms.ROOMS) and found["residents"] > 20
 
     # A seeded member logs in with the printed password.
     assert logs_in(settings, "ada", PASSWORD) == "Ada Okafor"
@@ -169,7 +177,48 @@ async def test_a_seeded_member_logs_in_and_sees_the_schedule(tmp_path: Path) -> 
         assert profile["bio"] and profile["followers_count"] > 0
         assert {c["name"] for c in profile["clubs"]} == {"Night Owls Book Club"}
         hallway = (await http.get("/api/hallway")).json()
-        assert hallway["rooms"] == []
+        assert len(hallway["rooms"]) == len(demo_rooms.ROOMS)
         kinds = {e["reason"]["kind"] for e in hallway["events"]}
         assert "club" in kinds or "following_host" in kinds
         assert any(e["cohosts"] for e in hallway["events"])
+
+
+async def test_demo_rooms_are_live_after_a_start_and_a_member_can_join_one(
+    tmp_path: Path,
+) -> None:
+    settings = server_settings(tmp_path, None, free_port())
+    db = Database(settings.resolved_database_url)
+    try:
+        await db.upgrade()
+        await seed(db, settings, password=PASSWORD)
+    finally:
+        await db.close()
+    for start in range(2):  # rooms survive a restart: every start re-opens them
+        async with run_server(settings, FakeMedia()) as live, live.client() as http:
+            response = await http.post(
+                "/api/login", json={"username": "nadia", "password": PASSWORD}
+            )
+            assert response.status_code == 200, response.text
+            token = response.cookies[settings.session_cookie_name]
+            http.cookies = response.cookies
+            rooms = (await http.get("/api/hallway")).json()["rooms"]
+            assert {r["title"] for r in rooms} == {d.title for d in demo_rooms.ROOMS}
+            assert all(r["demo"] and r["speakers"] and r["listener_count"] for r in rooms)
+            kinds = [r["reason"]["kind"] for r in rooms]
+            # Nadia is in the book club and follows seeded members: not all "popular".
+            assert set(kinds) - {"popular"}, kinds
+            followed = [r for r in rooms if r["reason"]["kind"].startswith("following")]
+            assert all(r["reason"]["users"] for r in followed)
+
+            me = (await http.get("/api/me")).json()
+            nadia = Member(live, "nadia", me["id"], token)
+            await nadia.connect()
+            snapshot = await nadia.join(rooms[0]["id"])
+            assert snapshot["room"]["demo"] is True and snapshot["room"]["ended"] is False
+            roles = {p["user"]["username"]: p["role"] for p in snapshot["participants"]}
+            assert roles["nadia"] == "listener" and "moderator" in roles.values()
+            assert (await nadia.request({"type": "hand", "raised": True}))["type"] == "ok"
+            await nadia.request({"type": "leave"})
+            await nadia.close()
+            # The room goes on without her: its residents moderate it.
+            assert live.services.stage.live(rooms[0]["id"]) is not None, start

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from teahouse.domain.ids import new_id
+from teahouse.services.rooms import ClubRef
 from teahouse.store.models import Room, utcnow
 from teahouse.store.social_models import (
     Block,
@@ -78,6 +80,15 @@ async def set_room_club(
         values["visibility"] = visibility
     async with server.services.db.sessions.begin() as s:
         await s.execute(update(Room).where(Room.id == room_id).values(**values))
+        name = await s.scalar(select(Club.name).where(Club.id == club_id))
+    # The app never changes a room's club or visibility once open: the live room
+    # read its record when it opened, so this shortcut updates it too.
+    if (live := server.services.stage.live(room_id)) is not None:
+        live.info = replace(
+            live.info,
+            club=ClubRef(club_id, str(name)),
+            visibility=visibility or live.info.visibility,
+        )
 
 
 async def event(

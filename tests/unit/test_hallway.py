@@ -12,6 +12,7 @@ from teahouse.domain.hallway import (
     Reason,
     RoomCandidate,
     Viewer,
+    quiet_room_key,
     rank_events,
     rank_rooms,
 )
@@ -182,6 +183,77 @@ def test_a_blocked_listener_is_never_named_even_if_followed() -> None:
     viewer = Viewer("me", following=frozenset({"ada", "eve"}), blocked=frozenset({"eve"}))
     [ranked] = rank_rooms(viewer, [room("r", (FAY,), (EVE, ADA))])
     assert ranked.reason == Reason("following_listening", "Ada is listening", (ADA,))
+
+
+# -- a room given by its followed listeners and audience size -----------------------
+
+AUDIENCE = [
+    (
+        "the audience's size ranks, not the listeners listed",
+        [
+            RoomCandidate("big", T0, (FAY,), (), audience=50),
+            room("small", (FAY,), (GUS,) * 9),
+        ],
+        ["big", "small"],
+    ),
+    (
+        "followed listeners only: the same tier and order as the whole audience",
+        [
+            RoomCandidate("few", T0, (FAY,), (ADA, BOB), audience=100),
+            RoomCandidate("one", T0, (FAY,), (CY,), audience=300),
+        ],
+        ["few", "one"],
+    ),
+    (
+        "one followed listener each: the bigger audience first",
+        [
+            RoomCandidate("a", T0, (FAY,), (ADA,), audience=3),
+            RoomCandidate("b", T0, (FAY,), (BOB,), audience=30),
+        ],
+        ["b", "a"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rooms", "expected"), [(r, e) for _, r, e in AUDIENCE], ids=[n for n, _, _ in AUDIENCE]
+)
+def test_room_order_with_an_audience_count(rooms: list[RoomCandidate], expected: list[str]) -> None:
+    assert order(rooms) == expected
+
+
+def test_an_audience_count_gives_the_same_reason_as_the_whole_audience() -> None:
+    whole = room("r", (FAY,), (GUS, ADA, FAY, BOB, GUS))
+    listed = RoomCandidate("r", whole.created_at, (FAY,), (ADA, BOB), audience=5)
+    [a], [b] = rank_rooms(ME, [whole]), rank_rooms(ME, [listed])
+    assert (
+        a.reason
+        == b.reason
+        == Reason("following_listening", "Ada and 1 other you follow are listening", (ADA, BOB))
+    )
+    assert a.key == b.key and listed.participant_count == 6
+
+
+def test_quiet_room_key_is_the_key_of_a_room_without_followed_people() -> None:
+    for candidate in (room("p", (FAY,), (GUS,) * 3), room("c", (FAY,), (), BOOK)):
+        [ranked] = rank_rooms(ME, [candidate])
+        club_id = candidate.club.id if candidate.club else None
+        count = candidate.participant_count
+        assert ranked.key == quiet_room_key(ME, club_id, count, candidate.created_at, candidate.id)
+
+
+def test_after_a_key_only_the_rooms_after_it() -> None:
+    rooms = [
+        room("speaking", (ADA,)),
+        room("club", (FAY,), (), BOOK),
+        room("big", (FAY,), (GUS,) * 4),
+        room("small", (FAY,)),
+    ]
+    ranked = rank_rooms(ME, rooms)
+    assert [r.item.id for r in ranked] == ["speaking", "club", "big", "small"]
+    for i, last in enumerate(ranked):
+        after = rank_rooms(ME, rooms, after=last.key)
+        assert [r.item.id for r in after] == [r.item.id for r in ranked[i + 1 :]]
 
 
 def test_a_stranger_sees_every_room_as_popular_in_size_order() -> None:

@@ -198,7 +198,11 @@ export const api = {
   rotateCalendar: () => request<{ url: string }>("POST", "/me/calendar/rotate"),
 
   // Hallway, notifications, search
-  hallway: () => request<{ rooms: HallwayRoom[]; events: HallwayEvent[] }>("GET", "/hallway"),
+  hallway: (cursor?: string) =>
+    request<{ rooms: HallwayRoom[]; events: HallwayEvent[]; next_cursor?: string | null }>(
+      "GET",
+      cursor ? `/hallway?cursor=${encodeURIComponent(cursor)}` : "/hallway",
+    ),
   notifications: (cursor?: string | null) => request<NotificationPage>("GET", `/notifications${query({ cursor })}`),
   markRead: (ids?: string[]) => request<void>("POST", "/notifications/read", ids ? { ids } : {}),
   search: (q: string) => request<SearchResults>("GET", `/search${query({ q })}`),

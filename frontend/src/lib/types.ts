@@ -47,6 +47,8 @@ export interface RoomSummary {
   listener_count: number;
   participant_count: number;
   club?: ClubRef | null;
+  /** A demo room (`teahouse demo seed`): seeded members sit in it, there is no audio. */
+  demo?: boolean;
 }
 
 export type ClubRole = "admin" | "member";
@@ -159,6 +161,7 @@ export interface RoomHeader {
   visibility: Visibility;
   created_by: User;
   ended: boolean;
+  demo?: boolean;
 }
 
 export type Change =

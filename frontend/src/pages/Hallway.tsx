@@ -16,17 +16,23 @@ const CHANGED_DEBOUNCE_MS = 300;
 interface Hallway {
   rooms: HallwayRoom[];
   events: HallwayEvent[];
+  /** More rooms rank after these: GET /api/hallway?cursor= gives the next page. */
+  nextCursor: string | null;
 }
 
 /** GET /api/hallway; before the server has it (404 on the route), the plain room list. */
 async function fetchHallway(): Promise<Hallway> {
   try {
     const data = await api.hallway();
-    return { rooms: asArray<HallwayRoom>(data?.rooms), events: asArray<HallwayEvent>(data?.events) };
+    return {
+      rooms: asArray<HallwayRoom>(data?.rooms),
+      events: asArray<HallwayEvent>(data?.events),
+      nextCursor: typeof data?.next_cursor === "string" ? data.next_cursor : null,
+    };
   } catch (err) {
     if (err instanceof ApiError && err.status === 404 && err.code === "not_found") {
       const { rooms } = await api.rooms();
-      return { rooms: asArray<HallwayRoom>(rooms), events: [] };
+      return { rooms: asArray<HallwayRoom>(rooms), events: [], nextCursor: null };
     }
     throw err;
   }
@@ -36,7 +42,32 @@ export function HallwayPage({ me }: { me: Me }) {
   const [hallway, setHallway] = useState<Hallway | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
+  const [loadingMore, setLoadingMore] = useState(false);
   const seq = useRef(0);
+
+  // The next page of rooms, appended; a refresh (the hallway changed) starts again
+  // from the first page, and a page that arrives after one is dropped.
+  const loadMore = useCallback(async () => {
+    const cursor = hallway?.nextCursor;
+    if (!cursor || loadingMore) return;
+    const mine = seq.current;
+    setLoadingMore(true);
+    try {
+      const data = await api.hallway(cursor);
+      if (mine !== seq.current) return;
+      const known = new Set(hallway.rooms.map((r) => r.id));
+      const more = asArray<HallwayRoom>(data?.rooms).filter((r) => !known.has(r.id));
+      setHallway({
+        ...hallway,
+        rooms: [...hallway.rooms, ...more],
+        nextCursor: typeof data?.next_cursor === "string" ? data.next_cursor : null,
+      });
+    } catch (err) {
+      if (mine === seq.current) setError(errorText(err, "Couldn't load more rooms."));
+    } finally {
+      setLoadingMore(false);
+    }
+  }, [hallway, loadingMore]);
 
   const refresh = useCallback(async () => {
     const mine = ++seq.current;
@@ -116,6 +147,11 @@ export function HallwayPage({ me }: { me: Me }) {
             </li>
           ))}
         </ul>
+        {hallway?.nextCursor && (
+          <button type="button" class="button more-rooms" onClick={() => void loadMore()} disabled={loadingMore} data-testid="more-rooms">
+            {loadingMore ? "Loading…" : "More rooms"}
+          </button>
+        )}
 
         {hallway && (
           <section class="upcoming" aria-label="Upcoming">
@@ -197,6 +233,11 @@ function RoomCard({ room }: { room: HallwayRoom }) {
           </span>
         )}
         <h3>{room.title}</h3>
+        {room.demo && (
+          <span class="demo-badge muted small" title="Seeded members, no audio" data-testid="demo-badge">
+            demo
+          </span>
+        )}
       </div>
       <div class="room-card__body">
         <div class={`face-stack${faces.length > 1 ? " face-stack--two" : ""}`}>

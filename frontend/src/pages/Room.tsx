@@ -152,6 +152,11 @@ function LiveRoom({ me, state, onLeave }: { me: Me; state: RoomState; onLeave: (
             )}
             {room.title}
           </h1>
+          {room.demo && (
+            <p class="muted small demo-note" data-testid="demo-note">
+              Demo room: the people here are seeded members, and there is no audio.
+            </p>
+          )}
         </div>
 
         {isMod && hands.length > 0 && (

@@ -6,24 +6,25 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from pydantic import Field
+from typing_extensions import TypedDict
 
 from teahouse.api.context import services
-from teahouse.api.http import Body, Member, room_summary
+from teahouse.api.http import Body, Member
 from teahouse.services.hallway import (
+    ROOMS_PAGE,
+    ROOMS_PAGE_MAX,
     HallwayEventView,
-    ReasonView,
-    club_view,
-    reason_view,
+    HallwayRoomView,
 )
 from teahouse.services.inbox import PAGE_DEFAULT, PAGE_MAX, NotificationPage
-from teahouse.services.views import ClubRefView, RoomSummary
 
 router = APIRouter(prefix="/api")
 
 
-class HallwayRoom(RoomSummary):
-    club: ClubRefView | None
-    reason: ReasonView
+class HallwayResponse(TypedDict):
+    rooms: list[HallwayRoomView]
+    events: list[HallwayEventView]
+    next_cursor: str | None
 
 
 class ReadBody(Body):
@@ -36,23 +37,13 @@ class PingBody(Body):
 
 @router.get("/hallway")
 async def hallway(
-    user: Member, request: Request
-) -> dict[str, list[HallwayRoom] | list[HallwayEventView]]:
-    svc = services(request)
-    page = await svc.hallway.for_member(user.id)
-    # No await since the ranking read the live rooms: the summaries match it.
-    rooms: list[HallwayRoom] = []
-    for ranked in page.rooms:
-        summary = room_summary(svc, ranked.item.id)
-        if summary is not None:
-            rooms.append(
-                {
-                    **summary,
-                    "club": club_view(ranked.item.club),
-                    "reason": reason_view(ranked.reason),
-                }
-            )
-    return {"rooms": rooms, "events": page.events}
+    user: Member,
+    request: Request,
+    cursor: Annotated[str | None, Query(max_length=300)] = None,
+    limit: Annotated[int, Query(ge=1, le=ROOMS_PAGE_MAX)] = ROOMS_PAGE,
+) -> HallwayResponse:
+    page = await services(request).hallway.for_member(user.id, cursor, limit)
+    return {"rooms": page.rooms, "events": page.events, "next_cursor": page.next_cursor}
 
 
 @router.get("/notifications")

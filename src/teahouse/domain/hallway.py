@@ -50,17 +50,24 @@ class Viewer:
 
 @dataclass(frozen=True, slots=True)
 class RoomCandidate:
-    """A live room the member may enter, with its stage and audience in room order."""
+    """A live room the member may enter, with its stage and audience in room order.
+
+    ``listeners`` may hold only the listeners who matter to this member (the people
+    they follow, still in room order) when ``audience`` says how many listen in all:
+    a room of thousands need not be copied to be ranked. Without ``audience`` every
+    listener is in ``listeners``."""
 
     id: str
     created_at: datetime
     speakers: tuple[UserRef, ...] = ()
     listeners: tuple[UserRef, ...] = ()
     club: ClubRef | None = None
+    audience: int | None = None
 
     @property
     def participant_count(self) -> int:
-        return len(self.speakers) + len(self.listeners)
+        audience = len(self.listeners) if self.audience is None else self.audience
+        return len(self.speakers) + audience
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,31 +91,47 @@ class Reason:
     users: tuple[UserRef, ...] = ()
 
 
+# The sort key of one item: (tier, -followed people, then the tier's own order).
+Key = tuple[object, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Ranked(Generic[T]):
     item: T
     reason: Reason
-
-
-# The sort key of one item: (tier, -followed people, then the tier's own order).
-Key = tuple[object, ...]
+    key: Key = ()  # where it sorts: a page ends at its last item's key
 
 
 # -- rooms -------------------------------------------------------------------------
 
 
-def rank_rooms(viewer: Viewer, rooms: Iterable[RoomCandidate]) -> list[Ranked[RoomCandidate]]:
-    """The member's rooms, best first; rooms with a blocked person on stage removed."""
+def rank_rooms(
+    viewer: Viewer, rooms: Iterable[RoomCandidate], *, after: Key | None = None
+) -> list[Ranked[RoomCandidate]]:
+    """The member's rooms, best first; rooms with a blocked person on stage removed.
+    With ``after`` (the key of the last room of a previous page), only those after it."""
     keyed = [
         _rank_room(viewer, room)
         for room in rooms
         if not any(s.id in viewer.blocked for s in room.speakers)
     ]
-    keyed.sort(key=lambda pair: pair[0])
-    return [ranked for _, ranked in keyed]
+    keyed.sort(key=lambda ranked: ranked.key)
+    if after is not None:
+        return [ranked for ranked in keyed if ranked.key > after]
+    return keyed
 
 
-def _rank_room(viewer: Viewer, room: RoomCandidate) -> tuple[Key, Ranked[RoomCandidate]]:
+def quiet_room_key(
+    viewer: Viewer, club_id: str | None, participant_count: int, created_at: datetime, room_id: str
+) -> Key:
+    """Where a room sorts when nobody the member follows is in it: its club's tier or
+    the popular one, then bigger first, then older. The hallway uses it to pick the
+    few quiet rooms worth ranking out of every live room without copying any."""
+    tier = 2 if club_id is not None and club_id in viewer.clubs else 3
+    return (tier, 0, -participant_count, created_at, room_id)
+
+
+def _rank_room(viewer: Viewer, room: RoomCandidate) -> Ranked[RoomCandidate]:
     speaking = _followed(viewer, room.speakers)
     listening = _followed(viewer, room.listeners)
     size_and_age = (-room.participant_count, room.created_at, room.id)
@@ -118,13 +141,14 @@ def _rank_room(viewer: Viewer, room: RoomCandidate) -> tuple[Key, Ranked[RoomCan
     elif listening:
         reason = Reason("following_listening", listening_text(listening), listening)
         key = (1, -len(listening), *size_and_age)
-    elif room.club is not None and room.club.id in viewer.clubs:
-        reason = Reason("club", club_text(room.club))
-        key = (2, 0, *size_and_age)
     else:
-        reason = Reason("popular", "Popular")
-        key = (3, 0, *size_and_age)
-    return key, Ranked(room, reason)
+        club_id = room.club.id if room.club else None
+        key = quiet_room_key(viewer, club_id, room.participant_count, room.created_at, room.id)
+        if key[0] == 2 and room.club is not None:
+            reason = Reason("club", club_text(room.club))
+        else:
+            reason = Reason("popular", "Popular")
+    return Ranked(room, reason, key)
 
 
 def speaking_text(users: Sequence[UserRef]) -> str:
@@ -158,11 +182,11 @@ def rank_events(viewer: Viewer, events: Iterable[EventCandidate]) -> list[Ranked
         if event.host.id not in viewer.blocked
         and not any(c.id in viewer.blocked for c in event.cohosts)
     ]
-    keyed.sort(key=lambda pair: pair[0])
-    return [ranked for _, ranked in keyed]
+    keyed.sort(key=lambda ranked: ranked.key)
+    return keyed
 
 
-def _rank_event(viewer: Viewer, event: EventCandidate) -> tuple[Key, Ranked[EventCandidate]]:
+def _rank_event(viewer: Viewer, event: EventCandidate) -> Ranked[EventCandidate]:
     hosts = _followed(viewer, (event.host, *event.cohosts))
     if hosts:
         reason = Reason("following_host", hosting_text(hosts), hosts)
@@ -173,7 +197,7 @@ def _rank_event(viewer: Viewer, event: EventCandidate) -> tuple[Key, Ranked[Even
         reason, tier = Reason("notify_me", "You asked to be notified"), 2
     else:
         reason, tier = Reason("upcoming", "Upcoming"), 3
-    return (tier, event.starts_at, event.id), Ranked(event, reason)
+    return Ranked(event, reason, (tier, event.starts_at, event.id))
 
 
 def hosting_text(users: Sequence[UserRef]) -> str:

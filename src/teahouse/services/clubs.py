@@ -18,11 +18,12 @@ from teahouse.domain import clubs as rules
 from teahouse.domain.cursors import LIMIT_DEFAULT, decode_cursor, encode_cursor
 from teahouse.domain.ids import looks_like_id, new_id
 from teahouse.errors import Conflict, Forbidden, NotFound
+from teahouse.services.cards import cards_by_id
 from teahouse.services.notifications import Notifications
 from teahouse.services.views import UserCard, user_card
 from teahouse.store.database import Database, DbSession
 from teahouse.store.models import User, utcnow
-from teahouse.store.social_models import Club, ClubFollow, ClubInvite, ClubMember
+from teahouse.store.social_models import Avatar, Club, ClubFollow, ClubInvite, ClubMember
 
 
 class ClubView(TypedDict):
@@ -82,8 +83,9 @@ class Clubs:
         async with self._db.sessions() as s:
             await _club(s, club_id)
             query = (
-                select(ClubMember, User)
+                select(ClubMember, User, Avatar.etag)
                 .join(User, User.id == ClubMember.user_id)
+                .outerjoin(Avatar, Avatar.user_id == User.id)
                 .where(ClubMember.club_id == club_id)
             )
             if cursor is not None:
@@ -101,7 +103,7 @@ class Clubs:
             ).all()
         page = rows[:limit]
         members: list[MemberView] = [
-            {"user": user_card(user), "role": _role(m.role)} for m, user in page
+            {"user": user_card(user, etag), "role": _role(m.role)} for m, user, etag in page
         ]
         if len(rows) <= limit:
             return members, None
@@ -317,9 +319,7 @@ async def _views(s: DbSession, viewer_id: str, clubs: list[Club]) -> list[ClubVi
         ).all()
     )
     founder_ids = {c.founder_id for c in clubs if c.founder_id}
-    founders = {
-        u.id: user_card(u) for u in await s.scalars(select(User).where(User.id.in_(founder_ids)))
-    }
+    founders = await cards_by_id(s, founder_ids)
     return [
         {
             "id": c.id,

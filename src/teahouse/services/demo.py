@@ -2,9 +2,9 @@
 
 ``teahouse demo seed`` fills an instance that has no members yet, so an operator can
 see the hallway, profiles, clubs and the schedule as they look once people use it.
-Every seeded member has the same password (printed once). Live rooms are not seeded:
-they exist only in the running server's memory (rooms are ended at start-up), so they
-appear as soon as members open them.
+Every seeded member has the same password (printed once). A few live rooms come too:
+demo rooms with seeded members sitting in them, which the server re-opens at every
+start (services/demo_rooms.py); real rooms appear as soon as members open them.
 
 Members are written straight into the store with one password hash (hashing thirty
 times would take long and prove nothing); follows and clubs go through their services
@@ -25,6 +25,7 @@ from teahouse.config import Settings
 from teahouse.domain import accounts as account_rules
 from teahouse.domain.event_times import parse_starts_at, parse_time_zone
 from teahouse.domain.ids import new_id
+from teahouse.services import demo_rooms
 from teahouse.services.accounts import Accounts
 from teahouse.services.clubs import Clubs
 from teahouse.services.notifications import Notifications
@@ -232,6 +233,7 @@ class Seeded:
     follows: int
     clubs: int
     events: int
+    rooms: int
     invite_url: str
 
 
@@ -266,7 +268,9 @@ async def seed(
     users = await _members(db, settings, await passwords.hash(password))
     follows = await _follows(social, users, rng)
     await _clubs(clubs, users)
-    events = await _events(db, users, now or utcnow())
+    now = now or utcnow()
+    events = await _events(db, users, now)
+    rooms = await demo_rooms.seed_rooms(db, users, await _club_ids(db), now)
     invite = await accounts.create_operator_invite(None)
     return Seeded(
         password=password,
@@ -274,6 +278,7 @@ async def seed(
         follows=follows,
         clubs=len(CLUBS),
         events=events,
+        rooms=rooms,
         invite_url=invite.url,
     )
 
@@ -327,11 +332,13 @@ async def _clubs(clubs: Clubs, users: dict[str, User]) -> None:
             await clubs.follow(users[username].id, club["id"])
 
 
-async def _events(db: Database, users: dict[str, User], now: datetime) -> int:
+async def _club_ids(db: Database) -> dict[str, str]:
     async with db.sessions() as s:
-        club_ids = {
-            name: club_id for club_id, name in (await s.execute(select(Club.id, Club.name)))
-        }
+        return {name: club_id for club_id, name in (await s.execute(select(Club.id, Club.name)))}
+
+
+async def _events(db: Database, users: dict[str, User], now: datetime) -> int:
+    club_ids = await _club_ids(db)
     async with db.sessions.begin() as s:
         for demo in EVENTS:
             zone = parse_time_zone(demo.time_zone)

@@ -23,6 +23,7 @@ from teahouse.domain import clubs as club_rules
 from teahouse.domain.event_times import parse_starts_at, parse_time_zone, utc_text
 from teahouse.domain.ids import looks_like_id, new_id
 from teahouse.errors import BadRequest, Conflict, Forbidden, NotFound, TeahouseError
+from teahouse.services.cards import cards_by_id
 from teahouse.services.clubs import Clubs
 from teahouse.services.notifications import Notifications
 from teahouse.services.rooms import Rooms, normalise_title
@@ -30,7 +31,7 @@ from teahouse.services.stage import Stage
 from teahouse.services.views import ClubRefView, UserCard, user_card
 from teahouse.store.database import Database, DbSession
 from teahouse.store.models import User, utcnow
-from teahouse.store.social_models import Club, Event, EventCohost, EventInterest
+from teahouse.store.social_models import Avatar, Club, Event, EventCohost, EventInterest
 
 DESCRIPTION_MAX = 2000
 COHOSTS_MAX = 10
@@ -257,18 +258,16 @@ class Events:
         if not events:
             return []
         ids = [e.id for e in events]
-        people = {
-            u.id: u
-            for u in await s.scalars(select(User).where(User.id.in_({e.host_id for e in events})))
-        }
-        cohosts: dict[str, list[User]] = {}
-        for event_id, cohost in await s.execute(
-            select(EventCohost.event_id, User)
+        people = await cards_by_id(s, {e.host_id for e in events})
+        cohosts: dict[str, list[UserCard]] = {}
+        for event_id, cohost, etag in await s.execute(
+            select(EventCohost.event_id, User, Avatar.etag)
             .join(User, User.id == EventCohost.user_id)
+            .outerjoin(Avatar, Avatar.user_id == User.id)
             .where(EventCohost.event_id.in_(ids))
             .order_by(User.username)
         ):
-            cohosts.setdefault(event_id, []).append(cohost)
+            cohosts.setdefault(event_id, []).append(user_card(cohost, etag))
         clubs = dict(
             (
                 await s.execute(
@@ -296,7 +295,7 @@ class Events:
         )
         views: list[EventView] = []
         for e in events:
-            hosts = {e.host_id, *(u.id for u in cohosts.get(e.id, []))}
+            hosts = {e.host_id, *(u["id"] for u in cohosts.get(e.id, []))}
             views.append(
                 {
                     "id": e.id,
@@ -304,8 +303,8 @@ class Events:
                     "description": e.description,
                     "starts_at": utc_text(e.starts_at),
                     "time_zone": e.time_zone,
-                    "host": user_card(people[e.host_id]),
-                    "cohosts": [user_card(u) for u in cohosts.get(e.id, [])],
+                    "host": people[e.host_id],
+                    "cohosts": cohosts.get(e.id, []),
                     "club": {"id": e.club_id, "name": clubs[e.club_id]} if e.club_id else None,
                     "room_id": e.room_id,
                     "cancelled": e.cancelled_at is not None,

@@ -1,56 +1,50 @@
 """The hallway: the live rooms and upcoming events one member sees, ranked for them.
 
-Loading is a fixed number of queries whatever the number of rooms, events or
-people (no query per item): the member's follows, clubs and blocks in one; the live
-rooms they may enter (``Rooms.enterable_live_ids``); those rooms' clubs; the events
-with their hosts and clubs; their co-hosts; their "notify me" counts. Who is in
-each room comes from the Stage, read after the last query so that the ranking and
-the room summaries the edge renders describe the same moment. The order itself is
-decided by the pure functions of :mod:`teahouse.domain.hallway`.
+A page costs the same however busy the server is: the member's follows, clubs and
+blocks (one query); which of the rooms that are live and *not* open they may enter
+(one query); the live rooms from the Stage through
+its index of who sits where (:mod:`teahouse.services.hallway_rooms`, no query); the
+top events as plain rows (:mod:`teahouse.services.hallway_events`, two queries); the
+pictures of the people on the page's room cards (one query). Rooms come a page at a
+time (``limit``, default 50) with a cursor for the next; events, the first
+``EVENTS_PAGE`` of them, come with the first page. The order itself is decided by the
+pure functions of :mod:`teahouse.domain.hallway`.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import Label, String, case, func, literal, select, union_all
+from sqlalchemy import Label, String, literal, select, union_all
 from typing_extensions import TypedDict
 
 from teahouse.domain.hallway import (
     ClubRef,
-    EventCandidate,
+    Key,
     Ranked,
     Reason,
     RoomCandidate,
     Viewer,
     rank_events,
-    rank_rooms,
 )
-from teahouse.domain.room_state import UserRef
+from teahouse.errors import BadRequest
 from teahouse.services.events import EventView
+from teahouse.services.hallway_events import LoadedEvent, load_candidates
+from teahouse.services.hallway_rooms import HallwayRooms
 from teahouse.services.rooms import Rooms
-from teahouse.services.stage import Stage
-from teahouse.services.views import ClubRefView, UserCard, user_card, user_ref
+from teahouse.services.stage import LiveRoom, Stage
+from teahouse.services.views import ClubRefView, UserCard, avatar_url, user_card
 from teahouse.store.database import Database
-from teahouse.store.models import Room, User, utcnow
-from teahouse.store.social_models import (
-    Block,
-    Club,
-    ClubFollow,
-    ClubMember,
-    Event,
-    EventCohost,
-    EventInterest,
-    Follow,
-)
+from teahouse.store.social_models import Avatar, Block, ClubFollow, ClubMember, Follow
 
-# Events starting within this window are upcoming; one that is due but has not
-# been started yet stays listed for a while, since hosts are often a little late.
-EVENT_WINDOW = timedelta(days=7)
-EVENT_LATE_GRACE = timedelta(hours=1)
+ROOMS_PAGE = 50
+ROOMS_PAGE_MAX = 100
+EVENTS_PAGE = 20
 
 
 class ReasonView(TypedDict):
@@ -59,35 +53,45 @@ class ReasonView(TypedDict):
     users: list[UserCard]
 
 
+class HallwayRoomView(TypedDict):
+    """docs/API-SOCIAL.md ``HallwayRoom``: a ``RoomSummary`` whose people are
+    ``UserCard``s, with its club and the reason it is there."""
+
+    id: str
+    title: str
+    visibility: str
+    created_by: UserCard
+    created_at: str
+    speakers: list[UserCard]
+    listener_count: int
+    participant_count: int
+    club: ClubRefView | None
+    demo: bool
+    reason: ReasonView
+
+
 class HallwayEventView(EventView):
     reason: ReasonView
 
 
 @dataclass(frozen=True, slots=True)
 class HallwayPage:
-    """Ranked rooms (the edge adds their live summaries) and rendered events."""
-
-    rooms: list[Ranked[RoomCandidate]]
+    rooms: list[HallwayRoomView]
     events: list[HallwayEventView]
+    next_cursor: str | None  # more rooms after these
 
 
 def club_view(club: ClubRef | None) -> ClubRefView | None:
     return {"id": club.id, "name": club.name} if club else None
 
 
-def reason_view(reason: Reason) -> ReasonView:
+def reason_view(reason: Reason, cards: dict[str, UserCard] | None = None) -> ReasonView:
+    cards = cards or {}
     return {
         "kind": reason.kind,
         "text": reason.text,
-        "users": [user_card(u) for u in reason.users],
+        "users": [cards.get(u.id) or user_card(u) for u in reason.users],
     }
-
-
-@dataclass(frozen=True, slots=True)
-class _LoadedEvent:
-    row: Event
-    candidate: EventCandidate
-    interested: int
 
 
 class Hallway:
@@ -95,22 +99,23 @@ class Hallway:
         self._db = db
         self._rooms = rooms
         self._stage = stage
+        self._live = HallwayRooms(stage)
         self._public_url = public_url
 
-    async def for_member(self, user_id: str) -> HallwayPage:
+    async def for_member(
+        self, user_id: str, cursor: str | None = None, limit: int = ROOMS_PAGE
+    ) -> HallwayPage:
+        after = decode_cursor(cursor) if cursor else None
         viewer = await self.viewer(user_id)
-        allowed = await self._rooms.enterable_live_ids(
-            user_id, self._stage.live_room_ids(), self._stage.moderators_of
-        )
-        clubs = await self._room_clubs(allowed)
-        events = await self._events(user_id)
-        # No await from here on: the live rooms are read as they are now.
-        rooms = rank_rooms(viewer, self._live_candidates(allowed, clubs))
-        by_id = {e.candidate.id: e for e in events}
-        ranked_events = rank_events(viewer, (e.candidate for e in events))
-        return HallwayPage(
-            rooms, [self._event_view(user_id, by_id[r.item.id], r.reason) for r in ranked_events]
-        )
+        admitted = await self.admitted(user_id)
+        events = await self.events(viewer) if cursor is None else []
+        # No await from here until the page is read: the ranking and the room cards
+        # describe the same moment.
+        live = self._live.page(viewer, admitted, after, limit)
+        cards = [self._room_view(ranked, live.rooms[ranked.item.id]) for ranked in live.ranked]
+        await self._add_pictures(cards)
+        last = live.ranked[-1].key if live.ranked and live.more else None
+        return HallwayPage(cards, events, encode_cursor(last) if last else None)
 
     async def viewer(self, user_id: str) -> Viewer:
         """The member's follows, clubs (member or follower) and blocks, in one query."""
@@ -132,113 +137,100 @@ class Hallway:
             blocked=frozenset(found["block"]),
         )
 
-    async def _room_clubs(self, room_ids: Iterable[str]) -> dict[str, ClubRef]:
-        ids = list(room_ids)
-        if not ids:
-            return {}
-        async with self._db.sessions() as s:
-            rows = await s.execute(
-                select(Room.id, Club.id, Club.name)
-                .join(Club, Club.id == Room.club_id)
-                .where(Room.id.in_(ids))
-            )
-            return {room_id: ClubRef(club_id, name) for room_id, club_id, name in rows}
+    async def admitted(self, user_id: str) -> set[str]:
+        """Of the live rooms that are not open (closed, members-only, ...), those the
+        member may enter; open rooms admit every member and need no query."""
+        return await self._rooms.enterable_restricted_live_ids(user_id, self._stage.moderators_of)
 
-    def _live_candidates(self, allowed: set[str], clubs: dict[str, ClubRef]) -> list[RoomCandidate]:
-        candidates = []
-        for room_id in allowed:
-            live = self._stage.live(room_id)
-            if live is None:  # ended while the queries ran
-                continue
-            # One pass over the room (it may hold hundreds), keeping room order.
-            speakers: list[UserRef] = []
-            listeners: list[UserRef] = []
-            for p in live.state.participants.values():
-                (speakers if p.role.on_stage else listeners).append(p.user)
-            candidates.append(
-                RoomCandidate(
-                    id=room_id,
-                    created_at=datetime.fromisoformat(live.info.created_at),
-                    speakers=tuple(speakers),
-                    listeners=tuple(listeners),
-                    club=clubs.get(room_id),
-                )
-            )
-        return candidates
+    async def events(self, viewer: Viewer) -> list[HallwayEventView]:
+        loaded = {e.candidate.id: e for e in await load_candidates(self._db, viewer, EVENTS_PAGE)}
+        ranked = rank_events(viewer, (e.candidate for e in loaded.values()))[:EVENTS_PAGE]
+        return [self._event_view(viewer.id, loaded[r.item.id], r.reason) for r in ranked]
 
-    async def _events(self, user_id: str) -> list[_LoadedEvent]:
-        """Upcoming events, not cancelled, not started, with hosts, co-hosts, counts."""
-        now = utcnow()
+    def _room_view(self, ranked: Ranked[RoomCandidate], live: LiveRoom) -> HallwayRoomView:
+        room, info = ranked.item, live.info
+        return {
+            "id": info.id,
+            "title": info.title,
+            "visibility": info.visibility,
+            "created_by": user_card(info.created_by),
+            "created_at": info.created_at,
+            "speakers": [user_card(u) for u in room.speakers],
+            "listener_count": room.participant_count - len(room.speakers),
+            "participant_count": room.participant_count,
+            "club": club_view(room.club),
+            "demo": info.demo,
+            "reason": reason_view(ranked.reason),
+        }
+
+    async def _add_pictures(self, views: list[HallwayRoomView]) -> None:
+        """Put each shown member's picture on the room cards: one query for the page."""
+        people = [
+            card
+            for view in views
+            for card in (view["created_by"], *view["speakers"], *view["reason"]["users"])
+        ]
+        if not people:
+            return
         async with self._db.sessions() as s:
-            rows = await s.execute(
-                select(Event, User, Club.name)
-                .join(User, User.id == Event.host_id)
-                .outerjoin(Club, Club.id == Event.club_id)
-                .where(
-                    Event.starts_at >= now - EVENT_LATE_GRACE,
-                    Event.starts_at < now + EVENT_WINDOW,
-                    Event.cancelled_at.is_(None),
-                    Event.room_id.is_(None),
-                )
-            )
-            events = [(event, host, club_name) for event, host, club_name in rows]
-            if not events:
-                return []
-            ids = [event.id for event, _, _ in events]
-            cohosts: dict[str, list[User]] = defaultdict(list)
-            for event_id, cohost in await s.execute(
-                select(EventCohost.event_id, User)
-                .join(User, User.id == EventCohost.user_id)
-                .where(EventCohost.event_id.in_(ids))
-                .order_by(User.username)
-            ):
-                cohosts[event_id].append(cohost)
-            mine = func.max(case((EventInterest.user_id == user_id, 1), else_=0))
-            interest = {
-                event_id: (count, bool(asked))
-                for event_id, count, asked in (
+            etags = dict(
+                (
                     await s.execute(
-                        select(EventInterest.event_id, func.count(), mine)
-                        .where(EventInterest.event_id.in_(ids))
-                        .group_by(EventInterest.event_id)
+                        select(Avatar.user_id, Avatar.etag).where(
+                            Avatar.user_id.in_({card["id"] for card in people})
+                        )
                     )
-                )
-            }
-        loaded = []
-        for event, host, club_name in events:
-            count, asked = interest.get(event.id, (0, False))
-            club = ClubRef(event.club_id, club_name) if event.club_id and club_name else None
-            candidate = EventCandidate(
-                id=event.id,
-                starts_at=event.starts_at,
-                host=user_ref(host),
-                cohosts=tuple(user_ref(c) for c in cohosts[event.id]),
-                club=club,
-                notify_me=asked,
+                ).all()
             )
-            loaded.append(_LoadedEvent(event, candidate, count))
-        return loaded
+        for card in people:
+            card["avatar_url"] = avatar_url(card["username"], etags.get(card["id"]))
 
-    def _event_view(self, user_id: str, loaded: _LoadedEvent, reason: Reason) -> HallwayEventView:
-        event, candidate = loaded.row, loaded.candidate
+    def _event_view(self, user_id: str, loaded: LoadedEvent, reason: Reason) -> HallwayEventView:
+        candidate = loaded.candidate
         hosts = {candidate.host.id, *(c.id for c in candidate.cohosts)}
         return {
-            "id": event.id,
-            "title": event.title,
-            "description": event.description,
-            "starts_at": event.starts_at.isoformat(),
-            "time_zone": event.time_zone,
-            "host": user_card(candidate.host),
-            "cohosts": [user_card(c) for c in candidate.cohosts],
+            "id": candidate.id,
+            "title": loaded.title,
+            "description": loaded.description,
+            "starts_at": candidate.starts_at.isoformat(),
+            "time_zone": loaded.time_zone,
+            "host": loaded.cards[candidate.host.id],
+            "cohosts": [loaded.cards[c.id] for c in candidate.cohosts],
             "club": club_view(candidate.club),
-            "room_id": event.room_id,
-            "cancelled": event.cancelled_at is not None,
+            "room_id": loaded.room_id,
+            "cancelled": False,  # cancelled events are not in the hallway
             "interested_count": loaded.interested,
             "notify_me": candidate.notify_me,
             "can_start": user_id in hosts,
-            "url": f"{self._public_url}/event/{event.id}",
-            "reason": reason_view(reason),
+            "url": f"{self._public_url}/event/{candidate.id}",
+            "reason": reason_view(reason, loaded.cards),
         }
+
+
+# -- the rooms cursor: the sort key of a page's last room ------------------------------
+
+
+def encode_cursor(key: Key) -> str:
+    tier, followed, size, created_at, room_id = key
+    assert isinstance(created_at, datetime)
+    raw = json.dumps([tier, followed, size, created_at.isoformat(), room_id])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> Key:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        tier, followed, size, created_at, room_id = json.loads(raw)
+        if not all(isinstance(n, int) for n in (tier, followed, size)):
+            raise ValueError("not a number")
+        if not isinstance(room_id, str) or not isinstance(created_at, str):
+            raise ValueError("not a string")
+        when = datetime.fromisoformat(created_at)
+        if when.tzinfo is None:
+            raise ValueError("naive time")
+        return (tier, followed, size, when, room_id)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        raise BadRequest("That cursor is not one this server gave.") from exc
 
 
 def _tag(name: str) -> Label[str]:

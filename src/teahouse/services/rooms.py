@@ -45,6 +45,8 @@ class RoomInfo:
     # Who becomes a moderator on joining: always the creator; for an event's room
     # also its host and co-hosts.
     moderators: frozenset[str] = frozenset()
+    # A demo room (services/demo_rooms.py): seeded residents, no audio.
+    demo: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "moderators", self.moderators | {self.created_by.id})
@@ -57,6 +59,7 @@ class RoomInfo:
             "created_by": self.created_by.to_dict(),
             "created_at": self.created_at,
             "ended": ended,
+            "demo": self.demo,
         }
 
 
@@ -86,6 +89,7 @@ def _info(
         room.created_at.isoformat(),
         ClubRef(club.id, club.name) if club else None,
         moderators,
+        room.demo,
     )
 
 
@@ -160,10 +164,21 @@ class Rooms:
         """Which of these live rooms the member may enter (and so see)."""
         if not room_ids:
             return set()
+        return await self._enterable_where(user_id, Room.id.in_(room_ids), moderators_of)
+
+    async def _enterable_where(
+        self,
+        user_id: str,
+        which: ColumnElement[bool],
+        moderators_of: Callable[[str], frozenset[str]],
+    ) -> set[str]:
+        """The live rooms matching ``which`` that the member may enter. A social room
+        depends on who moderates it now (in memory), so those are checked here: one
+        query for all of them, asking which of their moderators follow the member."""
         async with self._db.sessions() as s:
             rows = await s.execute(
                 select(Room.id, Room.visibility).where(
-                    Room.id.in_(room_ids),
+                    which,
                     Room.ended_at.is_(None),
                     self._may_enter(user_id, frozenset(), social_by_follow=False),
                 )
@@ -177,7 +192,6 @@ class Rooms:
                     allowed.add(room_id)
             everyone = set().union(*social.values()) if social else set()
             if everyone:
-                # One query for all social rooms: which of their moderators follow me.
                 followed_by = set(
                     await s.scalars(
                         select(Follow.follower_id).where(
@@ -201,6 +215,13 @@ class Rooms:
         blocked_by = frozenset(blocker for blocker, blocked in rows if blocked == user_id)
         blocking = frozenset(blocked for blocker, blocked in rows if blocker == user_id)
         return Relations(blocked_by, blocked_by | blocking)
+
+    async def enterable_restricted_live_ids(
+        self, user_id: str, moderators_of: Callable[[str], frozenset[str]]
+    ) -> set[str]:
+        """The rooms not ended and not open that this member may enter. Open rooms
+        admit every member, so the hallway asks only about these (no ids sent)."""
+        return await self._enterable_where(user_id, Room.visibility != "open", moderators_of)
 
     async def admit(self, room_id: str, user_id: str) -> None:
         async with self._db.sessions.begin() as s:

@@ -26,6 +26,7 @@ from teahouse.media.base import (
     SubscriptionOffer,
     Talking,
 )
+from teahouse.services.live_index import LiveIndex
 from teahouse.services.live_room import Client, LiveRoom, encode
 from teahouse.services.rooms import Relations, RoomInfo, Rooms
 
@@ -84,6 +85,7 @@ class Stage:
         self._live: dict[str, LiveRoom] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._on_rooms_changed: list[Callable[[], None]] = []
+        self.index = LiveIndex()  # who sits in which room, for the hallway
         media.set_event_handler(self.on_media_event)
 
     def on_rooms_changed(self, callback: Callable[[], None]) -> None:
@@ -124,6 +126,7 @@ class Stage:
         room = self._live.pop(room_id, None)
         if room is None:
             return
+        self.index.ended(room_id, room.state.participants)
         async with room.lock:
             for timer in room.away.values():
                 timer.cancel()
@@ -192,6 +195,7 @@ class Stage:
                 # event's hosts); ``info`` is re-read from the database on each join.
                 as_moderator = uid in room.info.moderators
                 room.publish(room.state.join(client.user, as_moderator=as_moderator))
+                self.index.joined(info.id, uid)
             room.clients[uid] = client
             client.room_id = info.id
             missed = room.state.deltas_since(since) if resumed and since is not None else None
@@ -243,6 +247,22 @@ class Stage:
         if room := self._live.get(room_id):
             room.info = replace(room.info, created_by=creator)
 
+    # -- residents (demo rooms) -------------------------------------------------------
+
+    async def seat_resident(self, room_id: str, user: UserRef, role: Role) -> None:
+        """Seat a member who has no socket (a demo room's resident, services/demo_rooms.py):
+        never away, so never expiring; never publishing; a room they moderate never
+        ends for want of a moderator. A speaker is invited up by the first moderator."""
+        room = self._live[room_id]
+        async with room.lock:
+            if timer := room.away.pop(user.id, None):
+                timer.cancel()
+            room.publish(room.state.join(user, as_moderator=role is Role.MODERATOR))
+            self.index.joined(room_id, user.id)
+            if role is Role.SPEAKER and (hosts := room.state.moderators()):
+                room.publish(room.state.invite_to_speak(hosts[0], user.id))
+                room.publish(room.state.answer_invitation(user.id, True))
+
     # -- stage actions ---------------------------------------------------------------
 
     async def act(
@@ -270,6 +290,7 @@ class Stage:
         room = self._room_of(client)
         async with room.lock:
             room.publish(room.state.remove(client.user.id, target_id))
+            self.index.left(room.info.id, target_id)
             if timer := room.away.pop(target_id, None):
                 timer.cancel()
             removed = room.clients.pop(target_id, None)
@@ -399,6 +420,7 @@ class Stage:
                 no_moderator = not room.state.moderators()
             else:
                 delta, no_moderator = room.state.leave(uid)
+                self.index.left(room.info.id, uid)
                 room.publish(delta)
             room.relations.pop(uid, None)
         # A publisher's leaving reaches the others through FeedsChanged.

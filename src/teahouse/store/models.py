@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -100,6 +110,23 @@ class Room(Base):
     club_id: Mapped[str | None] = mapped_column(
         ForeignKey("clubs.id", ondelete="SET NULL"), index=True
     )
+    # Made by `teahouse demo seed`: re-opened at every start with its residents.
+    demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class DemoResident(Base):
+    """A seeded member who sits in a demo room without a socket (services/demo_rooms.py)."""
+
+    __tablename__ = "demo_residents"
+
+    room_id: Mapped[str] = mapped_column(
+        ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(10))  # moderator, speaker, listener
+    seat: Mapped[int] = mapped_column(Integer)  # the order they are seated in
 
 
 class RoomAdmission(Base):
