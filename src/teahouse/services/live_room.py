@@ -15,7 +15,10 @@ same delta, with the same version, without that change.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -122,6 +125,15 @@ class LiveRoom:
         if self.state.listeners_unannounced:
             assert self._listeners is not None
             self._listeners.poke()
+
+    def new_link(self) -> str:
+        code = secrets.token_urlsafe(24)
+        self.link_hashes.add(hashlib.sha256(code.encode()).hexdigest())
+        return code
+
+    def link_valid(self, code: str) -> bool:
+        digest = hashlib.sha256(code.encode()).hexdigest()
+        return any(hmac.compare_digest(digest, known) for known in self.link_hashes)
 
     def hidden_for(self, user_id: str) -> frozenset[str]:
         return self.relations.get(user_id, frozenset())

@@ -8,10 +8,7 @@ sees deltas in version order. Media calls (slow, remote) happen outside the lock
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import logging
-import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -29,12 +26,12 @@ from teahouse.media.base import (
 from teahouse.services.live_index import LiveIndex
 from teahouse.services.live_room import Client, LiveRoom, encode
 from teahouse.services.rooms import Relations, RoomInfo, Rooms
+from teahouse.services.subscriptions import sync_subscriptions
 
 __all__ = ["AuditSink", "Client", "LiveRoom", "Relations", "Stage", "encode"]
 
 log = logging.getLogger(__name__)
 
-SUBSCRIBE_CONCURRENCY = 16
 NO_RELATIONS = Relations()
 
 
@@ -312,16 +309,11 @@ class Stage:
         if room is None:
             raise Conflict("This room has ended.", "room_ended")
         room.state.require_moderator(moderator_id)
-        code = secrets.token_urlsafe(24)
-        room.link_hashes.add(hashlib.sha256(code.encode()).hexdigest())
-        return code
+        return room.new_link()
 
     def room_link_valid(self, room_id: str, code: str) -> bool:
         room = self._live.get(room_id)
-        digest = hashlib.sha256(code.encode()).hexdigest()
-        return room is not None and any(
-            hmac.compare_digest(digest, known) for known in room.link_hashes
-        )
+        return room is not None and room.link_valid(code)
 
     def audience(self, client: Client, after: str | None, limit: int) -> dict[str, object]:
         room = self._room_of(client)
@@ -441,33 +433,8 @@ class Stage:
         else:
             room.resync.add(only)
         if room.subscription_task is None or room.subscription_task.done():
-            room.subscription_task = self._spawn(self._sync_subscriptions(room))
-
-    async def _sync_subscriptions(self, room: LiveRoom) -> None:
-        while (room.resync_everyone or room.resync) and room.info.id in self._live:
-            targets = set(room.clients) if room.resync_everyone else room.resync & set(room.clients)
-            room.resync_everyone = False
-            room.resync = set()
-            live = self._media.live_publishers(room.info.id) & room.state.on_stage()
-            # Janus answers each subscription in about a millisecond; asking for them
-            # a few at a time keeps a big room's listeners from queueing one by one.
-            gate = asyncio.Semaphore(SUBSCRIBE_CONCURRENCY)
-            await asyncio.gather(*(self._sync_one(room, uid, live, gate) for uid in targets))
-
-    async def _sync_one(
-        self, room: LiveRoom, uid: str, live: frozenset[str], gate: asyncio.Semaphore
-    ) -> None:
-        client = room.clients.get(uid)
-        if client is None:
-            return
-        async with gate:
-            try:
-                offer = await self._media.subscribe(room.info.id, uid, live - {uid})
-            except Exception:  # one member's failure must not stall everyone else's
-                log.exception("subscription of %s in %s failed", uid, room.info.id)
-                return
-        if offer is not None and room.clients.get(uid) is client:
-            client.send(encode({"type": "subscribe_offer", "sdp": offer}))
+            still_live = lambda: room.info.id in self._live  # noqa: E731
+            room.subscription_task = self._spawn(sync_subscriptions(room, self._media, still_live))
 
     async def _record(self, actor_id: str, room_id: str, audited: Audited) -> None:
         if self._audit is None:

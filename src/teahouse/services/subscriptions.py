@@ -1,0 +1,47 @@
+"""Listening kept in line with publishing: each member of a live room subscribes, on
+the media server, to everyone on the stage whose audio flows (except themselves)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from teahouse.media.base import MediaBackend
+from teahouse.services.live_room import LiveRoom, encode
+
+log = logging.getLogger(__name__)
+
+SUBSCRIBE_CONCURRENCY = 16
+
+
+async def sync_subscriptions(
+    room: LiveRoom, media: MediaBackend, still_live: Callable[[], bool]
+) -> None:
+    """Work through the room's pending resyncs (everyone, or some newcomers) until
+    none are left; new ones asked for meanwhile are picked up by the loop."""
+    while (room.resync_everyone or room.resync) and still_live():
+        targets = set(room.clients) if room.resync_everyone else room.resync & set(room.clients)
+        room.resync_everyone = False
+        room.resync = set()
+        live = media.live_publishers(room.info.id) & room.state.on_stage()
+        # Janus answers each subscription in about a millisecond; asking for them a
+        # few at a time keeps a big room's listeners from queueing one by one.
+        gate = asyncio.Semaphore(SUBSCRIBE_CONCURRENCY)
+        await asyncio.gather(*(_sync_one(room, media, uid, live, gate) for uid in targets))
+
+
+async def _sync_one(
+    room: LiveRoom, media: MediaBackend, uid: str, live: frozenset[str], gate: asyncio.Semaphore
+) -> None:
+    client = room.clients.get(uid)
+    if client is None:
+        return
+    async with gate:
+        try:
+            offer = await media.subscribe(room.info.id, uid, live - {uid})
+        except Exception:  # one member's failure must not stall everyone else's
+            log.exception("subscription of %s in %s failed", uid, room.info.id)
+            return
+    if offer is not None and room.clients.get(uid) is client:
+        client.send(encode({"type": "subscribe_offer", "sdp": offer}))
