@@ -117,6 +117,8 @@ export class RoomController {
   /** Actions whose `ok`/`error` a screen waits for (see `request`). */
   private pending = new Map<string, { resolve: () => void; reject: (err: RoomActionError) => void }>();
   private checkPublishingAfterResume = false;
+  /** We asked to stop being a moderator: no need to tell us when it happens. */
+  private steppingDown = false;
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
@@ -224,6 +226,7 @@ export class RoomController {
 
   /** Take the moderator role from someone (or from yourself: step down). */
   removeModerator(userId: string): void {
+    this.steppingDown = userId === this.state.get().youId;
     this.action({ type: "remove_moderator", user_id: userId });
   }
 
@@ -457,7 +460,10 @@ export class RoomController {
       toast("A moderator muted you. Unmute when you're ready.", "info");
     }
     if (before.role !== "moderator" && after.role === "moderator") toast("You're a moderator now.", "info");
-    if (before.role === "moderator" && after.role === "speaker") toast("You're no longer a moderator.", "info");
+    if (before.role === "moderator" && after.role === "speaker") {
+      if (!this.steppingDown) toast("You're no longer a moderator.", "info");
+      this.steppingDown = false;
+    }
     if (onStage(before) && !onStage(after)) toast("You're in the audience now.", "info");
   }
 
