@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -244,3 +245,64 @@ async def test_a_moderator_uses_every_tool(app: LiveServer, browser: Browser) ->
             sockets.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sockets
+
+
+async def test_a_closed_room_lets_people_in_by_name_and_by_link(
+    app: LiveServer, browser: Browser
+) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    await named(app, "ada", "Ada")
+    await named(app, "bob", "Bob")
+    cy = await named(app, "cy", "Cy")
+
+    ada = await phone(browser, app)
+    bob = await phone(browser, app)
+    try:
+        await log_in(ada, "ada")
+        await ada.get_by_test_id("start-room").click()
+        await ada.get_by_test_id("room-title-input").fill("Back room")
+        await ada.get_by_test_id("room-visibility-closed").click()
+        await ada.get_by_test_id("create-room").click()
+        await expect(ada.get_by_test_id("room-title")).to_have_text("Back room")
+        room_id = ada.url.rsplit("/", 1)[1]
+        await until_state(
+            ada, "s.room && s.room.visibility === 'closed' && s.me.role === 'moderator'"
+        )
+
+        # Cy may not come in until Ada lets him in by name.
+        await cy.connect()
+        refused = await cy.request({"type": "join", "room": room_id})
+        assert refused["type"] == "error" and refused["code"] == "room_not_found"
+        await room_menu(ada)
+        await ada.get_by_test_id("room-admit").click()
+        await ada.get_by_test_id("admit-username").fill("@Cy")
+        await ada.get_by_test_id("admit-submit").click()
+        await expect(ada.get_by_test_id("toast").filter(has_text="@cy can join")).to_be_visible()
+        await ada.keyboard.press("Escape")
+        assert (await cy.join(room_id))["type"] == "snapshot"
+        await expect(ada.get_by_test_id("room-listener-count")).to_have_attribute("data-count", "1")
+
+        # Bob comes in through a room link: the code is presented, then he joins.
+        await room_menu(ada)
+        await ada.get_by_test_id("room-copy-link").click()
+        url_input = ada.get_by_test_id("room-link-url")
+        await expect(url_input).to_have_value(re.compile(rf"/room/{room_id}#link=.+"))
+        link = await url_input.input_value()
+        await shot(ada, "moderation-room-link.png")
+        await ada.keyboard.press("Escape")
+
+        await log_in(bob, "bob")
+        await bob.goto(f"/room/{room_id}")
+        await expect(bob.get_by_test_id("room-error")).to_have_attribute(
+            "data-code", "room_not_found"
+        )
+        await bob.goto(link)
+        await expect(bob.get_by_test_id("room-title")).to_have_text("Back room")
+        assert "#" not in bob.url and bob.url.endswith(f"/room/{room_id}")
+        await until_state(bob, "s.phase === 'live' && s.me.role === 'listener'")
+        await expect(ada.get_by_test_id("room-listener-count")).to_have_attribute("data-count", "2")
+    finally:
+        await ada.context.close()
+        await bob.context.close()
+        if cy.ws is not None:
+            social.hang_up(cy)

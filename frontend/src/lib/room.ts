@@ -113,6 +113,8 @@ export class RoomController {
   private publishRef: string | null = null;
   private muteRef: string | null = null;
   private audienceRef: string | null = null;
+  /** A room link's code is being presented: joining waits for it. */
+  private linkPending = false;
   private audienceReset = false;
   /** Actions whose `ok`/`error` a screen waits for (see `request`). */
   private pending = new Map<string, { resolve: () => void; reject: (err: RoomActionError) => void }>();
@@ -155,6 +157,7 @@ export class RoomController {
     if (s.roomId === roomId && (s.phase === "joining" || s.phase === "live")) return;
     if (s.roomId && s.roomId !== roomId) this.leave();
     this.buffer.clear();
+    this.linkPending = !!linkCode;
     this.state.set({ ...initial, roomId, phase: "joining", connection: this.socket.status });
     this.socket.start();
     if (!linkCode) {
@@ -165,11 +168,13 @@ export class RoomController {
       .enterRoom(roomId, linkCode)
       .then(
         () => {
+          this.linkPending = false;
           onLinkUsed?.();
           const now = this.state.get();
           if (now.roomId === roomId && now.phase === "joining" && this.socket.isOpen) this.sendJoin();
         },
         (err: unknown) => {
+          this.linkPending = false;
           onLinkUsed?.();
           const now = this.state.get();
           if (now.roomId !== roomId || now.phase !== "joining") return;
@@ -339,6 +344,7 @@ export class RoomController {
   private onReady(resumed: boolean): void {
     const s = this.state.get();
     if (!s.roomId || (s.phase !== "joining" && s.phase !== "live")) return;
+    if (this.linkPending) return; // the join follows once the room link is accepted
     if (resumed && s.synced) {
       this.checkPublishingAfterResume = true;
       this.patch({ resyncing: true });
@@ -621,6 +627,7 @@ export class RoomController {
 
   private teardown(): void {
     clearTimeout(this.settleTimer);
+    this.linkPending = false;
     this.buffer.clear();
     this.settlePending();
     this.audienceRef = null;

@@ -4,7 +4,7 @@ import { plural } from "../lib/format";
 import type { OnReport, ReportTarget } from "../lib/report";
 import { me as selfOf, plainListener, roomController, type RoomState } from "../lib/room";
 import { onStage } from "../lib/roomstate";
-import { navigate } from "../lib/router";
+import { locationStore, navigate } from "../lib/router";
 import { useStore } from "../lib/store";
 import type { Me, Participant, User } from "../lib/types";
 import { AudienceList } from "../ui/AudienceList";
@@ -32,18 +32,23 @@ export function roomLinkCode(hash: string): string | null {
 
 export function RoomPage({ me, roomId }: { me: Me; roomId: string }) {
   const state = useStore(roomController.state);
+  const linkCode = roomLinkCode(useStore(locationStore).hash);
 
+  useEffect(
+    () => () => {
+      if (roomController.state.get().roomId === roomId) roomController.leave();
+    },
+    [roomId],
+  );
+  // Also when only the fragment changes (a room link opened on this very page). Without
+  // a code this does nothing while the room is joining or live.
   useEffect(() => {
-    const code = roomLinkCode(window.location.hash);
     // The code is used once: take it out of the address bar (and history) after that.
     const forgetLink = () => {
       if (window.location.hash) navigate(window.location.pathname + window.location.search, { replace: true });
     };
-    roomController.enter(roomId, code ?? undefined, forgetLink);
-    return () => {
-      if (roomController.state.get().roomId === roomId) roomController.leave();
-    };
-  }, [roomId]);
+    roomController.enter(roomId, linkCode ?? undefined, forgetLink);
+  }, [roomId, linkCode]);
 
   const title = state.synced?.room.title;
   useEffect(() => {
