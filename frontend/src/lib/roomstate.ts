@@ -47,7 +47,8 @@ export function applyDelta(synced: Synced, version: number, changes: Change[]): 
   let { listeners, settings } = synced;
   for (const change of changes) {
     if (!change || typeof change !== "object") continue;
-    if (change.op === "listeners") listeners = countOf(change.count);
+    // A malformed count keeps the one we had rather than showing 0.
+    if (change.op === "listeners") listeners = typeof change.count === "number" ? countOf(change.count) : listeners;
     else if (change.op === "settings") settings = settingsOf(change.settings);
   }
   return { ...synced, version, participants: applyChanges(synced.participants, changes), listeners, settings };
