@@ -62,7 +62,8 @@ function Routes() {
     );
   }
   if (auth.status === "out") {
-    const here = loc.path + loc.search;
+    // The fragment too: a room link (`/room/<id>#link=<code>`) must survive logging in.
+    const here = loc.path + loc.search + (path.startsWith("/room/") ? loc.hash : "");
     return <Redirect to={here === "/" ? "/login" : `/login?next=${encodeURIComponent(here)}`} />;
   }
   const me = auth.me;

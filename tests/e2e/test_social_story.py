@@ -121,7 +121,15 @@ async def test_follow_see_the_room_rise_get_pinged_and_join(
         await toast.get_by_test_id("notification-join").click()
         await expect(page.get_by_test_id("room-title")).to_have_text("Ada's corner")
         assert page.url.endswith(f"/room/{adas_room}")
-        await expect(page.locator('[data-testid="participant"][data-user="bob"]')).to_be_visible()
+        # Protocol 2: a plain listener is counted, not listed among the participants.
+        await expect(page.get_by_test_id("room-listener-count")).to_have_attribute(
+            "data-count", "1"
+        )
+        await page.wait_for_function(
+            "(() => { const s = window.teahouse.state();"
+            " return s.phase === 'live' && s.me?.role === 'listener' && !s.inVisibleSet; })()"
+        )
+        await expect(page.get_by_test_id("raise-hand")).to_be_enabled()
         live = app.services.stage.live(adas_room)
         assert live is not None
         await eventually(lambda: bob.id in live.state.participants, timeout=10)

@@ -153,6 +153,13 @@ export const api = {
     request<RoomSummary>("POST", "/rooms", clubId ? { title, visibility, club_id: clubId } : { title, visibility }),
   room: (id: string) => request<RoomSummary>("GET", `/rooms/${seg(id)}`),
   admit: (roomId: string, username: string) => request<void>("POST", `/rooms/${seg(roomId)}/admit`, { username }),
+  /** A link that lets its holder into a (closed) room while it lives: `<public>/room/<id>#link=<code>`. */
+  roomLink: (roomId: string) => request<{ url: string }>("POST", `/rooms/${seg(roomId)}/link`),
+  /** Present a room link's code; then `join` over the socket. */
+  enterRoom: (roomId: string, code: string) => request<void>("POST", `/rooms/${seg(roomId)}/enter`, { code }),
+  /** The room's moderation log, newest first (moderators of the room, admins). Checked where used. */
+  roomAudit: (roomId: string, cursor?: string | null) =>
+    request<{ entries?: unknown; next_cursor?: unknown }>("GET", `/rooms/${seg(roomId)}/audit${query({ cursor })}`),
   ping: (roomId: string, username: string) => request<void>("POST", `/rooms/${seg(roomId)}/ping`, { username }),
 
   // Profiles, avatars, follows, blocks

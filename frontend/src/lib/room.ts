@@ -1,13 +1,39 @@
+import { api, ApiError } from "./api";
 import { Media, type PublishState } from "./media";
 import { notificationsStore } from "./notifications";
-import { drain, onStage, youId, type Synced } from "./roomstate";
+import { endedMessage, roomErrorMessage } from "./roomerrors";
+import { countOf, drain, onStage, settingsOf, youId, type Synced } from "./roomstate";
 import { currentMe, signedOut } from "./session";
 import { appSocket, type SocketStatus } from "./socket";
 import { Store } from "./store";
 import { toast } from "./toast";
-import type { Change, ClientMessage, Participant, ServerMessage } from "./types";
+import type { Change, ClientMessage, Participant, ServerMessage, User } from "./types";
 
-export type Phase = "idle" | "joining" | "live" | "ended" | "failed";
+/** `removed`: a moderator removed the member; the client does not join again. */
+export type Phase = "idle" | "joining" | "live" | "ended" | "removed" | "failed";
+
+/** The audience, listed on request one page at a time (never derived from participants). */
+export interface AudienceList {
+  opened: boolean;
+  items: User[];
+  /** The cursor for the next page; null when the last page is loaded. */
+  next: string | null;
+  loading: boolean;
+  error: string | null;
+}
+
+/** A refused room action, for screens that show the error themselves (a confirm sheet). */
+export class RoomActionError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "RoomActionError";
+  }
+}
+
+const AUDIENCE_PAGE = 50;
 
 /** Everything the room screen shows, in one place; the view is derived from it. */
 export interface RoomState {
@@ -15,8 +41,8 @@ export interface RoomState {
   phase: Phase;
   synced: Synced | null;
   youId: string | null;
-  /** Why the room failed to load or ended. */
-  problem: { code: string; message: string } | null;
+  /** Why the room failed to load or ended (`reason`: `room_ended`'s reason). */
+  problem: { code: string; message: string; reason?: string | null } | null;
   connection: SocketStatus;
   resyncing: boolean;
   mediaDown: boolean;
@@ -28,7 +54,12 @@ export interface RoomState {
   inviteDismissed: boolean;
   /** A mute/unmute sent and not yet confirmed by a delta. */
   pendingMute: boolean | null;
+  /** Who we are, for showing ourselves as a plain listener (not in the visible set). */
+  selfUser: User | null;
+  audience: AudienceList;
 }
+
+const NO_AUDIENCE: AudienceList = { opened: false, items: [], next: null, loading: false, error: null };
 
 const initial: RoomState = {
   roomId: null,
@@ -45,14 +76,30 @@ const initial: RoomState = {
   receivingStreams: 0,
   inviteDismissed: false,
   pendingMute: null,
+  selfUser: null,
+  audience: NO_AUDIENCE,
 };
 
 const RESYNC_RETRY_MS = 3000;
-const GONE_GRACE_MS = 4000;
 
-export function me(state: RoomState): Participant | null {
+/** Our entry in the visible set, if we are in it (on stage, hand raised, invited). */
+export function visibleSelf(state: RoomState): Participant | null {
   if (!state.synced || !state.youId) return null;
   return state.synced.participants.find((p) => p.user.id === state.youId) ?? null;
+}
+
+/**
+ * Ourselves as a participant. A member not in the visible set is a plain listener
+ * (protocol 2), so in a live room this is never null once we know who we are.
+ */
+export function me(state: RoomState): Participant | null {
+  const visible = visibleSelf(state);
+  if (visible || !state.synced || !state.youId || !state.selfUser) return visible;
+  return plainListener(state.selfUser);
+}
+
+export function plainListener(user: User): Participant {
+  return { user, role: "listener", hand_raised: false, invited: false, muted: false, speaking: false, publishing: false };
 }
 
 export class RoomController {
@@ -65,8 +112,15 @@ export class RoomController {
   private joinRef: string | null = null;
   private publishRef: string | null = null;
   private muteRef: string | null = null;
+  private audienceRef: string | null = null;
+  /** A room link's code is being presented: joining waits for it. */
+  private linkPending = false;
+  private audienceReset = false;
+  /** Actions whose `ok`/`error` a screen waits for (see `request`). */
+  private pending = new Map<string, { resolve: () => void; reject: (err: RoomActionError) => void }>();
   private checkPublishingAfterResume = false;
-  private goneTimer: ReturnType<typeof setTimeout> | undefined;
+  /** We asked to stop being a moderator: no need to tell us when it happens. */
+  private steppingDown = false;
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
@@ -81,7 +135,10 @@ export class RoomController {
       this.patch({ connection: status });
       if (status === "refused") {
         if (this.socket.closeCode === 4401) {
-          signedOut();
+          // No valid session any more: it expired, was revoked, or the account was suspended.
+          this.teardown();
+          this.state.set({ ...initial, connection: status });
+          signedOut("You've been logged out: your session ended or your account was suspended.");
         } else {
           this.fail("origin_forbidden", "This page's address isn't allowed to connect to the server.");
         }
@@ -91,14 +148,41 @@ export class RoomController {
 
   // ---------- public actions ----------
 
-  enter(roomId: string): void {
+  /**
+   * Join a room. With `linkCode` (from a room link, `#link=<code>`), first present the
+   * code (`POST /api/rooms/{id}/enter`), then join; `onLinkUsed` runs once it was sent.
+   */
+  enter(roomId: string, linkCode?: string, onLinkUsed?: () => void): void {
     const s = this.state.get();
     if (s.roomId === roomId && (s.phase === "joining" || s.phase === "live")) return;
     if (s.roomId && s.roomId !== roomId) this.leave();
     this.buffer.clear();
+    this.linkPending = !!linkCode;
     this.state.set({ ...initial, roomId, phase: "joining", connection: this.socket.status });
     this.socket.start();
-    if (this.socket.isOpen) this.sendJoin();
+    if (!linkCode) {
+      if (this.socket.isOpen) this.sendJoin();
+      return;
+    }
+    api
+      .enterRoom(roomId, linkCode)
+      .then(
+        () => {
+          this.linkPending = false;
+          onLinkUsed?.();
+          const now = this.state.get();
+          if (now.roomId === roomId && now.phase === "joining" && this.socket.isOpen) this.sendJoin();
+        },
+        (err: unknown) => {
+          this.linkPending = false;
+          onLinkUsed?.();
+          const now = this.state.get();
+          if (now.roomId !== roomId || now.phase !== "joining") return;
+          const code = err instanceof ApiError ? err.code : "network_error";
+          const message = err instanceof ApiError && code !== "room_link_invalid" ? err.message : roomErrorMessage(code);
+          this.fail(code, message);
+        },
+      );
   }
 
   leave(): void {
@@ -136,6 +220,61 @@ export class RoomController {
     this.action({ type: "move_to_audience", user_id: userId });
   }
 
+  /** A moderator mutes someone on the stage; only they can unmute themselves. */
+  muteOther(userId: string): void {
+    this.action({ type: "mute", muted: true, user_id: userId });
+  }
+
+  makeModerator(userId: string): void {
+    this.action({ type: "make_moderator", user_id: userId });
+  }
+
+  /** Take the moderator role from someone (or from yourself: step down). */
+  removeModerator(userId: string): void {
+    this.steppingDown = userId === this.state.get().youId;
+    this.action({ type: "remove_moderator", user_id: userId });
+  }
+
+  removeFromRoom(userId: string): Promise<void> {
+    return this.request({ type: "remove_from_room", user_id: userId }).then(() => {
+      this.patch({
+        audience: { ...this.state.get().audience, items: this.state.get().audience.items.filter((u) => u.id !== userId) },
+      });
+    });
+  }
+
+  endRoom(): Promise<void> {
+    return this.request({ type: "end_room" });
+  }
+
+  setHands(enabled: boolean): void {
+    this.action({ type: "set_hands", enabled });
+  }
+
+  /** The first page of the audience (`more`: false) or the next one. */
+  loadAudience(more = false): void {
+    const s = this.state.get();
+    if (s.phase !== "live") return;
+    if (more && (!s.audience.next || s.audience.loading)) return;
+    const id = this.socket.newId();
+    const msg: ClientMessage =
+      more && s.audience.next
+        ? { type: "audience", after: s.audience.next, limit: AUDIENCE_PAGE, id }
+        : { type: "audience", limit: AUDIENCE_PAGE, id };
+    if (!this.socket.send(msg)) {
+      this.patch({ audience: { ...s.audience, opened: true, error: "You're offline. Reconnecting…" } });
+      return;
+    }
+    this.audienceRef = id;
+    this.audienceReset = !more;
+    this.patch({ audience: { ...s.audience, opened: true, loading: true, error: null } });
+  }
+
+  closeAudience(): void {
+    this.audienceRef = null;
+    this.patch({ audience: NO_AUDIENCE });
+  }
+
   setMuted(muted: boolean): void {
     // Act on the microphone at once; the server's delta confirms the flag.
     const id = this.action({ type: "mute", muted });
@@ -168,6 +307,17 @@ export class RoomController {
     return this.socket.send(msg);
   }
 
+  /** An action a screen waits for: resolves on `ok`, rejects with the mapped error. */
+  private request(msg: ClientMessage): Promise<void> {
+    const s = this.state.get();
+    if (s.phase !== "live") return Promise.reject(new RoomActionError("not_in_room", "You're not in the room any more."));
+    const id = this.socket.newId();
+    if (!this.socket.send({ ...msg, id })) {
+      return Promise.reject(new RoomActionError("offline", "You're offline. Reconnecting…"));
+    }
+    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+  }
+
   /** A member's action: refused actions come back as `error` and show as a toast. */
   private action(msg: ClientMessage): string | null {
     const s = this.state.get();
@@ -194,6 +344,7 @@ export class RoomController {
   private onReady(resumed: boolean): void {
     const s = this.state.get();
     if (!s.roomId || (s.phase !== "joining" && s.phase !== "live")) return;
+    if (this.linkPending) return; // the join follows once the room link is accepted
     if (resumed && s.synced) {
       this.checkPublishingAfterResume = true;
       this.patch({ resyncing: true });
@@ -217,11 +368,24 @@ export class RoomController {
         this.onDelta(msg.version, msg.changes);
         return;
       case "room_ended": {
-        const id = typeof msg.room === "string" ? msg.room : (msg.room as { id?: unknown } | null)?.id;
-        if (!s.roomId || (typeof id === "string" && id !== s.roomId)) return;
-        this.end("room_ended", endedMessage(msg.reason));
+        if (!this.isThisRoom(msg.room)) return;
+        this.settlePending();
+        this.end("room_ended", endedMessage(msg.reason), typeof msg.reason === "string" ? msg.reason : null);
         return;
       }
+      case "removed":
+        if (!this.isThisRoom(msg.room) || (s.phase !== "live" && s.phase !== "joining")) return;
+        this.teardown();
+        this.patch({
+          phase: "removed",
+          problem: { code: "removed_from_room", message: "A moderator removed you from this room." },
+          resyncing: false,
+          mediaDown: false,
+        });
+        return;
+      case "audience_page":
+        this.onAudiencePage(msg);
+        return;
       case "error":
         this.onError(msg.code, msg.message, msg.ref);
         return;
@@ -241,9 +405,15 @@ export class RoomController {
           this.reconcile();
         }
         return;
-      case "ok":
+      case "ok": {
+        const waiting = msg.ref ? this.pending.get(msg.ref) : undefined;
+        if (waiting) {
+          this.pending.delete(msg.ref);
+          waiting.resolve();
+        }
         if (msg.ref && msg.ref === this.joinRef && s.resyncing) this.settleResync();
         return;
+      }
       default:
         return; // welcome, pong and anything unknown
     }
@@ -254,10 +424,17 @@ export class RoomController {
     if (!s.roomId || (s.phase !== "joining" && s.phase !== "live")) return;
     if (!msg.room || msg.room.id !== s.roomId || !Array.isArray(msg.participants)) return;
     if (typeof msg.version !== "number") return;
-    const fromSnapshot: Synced = { version: msg.version, room: msg.room, participants: msg.participants };
+    const fromSnapshot: Synced = {
+      version: msg.version,
+      room: msg.room,
+      participants: msg.participants.filter((p) => typeof p?.user?.id === "string"),
+      listeners: countOf(msg.listeners),
+      settings: settingsOf(msg.settings),
+    };
     const { synced, gap } = drain(fromSnapshot, this.buffer);
     const you = youId(msg.you) ?? s.youId ?? this.socket.user?.id ?? currentMe()?.id ?? null;
-    this.patch({ phase: "live", synced, youId: you, problem: null, resyncing: gap });
+    const selfUser = this.userFor(you);
+    this.patch({ phase: "live", synced, youId: you, selfUser, problem: null, resyncing: gap });
     if (msg.room.ended) {
       this.end("room_ended", "This room has ended.");
       return;
@@ -273,10 +450,54 @@ export class RoomController {
     if (s.synced && version <= s.synced.version) return; // already applied
     this.buffer.set(version, changes);
     if (!s.synced) return; // wait for the snapshot
+    const before = visibleSelf(s);
     const { synced, gap } = drain(s.synced, this.buffer);
     this.patch({ synced, resyncing: gap });
     if (gap) this.requestResync();
+    else this.announceSelfChange(before, visibleSelf(this.state.get()));
     this.reconcile();
+  }
+
+  /** Tell the member what a moderator did to them (muted, promoted, moved). */
+  private announceSelfChange(before: Participant | null, after: Participant | null): void {
+    if (!before || !after) return;
+    const s = this.state.get();
+    if (onStage(after) && after.muted && !before.muted && s.pendingMute === null) {
+      toast("A moderator muted you. Unmute when you're ready.", "info");
+    }
+    if (before.role !== "moderator" && after.role === "moderator") toast("You're a moderator now.", "info");
+    if (before.role === "moderator" && after.role === "speaker") {
+      if (!this.steppingDown) toast("You're no longer a moderator.", "info");
+      this.steppingDown = false;
+    }
+    if (onStage(before) && !onStage(after)) toast("You're in the audience now.", "info");
+  }
+
+  private onAudiencePage(msg: Extract<ServerMessage, { type: "audience_page" }>): void {
+    const s = this.state.get();
+    if (!msg.ref || msg.ref !== this.audienceRef || s.phase !== "live") return;
+    this.audienceRef = null;
+    const page = Array.isArray(msg.listeners) ? msg.listeners.filter((u) => typeof u?.id === "string") : [];
+    const kept = this.audienceReset ? [] : s.audience.items;
+    const seen = new Set(kept.map((u) => u.id));
+    const items = [...kept, ...page.filter((u) => !seen.has(u.id))];
+    const next = typeof msg.next === "string" && msg.next ? msg.next : null;
+    this.patch({ audience: { opened: true, items, next, loading: false, error: null } });
+  }
+
+  private isThisRoom(room: unknown): boolean {
+    const s = this.state.get();
+    const id = typeof room === "string" ? room : (room as { id?: unknown } | null)?.id;
+    return !!s.roomId && (typeof id !== "string" || id === s.roomId);
+  }
+
+  private userFor(id: string | null): User | null {
+    if (!id) return null;
+    const fromSocket = this.socket.user;
+    if (fromSocket?.id === id) return fromSocket;
+    const signedIn = currentMe();
+    if (signedIn?.id === id) return signedIn;
+    return this.state.get().synced?.participants.find((p) => p.user.id === id)?.user ?? null;
   }
 
   /** The resume is acknowledged (or timed out): caught up unless deltas are still missing. */
@@ -308,15 +529,42 @@ export class RoomController {
 
   private onError(code: string, message: string, ref: string | undefined): void {
     const s = this.state.get();
-    const text = typeof message === "string" && message ? message : "Something went wrong.";
+    const text = roomErrorMessage(code, typeof message === "string" ? message : undefined);
+    const waiting = ref ? this.pending.get(ref) : undefined;
+    if (ref && waiting) {
+      this.pending.delete(ref);
+      waiting.reject(new RoomActionError(code, text));
+      return;
+    }
+    if (ref && ref === this.audienceRef) {
+      this.audienceRef = null;
+      if (code === "bad_cursor") {
+        this.patch({ audience: { ...s.audience, items: [], next: null, loading: false } });
+        this.loadAudience(false);
+      } else {
+        this.patch({ audience: { ...s.audience, loading: false, error: text } });
+      }
+      return;
+    }
     if (ref && ref === this.joinRef) {
       if (code === "already_in_room" && s.synced) return; // a resume the server didn't need
-      if (!s.synced || code === "room_not_found" || code === "room_ended" || code === "room_forbidden") {
+      if (
+        !s.synced ||
+        code === "room_not_found" ||
+        code === "room_ended" ||
+        code === "room_forbidden" ||
+        code === "removed_from_room" ||
+        code === "blocked"
+      ) {
         // A room that vanished while we were reconnecting has ended.
         if (code === "room_ended" || (s.synced && code === "room_not_found")) this.end("room_ended", "This room has ended.");
         else this.fail(code, text);
         return;
       }
+    }
+    if (code === "joined_elsewhere" && (s.phase === "live" || s.phase === "joining")) {
+      this.fail(code, text);
+      return;
     }
     if (ref && ref === this.publishRef) {
       this.media.publishRefused(text);
@@ -344,13 +592,6 @@ export class RoomController {
     if (s.phase !== "live") return;
     const self = me(s);
 
-    clearTimeout(this.goneTimer);
-    if (!self && !s.resyncing) {
-      this.goneTimer = setTimeout(() => {
-        const now = this.state.get();
-        if (now.phase === "live" && !now.resyncing && !me(now)) this.end("removed", "You're no longer in this room.");
-      }, GONE_GRACE_MS);
-    }
     if (self && !self.invited && s.inviteDismissed) this.patch({ inviteDismissed: false });
     let muted = self?.muted ?? false;
     if (s.pendingMute !== null) {
@@ -385,9 +626,11 @@ export class RoomController {
   }
 
   private teardown(): void {
-    clearTimeout(this.goneTimer);
     clearTimeout(this.settleTimer);
+    this.linkPending = false;
     this.buffer.clear();
+    this.settlePending();
+    this.audienceRef = null;
     this.joinRef = null;
     this.publishRef = null;
     this.muteRef = null;
@@ -395,9 +638,16 @@ export class RoomController {
     this.media.closeAll();
   }
 
-  private end(code: string, message: string): void {
+  /** Actions still waiting for an answer will never get one (the room is over). */
+  private settlePending(): void {
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const w of waiting) w.resolve();
+  }
+
+  private end(code: string, message: string, reason: string | null = null): void {
     this.teardown();
-    this.patch({ phase: "ended", problem: { code, message }, resyncing: false, mediaDown: false });
+    this.patch({ phase: "ended", problem: { code, message, reason }, resyncing: false, mediaDown: false });
   }
 
   private fail(code: string, message: string): void {
@@ -414,8 +664,12 @@ export class RoomController {
       version: s.synced?.version ?? null,
       room: s.synced?.room ?? null,
       participants: s.synced?.participants ?? [],
+      listeners: s.synced?.listeners ?? null,
+      settings: s.synced?.settings ?? null,
+      audience: { opened: s.audience.opened, users: s.audience.items.map((u) => u.username), next: s.audience.next },
       you: s.youId,
       me: me(s),
+      inVisibleSet: !!visibleSelf(s),
       connection: s.connection,
       resyncing: s.resyncing,
       mediaDown: s.mediaDown,
@@ -426,11 +680,6 @@ export class RoomController {
       problem: s.problem,
     };
   }
-}
-
-function endedMessage(reason: unknown): string {
-  if (reason === "moderators_left" || reason === "last_moderator_left") return "The room ended: the moderators left.";
-  return "This room has ended.";
 }
 
 export const roomController = new RoomController();

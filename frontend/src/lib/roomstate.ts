@@ -1,10 +1,30 @@
-import type { Change, Participant, RoomHeader } from "./types";
+import type { Change, Participant, RoomHeader, RoomSettings } from "./types";
 
-/** The server-authoritative part of a room: its header, participants and version. */
+/**
+ * The server-authoritative part of a room (protocol 2): its header, the *visible set*
+ * (everyone on stage, raised hands, invitations), the audience count and the settings.
+ * A member who is not in `participants` is a plain listener.
+ */
 export interface Synced {
   version: number;
   room: RoomHeader;
   participants: Participant[]; // in server order; upserts of new people append
+  /** The number of people in the audience (raised hands included). */
+  listeners: number;
+  settings: RoomSettings;
+}
+
+export const DEFAULT_SETTINGS: RoomSettings = { hands: true };
+
+/** Settings as sent, with anything missing or malformed taken as the default. */
+export function settingsOf(raw: unknown): RoomSettings {
+  const hands = (raw as { hands?: unknown } | null | undefined)?.hands;
+  return { hands: typeof hands === "boolean" ? hands : DEFAULT_SETTINGS.hands };
+}
+
+/** A count as sent; anything else (absent, negative, not a number) is 0. */
+export function countOf(raw: unknown): number {
+  return typeof raw === "number" && Number.isFinite(raw) && raw >= 0 ? Math.floor(raw) : 0;
 }
 
 export function applyChanges(participants: Participant[], changes: Change[]): Participant[] {
@@ -22,6 +42,18 @@ export function applyChanges(participants: Participant[], changes: Change[]): Pa
   return next;
 }
 
+/** One delta's changes applied to the whole synced state (participants, count, settings). */
+export function applyDelta(synced: Synced, version: number, changes: Change[]): Synced {
+  let { listeners, settings } = synced;
+  for (const change of changes) {
+    if (!change || typeof change !== "object") continue;
+    // A malformed count keeps the one we had rather than showing 0.
+    if (change.op === "listeners") listeners = typeof change.count === "number" ? countOf(change.count) : listeners;
+    else if (change.op === "settings") settings = settingsOf(change.settings);
+  }
+  return { ...synced, version, participants: applyChanges(synced.participants, changes), listeners, settings };
+}
+
 /**
  * Apply buffered deltas in order starting right after `synced.version`.
  * Returns the new synced state and whether a gap remains (buffered deltas beyond
@@ -37,7 +69,7 @@ export function drain(
     const changes = buffer.get(current.version + 1);
     if (!changes) break;
     buffer.delete(current.version + 1);
-    current = { ...current, version: current.version + 1, participants: applyChanges(current.participants, changes) };
+    current = applyDelta(current, current.version + 1, changes);
   }
   return { synced: current, gap: buffer.size > 0 };
 }

@@ -28,7 +28,11 @@ export function signedIn(me: Me): void {
   authStore.set({ status: "in", me });
 }
 
-export function signedOut(): void {
+/** Why the member was sent to the log-in page (a revoked session, a suspension); shown there once. */
+export const loginNotice = new Store<string | null>(null);
+
+export function signedOut(notice?: string): void {
+  if (notice) loginNotice.set(notice);
   authStore.set({ status: "out" });
 }
 

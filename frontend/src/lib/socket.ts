@@ -7,16 +7,23 @@ type MessageHandler = (msg: ServerMessage) => void;
 const PING_EVERY_MS = 20_000;
 const SILENCE_LIMIT_MS = 50_000;
 const WELCOME_WAIT_MS = 1500;
+/** The room protocol this client speaks (docs/PROTOCOL.md). */
+export const PROTOCOL = 2;
+const CLOSE_TOO_SLOW = 4408;
 
 /**
  * The one WebSocket of the app session. Reconnects with exponential backoff and
  * jitter; tells its owner when it is (re)ready so the owner can resume with
- * `join` + `since`. Close codes 4401 (no session) and 4403 (bad Origin) are final.
+ * `join` + `since`. Close codes 4401 (no session, or a suspended account) and 4403
+ * (bad Origin) are final; 4408 (the server dropped us for falling behind) reconnects
+ * at once, and the room resumes with `join` + `since` like after any reconnection.
  */
 export class Socket {
   status: SocketStatus = "idle";
   closeCode: number | null = null;
   user: User | null = null;
+  /** The protocol version the server spoke in `welcome` (this client speaks 2). */
+  protocol: number | null = null;
 
   private ws: WebSocket | null = null;
   private attempt = 0;
@@ -148,6 +155,10 @@ export class Socket {
       const message = msg as ServerMessage;
       if (message.type === "welcome") {
         if (message.user && typeof message.user === "object") this.user = message.user;
+        if (typeof message.protocol === "number") {
+          this.protocol = message.protocol;
+          if (message.protocol !== PROTOCOL) console.warn(`teahouse: server speaks protocol ${message.protocol}, client ${PROTOCOL}`);
+        }
         becomeReady();
       }
       for (const fn of [...this.messageHandlers]) {
@@ -170,6 +181,8 @@ export class Socket {
         this.setStatus("refused");
         return;
       }
+      // Dropped for being slow: the network is fine, so come back without waiting.
+      if (event.code === CLOSE_TOO_SLOW) this.attempt = 0;
       if (!this.stopped) this.scheduleReconnect();
     };
 

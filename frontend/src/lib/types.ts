@@ -34,8 +34,11 @@ export interface Profile extends User {
   is_me: boolean;
 }
 
-/** "club": only the club's members may see or enter the room. */
-export type Visibility = "open" | "closed" | "club";
+/**
+ * Who may see and enter a room (docs/PROTOCOL.md "Room types"): every member; the
+ * members its moderators follow; only the people let in; the club's members.
+ */
+export type Visibility = "open" | "social" | "closed" | "club";
 
 export interface RoomSummary {
   id: string;
@@ -164,16 +167,44 @@ export interface RoomHeader {
   demo?: boolean;
 }
 
+/** The moderators' switches for a room (protocol 2). */
+export interface RoomSettings {
+  hands: boolean;
+}
+
 export type Change =
   | { op: "upsert"; participant: Participant }
-  | { op: "remove"; user_id: string };
+  | { op: "remove"; user_id: string }
+  | { op: "listeners"; count: number }
+  | { op: "settings"; settings: RoomSettings };
+
+/** One line of a room's moderation log (GET /api/rooms/{id}/audit); fields checked where used. */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  action: string;
+  actor: User | null;
+  target: User | null;
+  room: { id: string; title: string } | null;
+  detail: Record<string, unknown>;
+}
 
 // Server -> client messages. Unknown types are ignored by the client.
 export type ServerMessage =
   | { type: "welcome"; protocol: number; user: User }
-  | { type: "snapshot"; version: number; room: RoomHeader; participants: Participant[]; you: unknown }
+  | {
+      type: "snapshot";
+      version: number;
+      room: RoomHeader;
+      participants: Participant[];
+      listeners?: number;
+      settings?: RoomSettings;
+      you: unknown;
+    }
   | { type: "delta"; version: number; changes: Change[] }
+  | { type: "audience_page"; listeners: User[]; next: string | null; count?: number; ref?: string }
   | { type: "room_ended"; room: unknown; reason?: string }
+  | { type: "removed"; room: unknown }
   | { type: "ok"; ref: string }
   | { type: "error"; code: string; message: string; ref?: string }
   | { type: "publish_answer"; sdp: string }
@@ -192,7 +223,13 @@ export type ClientMessage = { id?: string } & (
   | { type: "accept_speak" }
   | { type: "decline_speak" }
   | { type: "move_to_audience"; user_id: string }
-  | { type: "mute"; muted: boolean }
+  | { type: "mute"; muted: boolean; user_id?: string }
+  | { type: "make_moderator"; user_id: string }
+  | { type: "remove_moderator"; user_id: string }
+  | { type: "remove_from_room"; user_id: string }
+  | { type: "end_room" }
+  | { type: "set_hands"; enabled: boolean }
+  | { type: "audience"; after?: string; limit?: number }
   | { type: "publish"; sdp: string }
   | { type: "unpublish" }
   | { type: "subscribe_answer"; sdp: string }

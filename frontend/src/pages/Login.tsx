@@ -1,7 +1,8 @@
 import { useState } from "preact/hooks";
 import { api, ApiError } from "../lib/api";
 import { navigate } from "../lib/router";
-import { signedIn } from "../lib/session";
+import { loginNotice, signedIn } from "../lib/session";
+import { useStore } from "../lib/store";
 import { CupIcon } from "../ui/icons";
 
 export function LoginPage({ next }: { next: string }) {
@@ -9,6 +10,7 @@ export function LoginPage({ next }: { next: string }) {
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const notice = useStore(loginNotice);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -20,6 +22,7 @@ export function LoginPage({ next }: { next: string }) {
     setError(null);
     try {
       const me = await api.login(username.trim().toLowerCase().replace(/^@/, ""), password);
+      loginNotice.set(null);
       signedIn(me);
       navigate(safeNext(next), { replace: true });
     } catch (err) {
@@ -43,6 +46,11 @@ export function LoginPage({ next }: { next: string }) {
       <form class="card auth-card" onSubmit={submit} noValidate data-testid="login-form">
         <h1>Welcome back</h1>
         <p class="muted">Teahouse is invitation-only. Log in to see who's talking.</p>
+        {notice && (
+          <p class="form-notice" role="status" data-testid="login-notice">
+            {notice}
+          </p>
+        )}
         <label class="field">
           <span>Username</span>
           <input

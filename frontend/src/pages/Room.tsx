@@ -1,29 +1,49 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError } from "../lib/api";
 import { plural } from "../lib/format";
-import { me as selfOf, roomController, type RoomState } from "../lib/room";
+import type { OnReport, ReportTarget } from "../lib/report";
+import { me as selfOf, plainListener, roomController, type RoomState } from "../lib/room";
 import { onStage } from "../lib/roomstate";
-import { navigate } from "../lib/router";
+import { locationStore, navigate } from "../lib/router";
 import { useStore } from "../lib/store";
-import { toast } from "../lib/toast";
-import type { Me, Participant } from "../lib/types";
+import type { Me, Participant, User } from "../lib/types";
+import { AudienceList } from "../ui/AudienceList";
 import { Avatar } from "../ui/Avatar";
-import { ChevronLeft, HandIcon, LockIcon, MicIcon, MicOffIcon, PlusIcon, SpeakerIcon, StarIcon, WaveIcon } from "../ui/icons";
+import { ChevronLeft, HandIcon, LockIcon, MicIcon, MicOffIcon, MoreIcon, PeopleIcon, SpeakerIcon, StarIcon, WaveIcon } from "../ui/icons";
+import { ParticipantSheet } from "../ui/ParticipantSheet";
 import { PingSheet } from "../ui/PingSheet";
+import { ReportSheet } from "../ui/ReportSheet";
+import { RoomMenu } from "../ui/RoomMenu";
 import { Sheet } from "../ui/Sheet";
 
 const ENDED_REDIRECT_MS = 3500;
 
+/** `#link=<code>` from a room link (POST /api/rooms/{id}/link). */
+export function roomLinkCode(hash: string): string | null {
+  const params = new URLSearchParams(hash.replace(/^#/, ""));
+  const code = params.get("link");
+  return code && code.length <= 100 ? code : null;
+}
+
 export function RoomPage({ me, roomId }: { me: Me; roomId: string }) {
   const state = useStore(roomController.state);
+  const linkCode = roomLinkCode(useStore(locationStore).hash);
 
-  useEffect(() => {
-    roomController.enter(roomId);
-    return () => {
+  useEffect(
+    () => () => {
       if (roomController.state.get().roomId === roomId) roomController.leave();
+    },
+    [roomId],
+  );
+  // Also when only the fragment changes (a room link opened on this very page). Without
+  // a code this does nothing while the room is joining or live.
+  useEffect(() => {
+    // The code is used once: take it out of the address bar (and history) after that.
+    const forgetLink = () => {
+      if (window.location.hash) navigate(window.location.pathname + window.location.search, { replace: true });
     };
-  }, [roomId]);
+    roomController.enter(roomId, linkCode ?? undefined, forgetLink);
+  }, [roomId, linkCode]);
 
   const title = state.synced?.room.title;
   useEffect(() => {
@@ -48,7 +68,7 @@ export function RoomPage({ me, roomId }: { me: Me; roomId: string }) {
       </RoomShell>
     );
   }
-  if (state.phase === "failed" || state.phase === "ended") {
+  if (state.phase === "failed" || state.phase === "ended" || state.phase === "removed") {
     return <RoomOver state={state} />;
   }
   return <LiveRoom me={me} state={state} onLeave={leave} />;
@@ -70,29 +90,46 @@ function RoomShell({ onBack, children, extra }: { onBack: () => void; children: 
 
 function RoomOver({ state }: { state: RoomState }) {
   const ended = state.phase === "ended";
+  const removed = state.phase === "removed";
   useEffect(() => {
     if (!ended) return;
     const t = setTimeout(() => navigate("/", { replace: true }), ENDED_REDIRECT_MS);
     return () => clearTimeout(t);
   }, [ended]);
   const code = state.problem?.code ?? "";
-  const heading = ended
-    ? "This room has ended"
-    : code === "room_not_found" || code === "room_forbidden"
-      ? "This room isn't available"
-      : "Couldn't join the room";
+  let heading: string;
+  let text: string | undefined;
+  let testid = "room-error";
+  if (removed) {
+    heading = "A moderator removed you from this room";
+    text = "You can't join it again while it's live.";
+    testid = "room-removed";
+  } else if (ended) {
+    heading = "This room has ended";
+    text = `${state.problem?.message ?? ""} Taking you back to the hallway…`;
+    testid = "room-ended";
+  } else if (code === "removed_from_room" || code === "blocked") {
+    heading = "You can't join this room";
+    text = state.problem?.message;
+  } else if (code === "room_not_found" || code === "room_forbidden") {
+    heading = "This room isn't available";
+    text = "It may have ended, or it's a room you haven't been let into.";
+  } else {
+    heading = "Couldn't join the room";
+    text = state.problem?.message;
+  }
   return (
     <div class="page room-page">
       <main class="narrow">
-        <div class="card empty" role="status" data-testid={ended ? "room-ended" : "room-error"} data-code={code}>
+        <div
+          class="card empty"
+          role={removed || ended ? "alert" : "status"}
+          data-testid={testid}
+          data-code={code}
+          data-reason={state.problem?.reason ?? undefined}
+        >
           <p class="empty__title">{heading}</p>
-          <p class="muted">
-            {ended
-              ? `${state.problem?.message ?? ""} Taking you back to the hallway…`
-              : code === "room_not_found"
-                ? "It may have ended, or it's a closed room you haven't been added to."
-                : state.problem?.message}
-          </p>
+          <p class="muted">{text}</p>
           <button type="button" class="button button--secondary" onClick={() => navigate("/", { replace: true })}>
             Back to the hallway
           </button>
@@ -101,6 +138,9 @@ function RoomOver({ state }: { state: RoomState }) {
     </div>
   );
 }
+
+/** Who the participant sheet is about: someone in the visible set, or a plain listener. */
+type Selected = { id: string; user: User };
 
 function LiveRoom({ me, state, onLeave }: { me: Me; state: RoomState; onLeave: () => void }) {
   const synced = state.synced!;
@@ -111,14 +151,24 @@ function LiveRoom({ me, state, onLeave }: { me: Me; state: RoomState; onLeave: (
     ...synced.participants.filter((p) => p.role === "moderator"),
     ...synced.participants.filter((p) => p.role === "speaker"),
   ];
-  const audience = synced.participants.filter((p) => p.role === "listener");
-  const hands = audience.filter((p) => p.hand_raised);
+  // The visible part of the audience: raised hands and invitations (never everyone).
+  const visibleListeners = synced.participants.filter((p) => p.role === "listener");
+  const hands = visibleListeners.filter((p) => p.hand_raised);
+  // Moderators see raised hands in their queue; everyone else sees them as tiles.
+  const audienceTiles = isMod ? visibleListeners.filter((p) => !p.hand_raised) : visibleListeners;
   const muted = state.pendingMute ?? self?.muted ?? false;
 
-  const [selected, setSelected] = useState<string | null>(null);
-  const [admitting, setAdmitting] = useState(false);
+  const [selected, setSelected] = useState<Selected | null>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
   const [pinging, setPinging] = useState(false);
-  const selectedP = selected ? synced.participants.find((p) => p.user.id === selected) ?? null : null;
+  const [reporting, setReporting] = useState<ReportTarget | null>(null);
+  const onReport: OnReport = setReporting;
+
+  const selectedP: Participant | null = selected
+    ? (synced.participants.find((p) => p.user.id === selected.id) ??
+      (selected.id === state.youId && self ? self : plainListener(selected.user)))
+    : null;
+  const open = (p: Participant) => setSelected({ id: p.user.id, user: p.user });
 
   const invitedPrompt = !!self && self.role === "listener" && self.invited && !state.inviteDismissed;
   const moderators = synced.participants.filter((p) => p.role === "moderator");
@@ -130,24 +180,35 @@ function LiveRoom({ me, state, onLeave }: { me: Me; state: RoomState; onLeave: (
       onBack={onLeave}
       extra={
         <div class="room-topbar__actions">
-          {isMod && room.visibility === "closed" && (
-            <button type="button" class="pill-link" onClick={() => setAdmitting(true)} data-testid="add-people">
-              <PlusIcon size={18} /> Add people
-            </button>
-          )}
           <button type="button" class="pill-link" onClick={() => setPinging(true)} data-testid="ping-button">
             <WaveIcon size={18} /> Ping
+          </button>
+          <button
+            type="button"
+            class="icon-button"
+            onClick={() => setMenuOpen(true)}
+            aria-label="Room menu"
+            aria-haspopup="dialog"
+            data-testid="room-menu"
+          >
+            <MoreIcon />
           </button>
         </div>
       }
     >
       <Banners state={state} />
-      <main class="room-card" data-testid="room" data-room-id={room.id} data-version={synced.version}>
+      <main
+        class="room-card"
+        data-testid="room"
+        data-room-id={room.id}
+        data-version={synced.version}
+        data-hands={String(synced.settings.hands)}
+      >
         <div class="room-head">
           <h1 class="room-title" data-testid="room-title">
             {room.visibility !== "open" && (
-              <span class="lock" title={room.visibility === "club" ? "Club members only" : "Closed room"}>
-                <LockIcon size={16} />
+              <span class="lock" title={visibilityLabel(room.visibility)} aria-label={visibilityLabel(room.visibility)}>
+                {room.visibility === "social" ? <PeopleIcon size={16} /> : <LockIcon size={16} />}
               </span>
             )}
             {room.title}
@@ -155,6 +216,11 @@ function LiveRoom({ me, state, onLeave }: { me: Me; state: RoomState; onLeave: (
           {room.demo && (
             <p class="muted small demo-note" data-testid="demo-note">
               Demo room: the people here are seeded members, and there is no audio.
+            </p>
+          )}
+          {!synced.settings.hands && (
+            <p class="room-note" data-testid="hands-off-badge">
+              <HandIcon size={14} /> Hand-raising is off
             </p>
           )}
         </div>
@@ -167,11 +233,13 @@ function LiveRoom({ me, state, onLeave }: { me: Me; state: RoomState; onLeave: (
             <ul>
               {hands.map((p) => (
                 <li key={p.user.id} class="hand-queue__entry" data-testid="hand-queue-entry" data-user={p.user.username}>
-                  <Avatar user={p.user} size={36} />
-                  <div class="hand-queue__who">
-                    <strong>{p.user.display_name}</strong>
-                    <small class="muted">@{p.user.username}</small>
-                  </div>
+                  <button type="button" class="hand-queue__open" onClick={() => open(p)} aria-label={`${p.user.display_name}: more actions`}>
+                    <Avatar user={p.user} size={36} />
+                    <span class="hand-queue__who">
+                      <strong>{p.user.display_name}</strong>
+                      <small class="muted">@{p.user.username}</small>
+                    </span>
+                  </button>
                   <button
                     type="button"
                     class="button button--small button--green"
@@ -189,33 +257,46 @@ function LiveRoom({ me, state, onLeave }: { me: Me; state: RoomState; onLeave: (
 
         <section class="grid grid--stage" aria-label="Stage" data-testid="stage">
           {stage.map((p) => (
-            <Tile key={p.user.id} p={p} size={76} isSelf={p.user.id === state.youId} onOpen={setSelected} />
+            <Tile key={p.user.id} p={p} size={76} isSelf={p.user.id === state.youId} onOpen={open} />
           ))}
         </section>
 
         <h2 class="audience-title">
-          In the audience <span class="muted" data-testid="room-listener-count" data-count={audience.length}>{plural(audience.length, "listener", "listeners")}</span>
+          In the audience{" "}
+          <span class="muted" data-testid="room-listener-count" data-count={synced.listeners}>
+            {listeningText(synced.listeners)}
+          </span>
         </h2>
-        {audience.length === 0 ? (
-          <p class="muted small">No one is listening yet.</p>
-        ) : (
-          <section class="grid grid--audience" aria-label="Audience" data-testid="audience">
-            {audience.map((p) => (
-              <Tile key={p.user.id} p={p} size={58} isSelf={p.user.id === state.youId} onOpen={setSelected} />
+        {audienceTiles.length > 0 && (
+          <section class="grid grid--audience" aria-label="Raised hands and invited listeners" data-testid="audience">
+            {audienceTiles.map((p) => (
+              <Tile key={p.user.id} p={p} size={58} isSelf={p.user.id === state.youId} onOpen={open} />
             ))}
           </section>
         )}
+        <AudienceList
+          audience={state.audience}
+          count={synced.listeners}
+          youId={state.youId}
+          hidden={new Set(stage.map((p) => p.user.id))}
+          onOpen={(user) => setSelected({ id: user.id, user })}
+        />
       </main>
 
-      <BottomBar state={state} self={self} muted={muted} onLeave={onLeave} />
+      <BottomBar state={state} self={self} muted={muted} handsOn={synced.settings.hands} onLeave={onLeave} />
 
       {selectedP && (
         <ParticipantSheet
           p={selectedP}
           self={self}
+          lastModerator={moderators.length <= 1}
+          roomId={room.id}
+          onReport={onReport}
           onClose={() => setSelected(null)}
         />
       )}
+      {menuOpen && <RoomMenu state={state} self={self} onReport={onReport} onClose={() => setMenuOpen(false)} />}
+      {reporting && <ReportSheet {...reporting} onClose={() => setReporting(null)} />}
       {invitedPrompt && (
         <Sheet onClose={() => roomController.declineSpeak()} label="Invitation to speak" testid="speak-invitation">
           <div class="stack center">
@@ -235,7 +316,6 @@ function LiveRoom({ me, state, onLeave }: { me: Me; state: RoomState; onLeave: (
           </div>
         </Sheet>
       )}
-      {admitting && <AdmitSheet roomId={room.id} onClose={() => setAdmitting(false)} />}
       {pinging && (
         <PingSheet
           me={me}
@@ -246,6 +326,20 @@ function LiveRoom({ me, state, onLeave }: { me: Me; state: RoomState; onLeave: (
       )}
     </RoomShell>
   );
+}
+
+const countFormat = new Intl.NumberFormat();
+
+/** "1,204 listening"; "No one listening yet". */
+export function listeningText(n: number): string {
+  return n === 0 ? "No one listening yet" : `${countFormat.format(n)} listening`;
+}
+
+function visibilityLabel(v: string): string {
+  if (v === "club") return "Club members only";
+  if (v === "social") return "People the moderators follow";
+  if (v === "closed") return "Closed room";
+  return "Open room";
 }
 
 function Banners({ state }: { state: RoomState }) {
@@ -287,18 +381,18 @@ function Tile({
   p: Participant;
   size: number;
   isSelf: boolean;
-  onOpen: (id: string) => void;
+  onOpen: (p: Participant) => void;
 }) {
   const stage = onStage(p);
   const firstName = (p.user.display_name || p.user.username).split(/\s+/)[0];
   const label = `${p.user.display_name}${p.role === "moderator" ? ", moderator" : ""}${stage && p.muted ? ", muted" : ""}${
     p.speaking ? ", speaking" : ""
-  }${p.hand_raised ? ", hand raised" : ""}${isSelf ? " (you)" : ""}`;
+  }${p.hand_raised ? ", hand raised" : ""}${p.invited ? ", invited to speak" : ""}${isSelf ? " (you)" : ""}`;
   return (
     <button
       type="button"
       class={`tile${p.speaking && !p.muted ? " is-speaking" : ""}${isSelf ? " is-self" : ""}`}
-      onClick={() => onOpen(p.user.id)}
+      onClick={() => onOpen(p)}
       aria-label={label}
       data-testid="participant"
       data-user={p.user.username}
@@ -334,51 +428,23 @@ function Tile({
   );
 }
 
-function ParticipantSheet({ p, self, onClose }: { p: Participant; self: Participant | null; onClose: () => void }) {
-  const isMod = self?.role === "moderator";
-  const isSelf = self?.user.id === p.user.id;
-  const act = (fn: () => void) => () => {
-    fn();
-    onClose();
-  };
-  const roleLabel =
-    p.role === "moderator" ? "Moderator" : p.role === "speaker" ? "Speaker" : p.invited ? "Invited to speak" : p.hand_raised ? "Hand raised" : "Listener";
-  return (
-    <Sheet onClose={onClose} label={p.user.display_name} testid="participant-sheet">
-      <div class="stack center">
-        <Avatar user={p.user} size={88} />
-        <div>
-          <h2 class="sheet__title">{p.user.display_name}</h2>
-          <p class="muted">
-            @{p.user.username} · {roleLabel}
-          </p>
-        </div>
-        {isMod && !isSelf && p.role === "listener" && !p.invited && (
-          <button type="button" class="button button--green button--block" onClick={act(() => roomController.inviteToSpeak(p.user.id))} data-testid="sheet-invite-to-speak">
-            Invite to speak
-          </button>
-        )}
-        {isMod && !isSelf && onStage(p) && (
-          <button type="button" class="button button--secondary button--block" onClick={act(() => roomController.moveToAudience(p.user.id))} data-testid="sheet-move-to-audience">
-            Move to audience
-          </button>
-        )}
-        {isSelf && p.role === "speaker" && (
-          <button type="button" class="button button--secondary button--block" onClick={act(() => roomController.moveToAudience(p.user.id))} data-testid="sheet-leave-stage">
-            Leave the stage
-          </button>
-        )}
-        <a class="button button--ghost button--block" href={`/u/${encodeURIComponent(p.user.username)}`} target="_blank" rel="noopener">
-          View profile
-        </a>
-      </div>
-    </Sheet>
-  );
-}
-
-function BottomBar({ state, self, muted, onLeave }: { state: RoomState; self: Participant | null; muted: boolean; onLeave: () => void }) {
+function BottomBar({
+  state,
+  self,
+  muted,
+  handsOn,
+  onLeave,
+}: {
+  state: RoomState;
+  self: Participant | null;
+  muted: boolean;
+  handsOn: boolean;
+  onLeave: () => void;
+}) {
   const stage = onStage(self);
   const publishing = state.publishState;
+  // With hand-raising off a raised hand can't be raised (it was lowered by the switch).
+  const handDisabled = !!self && !stage && !handsOn && !self.hand_raised;
   return (
     <footer class="room-bottombar">
       <button type="button" class="button button--leave" onClick={onLeave} data-testid="leave-room">
@@ -390,13 +456,20 @@ function BottomBar({ state, self, muted, onLeave }: { state: RoomState; self: Pa
             Leave stage
           </button>
         )}
+        {handDisabled && (
+          <span class="hands-off-note" id="hands-off-note" data-testid="hands-off-note">
+            The moderators turned off hand-raising
+          </span>
+        )}
         {self && !stage && (
           <button
             type="button"
             class={`round-button${self.hand_raised ? " is-active" : ""}`}
             aria-pressed={self.hand_raised}
             aria-label={self.hand_raised ? "Lower your hand" : "Raise your hand"}
-            title={self.hand_raised ? "Lower your hand" : "Raise your hand"}
+            aria-describedby={handDisabled ? "hands-off-note" : undefined}
+            title={handDisabled ? "The moderators turned off hand-raising" : self.hand_raised ? "Lower your hand" : "Raise your hand"}
+            disabled={handDisabled}
             onClick={() => roomController.raiseHand(!self.hand_raised)}
             data-testid="raise-hand"
             data-raised={String(self.hand_raised)}
@@ -421,63 +494,5 @@ function BottomBar({ state, self, muted, onLeave }: { state: RoomState; self: Pa
         )}
       </div>
     </footer>
-  );
-}
-
-function AdmitSheet({ roomId, onClose }: { roomId: string; onClose: () => void }) {
-  const [username, setUsername] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    const name = username.trim().replace(/^@/, "").toLowerCase();
-    if (!name) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await api.admit(roomId, name);
-      toast(`@${name} can join this room now. Send them the link!`, "info");
-      setUsername("");
-    } catch (err) {
-      setError(
-        err instanceof ApiError && err.code === "user_not_found"
-          ? `There's no member called @${name}.`
-          : err instanceof Error
-            ? err.message
-            : "Couldn't add them.",
-      );
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Sheet onClose={onClose} label="Add people" testid="admit-dialog">
-      <form class="stack" onSubmit={submit}>
-        <h2 class="sheet__title">Add people</h2>
-        <p class="muted">This room is closed. Members you add here may join it.</p>
-        <label class="field">
-          <span>Username</span>
-          <div class="input-prefix">
-            <span aria-hidden="true">@</span>
-            <input
-              name="username"
-              autoCapitalize="none"
-              spellcheck={false}
-              value={username}
-              onInput={(e) => setUsername((e.currentTarget as HTMLInputElement).value)}
-              data-testid="admit-username"
-            />
-          </div>
-        </label>
-        {error && (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <button type="submit" class="button button--primary button--block" disabled={busy || !username.trim()} data-testid="admit-submit">
-          {busy ? "Adding…" : "Add to room"}
-        </button>
-      </form>
-    </Sheet>
   );
 }

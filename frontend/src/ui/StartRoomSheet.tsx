@@ -4,13 +4,13 @@ import { errorText } from "../lib/load";
 import { navigate } from "../lib/router";
 import type { ClubRef, Visibility } from "../lib/types";
 import type { ComponentChild } from "preact";
-import { LockIcon, PeopleIcon } from "./icons";
+import { HeartIcon, LockIcon, PeopleIcon } from "./icons";
 import { ClubBadge } from "./Avatar";
 import { Sheet } from "./Sheet";
 
 const CLUB_ERRORS = { not_member: "Only the club's members can start its rooms." };
 
-/** "Start a room": open or closed; for a club, open or members-only. */
+/** "Start a room": open, social, closed, or (for a club) members-only; one line says what each means. */
 export function StartRoomSheet({ onClose, club }: { onClose: () => void; club?: ClubRef }) {
   const [title, setTitle] = useState("");
   const [visibility, setVisibility] = useState<Visibility>(club ? "club" : "open");
@@ -44,9 +44,13 @@ export function StartRoomSheet({ onClose, club }: { onClose: () => void; club?: 
       onClick={() => setVisibility(value)}
       data-testid={`room-visibility-${value}`}
     >
-      {icon}
-      <strong>{label}</strong>
-      <small>{hint}</small>
+      <span class="choice__icon" aria-hidden="true">
+        {icon}
+      </span>
+      <span class="choice__text">
+        <strong>{label}</strong>
+        <small>{hint}</small>
+      </span>
     </button>
   );
 
@@ -70,11 +74,11 @@ export function StartRoomSheet({ onClose, club }: { onClose: () => void; club?: 
             data-testid="room-title-input"
           />
         </label>
-        <div class="choice" role="radiogroup" aria-label="Who can join">
-          {option("open", <PeopleIcon size={26} />, "Open", "Any member can join")}
-          {club
-            ? option("club", <LockIcon size={26} />, "Members only", `Only ${club.name}'s members`)
-            : option("closed", <LockIcon size={26} />, "Closed", "Only people you add")}
+        <div class="choice choice--list" role="radiogroup" aria-label="Who can join">
+          {club && option("club", <LockIcon size={22} />, "Club members", `Only ${club.name}'s members`)}
+          {option("open", <PeopleIcon size={22} />, "Open", "Any member can find it and join")}
+          {option("social", <HeartIcon size={22} />, "Social", "People the moderators follow")}
+          {option("closed", <LockIcon size={22} />, "Closed", "Only people you let in")}
         </div>
         {error && (
           <p class="form-error" role="alert">

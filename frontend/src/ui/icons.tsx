@@ -145,3 +145,8 @@ export const HouseIcon = ({ size = 18 }: P) =>
       <path d="M6 9.5V20h12V9.5" />
     </>,
   );
+export const HeartIcon = ({ size = 18 }: P) =>
+  svg(size, <path d="M12 20s-7-4.4-7-10a4 4 0 0 1 7-2.6A4 4 0 0 1 19 10c0 5.6-7 10-7 10z" />);
+export const ListIcon = ({ size = 18 }: P) => svg(size, <path d="M8 6h12M8 12h12M8 18h12M4 6h.01M4 12h.01M4 18h.01" />);
+export const FlagIcon = ({ size = 18 }: P) => svg(size, <path d="M5 21V4M5 4h11l-2 4 2 4H5" />);
+export const StopIcon = ({ size = 18 }: P) => svg(size, <rect x="6" y="6" width="12" height="12" rx="2" />);
