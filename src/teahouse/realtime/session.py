@@ -94,6 +94,11 @@ class SocketSession:
             log.info("dropping a client that fell %d messages behind", self._outgoing.maxsize)
             self.close(CLOSE_TOO_SLOW)
 
+    def room_for(self) -> int:
+        if self.state is not SocketState.OPEN:
+            return 0
+        return self._outgoing.maxsize - self._outgoing.qsize()
+
     def close(self, code: int = 1000) -> None:
         if self.state is SocketState.CLOSED:
             return

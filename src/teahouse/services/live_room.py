@@ -37,6 +37,9 @@ class Client(Protocol):
     def send(self, text: str) -> None:
         """Queue pre-serialised JSON for this client; never blocks."""
 
+    def room_for(self) -> int:
+        """How many more messages can be queued for this client before it is dropped."""
+
 
 def encode(message: dict[str, Any]) -> str:
     return json.dumps(message, separators=(",", ":"))

@@ -196,6 +196,8 @@ class Stage:
             room.clients[uid] = client
             client.room_id = info.id
             missed = room.state.deltas_since(since) if resumed and since is not None else None
+            if missed and len(missed) > client.room_for() // 2:
+                missed = None  # more than its queue takes: one snapshot instead
             if missed is None:
                 client.send(encode(room.snapshot(uid)))
             else:
