@@ -144,6 +144,9 @@ class RoomState:
         self.room_id = room_id
         self.version = 0
         self.participants: dict[str, Participant] = {}
+        # The visible set, in the order people entered it: kept as things change, so
+        # that nothing a join or an action does walks the whole (maybe huge) audience.
+        self._visible: dict[str, None] = {}
         self.hands_enabled = True
         # Removed by a moderator: they cannot come back while the room lives.
         self.removed: set[str] = set()
@@ -162,10 +165,10 @@ class RoomState:
             raise NotFound("You are not in this room.", "not_in_room") from None
 
     def moderators(self) -> list[str]:
-        return [uid for uid, p in self.participants.items() if p.role is Role.MODERATOR]
+        return [uid for uid in self._visible if self.participants[uid].role is Role.MODERATOR]
 
     def on_stage(self) -> frozenset[str]:
-        return frozenset(uid for uid, p in self.participants.items() if p.role.on_stage)
+        return frozenset(uid for uid in self._visible if self.participants[uid].role.on_stage)
 
     @property
     def listener_count(self) -> int:
@@ -191,8 +194,8 @@ class RoomState:
             "version": self.version,
             "participants": [
                 p.to_dict()
-                for p in self.participants.values()
-                if p.visible and (p.role.on_stage or p.user.id not in hidden)
+                for p in map(self.participants.__getitem__, self._visible)
+                if p.role.on_stage or p.user.id not in hidden
             ],
             "listeners": self.listener_count,
             "settings": {"hands": self.hands_enabled},
@@ -235,6 +238,7 @@ class RoomState:
         """Take a participant out; the flag says the room has no moderator left."""
         gone = self.get(user_id)
         del self.participants[user_id]
+        self._visible.pop(user_id, None)
         self._audience.pop(user_id, None)
         delta = self._commit([Remove(user_id)] if gone.visible else [])
         return delta, not self.moderators()
@@ -355,7 +359,7 @@ class RoomState:
         self.hands_enabled = enabled
         changes: list[Change] = [Settings(enabled)]
         if not enabled:
-            for p in list(self.participants.values()):
+            for p in [self.participants[uid] for uid in self._visible]:
                 if p.hand_raised:
                     changes.extend(self._put(replace(p, hand_raised=False)))
         return self._commit(changes)
@@ -368,7 +372,9 @@ class RoomState:
     def set_publishing(self, live: frozenset[str]) -> Delta | None:
         """Record which participants' audio reaches the media server; None if unchanged."""
         changes: list[Change] = []
-        for uid, p in list(self.participants.items()):
+        # Only people on the stage publish, and all of them are in the visible set.
+        for uid in list(self._visible):
+            p = self.participants[uid]
             publishing = uid in live and p.role.on_stage
             if p.publishing != publishing:
                 changes.extend(self._put(replace(p, publishing=publishing, speaking=False)))
@@ -419,7 +425,9 @@ class RoomState:
             self._audience[uid] = self._next_place
             self._next_place += 1
         if participant.visible:
+            self._visible[uid] = None
             return [Upsert(participant)]
+        self._visible.pop(uid, None)
         if before is not None and before.visible:
             return [Remove(uid)]
         return []

@@ -21,7 +21,10 @@ async def sync_subscriptions(
     """Work through the room's pending resyncs (everyone, or some newcomers) until
     none are left; new ones asked for meanwhile are picked up by the loop."""
     while (room.resync_everyone or room.resync) and still_live():
-        targets = set(room.clients) if room.resync_everyone else room.resync & set(room.clients)
+        if room.resync_everyone:
+            targets = set(room.clients)
+        else:  # a few newcomers: no need to copy a big room's member list
+            targets = {uid for uid in room.resync if uid in room.clients}
         room.resync_everyone = False
         room.resync = set()
         live = media.live_publishers(room.info.id) & room.state.on_stage()
