@@ -36,6 +36,7 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
+import gc
 import io
 import itertools
 import json
@@ -67,6 +68,7 @@ from bench.common import cpu_model, cpu_seconds, ms, percentile, run
 from teahouse.app import create_app, uvicorn_options
 from teahouse.domain.accounts import new_session_token, token_hash
 from teahouse.domain.ids import new_id
+from teahouse.gc_policy import tune_for_serving
 from teahouse.store.database import Database
 from teahouse.store.models import Session, User
 
@@ -105,13 +107,32 @@ class ServerSpec:
     loop: str
     ws: str
     profile: str | None  # write a cProfile of the whole run here
+    gc: str  # "serve": the garbage collection `teahouse serve` uses; "default": CPython's
+
+
+def watch_gc_pauses() -> dict[int, list[float]]:
+    """Record how long each garbage collection pass of this process takes (ms)."""
+    pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+    started: list[float] = []
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started.append(time.perf_counter())
+        elif started:
+            pauses[info["generation"]].append((time.perf_counter() - started.pop()) * 1000)
+
+    gc.callbacks.append(watch)
+    return pauses
 
 
 def server_process(spec: ServerSpec) -> None:
     """Serve the app until SIGTERM (spawned: nothing inherited from the controller)."""
     raise_fd_limit()
+    pauses = watch_gc_pauses()
     settings = server_settings(Path(spec.data_dir), None, spec.port)
     app = create_app(settings, FakeMedia())
+    if spec.gc == "serve":
+        tune_for_serving()  # as `teahouse serve` does
     options = {**uvicorn_options(settings), "ws": spec.ws}
     server = uvicorn.Server(uvicorn.Config(app, **options))
     profiler = cProfile.Profile() if spec.profile else None
@@ -130,6 +151,13 @@ def server_process(spec: ServerSpec) -> None:
         if profiler is not None and spec.profile:
             profiler.disable()
             profiler.dump_stats(spec.profile)
+        for generation, took in sorted(pauses.items()):
+            longest = max(took) if took else 0.0
+            print(
+                f"server garbage collection, generation {generation}: {len(took)} passes,"
+                f" longest {longest:.0f} ms, total {sum(took):.0f} ms",
+                flush=True,
+            )
 
 
 async def make_members(data_dir: Path, count: int) -> list[tuple[str, str]]:
@@ -456,6 +484,7 @@ class Options:
     loop: str
     ws: str
     profile: str | None
+    gc: str
 
 
 async def wait_for_port(port: int, process: Any) -> None:
@@ -483,7 +512,7 @@ async def main(options: Options) -> None:
     fds = raise_fd_limit()
     print(
         f"machine: nproc={len(os.sched_getaffinity(0))}, cpu={cpu_model()!r}, "
-        f"python={platform.python_version()}, server loop={options.loop}, uvicorn ws={options.ws}, "
+        f"python={platform.python_version()}, server loop={options.loop}, uvicorn ws={options.ws}, gc={options.gc}, "
         f"open files limit={fds}"
     )
     context = multiprocessing.get_context("spawn")
@@ -493,7 +522,7 @@ async def main(options: Options) -> None:
         print(f"{options.members + 2} members and sessions written in {now() - started:.1f} s")
         (mod_id, mod_token), (speaker_id, speaker_token), *crowd = accounts
         port = free_port()
-        spec = ServerSpec(tmp, port, options.loop, options.ws, options.profile)
+        spec = ServerSpec(tmp, port, options.loop, options.ws, options.profile, options.gc)
         server = context.Process(target=server_process, args=(spec,))
         server.start()
         assert server.pid is not None
@@ -600,9 +629,22 @@ def cli() -> None:
         help="uvicorn's WebSocket implementation (default auto, as `teahouse serve`)",
     )
     parser.add_argument("--profile", metavar="FILE", help="cProfile the server into FILE")
+    parser.add_argument(
+        "--gc",
+        choices=("serve", "default"),
+        default="serve",
+        help="the server's garbage collection: as `teahouse serve` (default) or CPython's",
+    )
     args = parser.parse_args()
     options = Options(
-        args.members, args.procs, args.events, args.steady, args.loop, args.ws, args.profile
+        args.members,
+        args.procs,
+        args.events,
+        args.steady,
+        args.loop,
+        args.ws,
+        args.profile,
+        args.gc,
     )
     run(lambda: main(options), options.loop)
 

@@ -56,6 +56,7 @@ def serve() -> None:
     import uvicorn
 
     from teahouse.app import create_app, uvicorn_options
+    from teahouse.gc_policy import tune_for_serving
 
     settings = _settings()
     if settings.janus_url is None and shutil.which(settings.janus_binary) is None:
@@ -70,7 +71,9 @@ def serve() -> None:
             f"\n  No members yet. Open this link to create the first account:\n\n    {first}\n"
         )
     click.echo(f"  Teahouse is starting on {settings.public_url}\n")
-    uvicorn.run(create_app(settings), **uvicorn_options(settings))
+    app = create_app(settings)
+    tune_for_serving()
+    uvicorn.run(app, **uvicorn_options(settings))
 
 
 async def _prepare(settings: Settings) -> str | None:
