@@ -512,7 +512,8 @@ async def main(options: Options) -> None:
     fds = raise_fd_limit()
     print(
         f"machine: nproc={len(os.sched_getaffinity(0))}, cpu={cpu_model()!r}, "
-        f"python={platform.python_version()}, server loop={options.loop}, uvicorn ws={options.ws}, gc={options.gc}, "
+        f"python={platform.python_version()}, server loop={options.loop}, "
+        f"uvicorn ws={options.ws}, gc={options.gc}, "
         f"open files limit={fds}"
     )
     context = multiprocessing.get_context("spawn")
