@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,6 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Connection
 
 from teahouse.domain.ids import new_id
-from teahouse.domain.room_state import Role
 from teahouse.store.models import Room, User, utcnow
 from teahouse.store.social_models import (
     CalendarToken,
@@ -152,10 +150,14 @@ class Story:
         await eventually(lambda: self.server.services.stage.live(self.rooms["old"]) is None)
         self.rooms["live"] = await self._open(leaver, "Live room")
         await bob.join(self.rooms["live"])
-        # No stage action makes a second moderator yet (event co-hosts will be):
-        # make Bob one directly, as the Stage would.
-        state = self.server.services.stage.live(self.rooms["live"]).state  # type: ignore[union-attr]
-        state.participants[bob.id] = replace(state.participants[bob.id], role=Role.MODERATOR)
+        # The leaver brings Bob up and makes him a second moderator.
+        for step in (
+            {"type": "invite_to_speak", "user_id": bob.id},
+            {"type": "make_moderator", "user_id": bob.id},
+        ):
+            assert (await leaver.request(step))["type"] == "ok"
+            if step["type"] == "invite_to_speak":
+                assert (await bob.request({"type": "accept_speak"}))["type"] == "ok"
         self.rooms["closed"] = await self._open(cy, "Cy's closed room", "closed")
         async with cy.http() as http:
             admit = await http.post(
