@@ -3,11 +3,8 @@ read it."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from sqlalchemy import func, select
 
-from teahouse.domain.room_state import Role
 from teahouse.services.reports import OPEN_PER_HOUR
 from teahouse.store.admin_models import Report
 from tests.support.server import LiveServer
@@ -144,12 +141,19 @@ async def test_a_live_moderator_who_did_not_create_the_room_reads_its_log(
     async with mo.http() as http:
         before = await http.get(f"/api/rooms/{room_id}/audit")
     assert before.status_code == 404
-    # No stage action makes a second moderator in this protocol version: as the Stage would.
+    await cy.connect()
+    await cy.join(room_id)
     await mo.connect()
     await mo.join(room_id)
-    state = server.services.stage.live(room_id).state  # type: ignore[union-attr]
-    state.participants[mo.id] = replace(state.participants[mo.id], role=Role.MODERATOR)
+    assert (await cy.request({"type": "invite_to_speak", "user_id": mo.id}))["type"] == "ok"
+    assert (await mo.request({"type": "accept_speak"}))["type"] == "ok"
+    async with mo.http() as http:
+        speaking = await http.get(f"/api/rooms/{room_id}/audit")
+    assert speaking.status_code == 404  # on stage, but not a moderator
+    assert (await cy.request({"type": "make_moderator", "user_id": mo.id}))["type"] == "ok"
     async with mo.http() as http:
         after = await http.get(f"/api/rooms/{room_id}/audit")
-    assert after.status_code == 200 and after.json()["entries"] == []
+    assert after.status_code == 200
+    assert [e["action"] for e in after.json()["entries"]] == ["make_moderator", "invite_to_speak"]
     await mo.close()
+    await cy.close()
