@@ -60,6 +60,33 @@ async def test_signup_with_an_invitation_records_who_nominated_whom(
     assert await accounts.user_for_token(token) is None
 
 
+async def test_an_instance_invitation_makes_an_admin_only_while_there_is_none(
+    accounts: Accounts, database: Database
+) -> None:
+    first = await accounts.create_bootstrap_invite()
+    assert first is not None
+    ada, _ = await accounts.signup(first.code, "ada", PASSWORD, None)
+    # The operator's invitation (no member made it) while Ada is admin: a member.
+    operator = await accounts.create_operator_invite(None)
+    cy, _ = await accounts.signup(operator.code, "cy", PASSWORD, None)
+    assert ada["is_admin"] and not cy["is_admin"]
+    # With no admin left (as after the last one's account is deleted, or in a demo
+    # instance, whose seeded members are not admins), the next one makes an admin...
+    async with database.sessions.begin() as s:
+        await s.execute(update(User).values(is_admin=False))
+    dee, _ = await accounts.signup(
+        (await accounts.create_operator_invite(None)).code, "dee", PASSWORD, None
+    )
+    assert dee["is_admin"]
+    # ... but never an invitation a member made.
+    async with database.sessions.begin() as s:
+        await s.execute(update(User).values(is_admin=False))
+    eve, _ = await accounts.signup(
+        (await accounts.create_invite(ada["id"])).code, "eve", PASSWORD, None
+    )
+    assert not eve["is_admin"]
+
+
 async def test_invitation_codes_are_refused_with_distinct_codes(
     accounts: Accounts, database: Database
 ) -> None:

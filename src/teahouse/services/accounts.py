@@ -139,7 +139,13 @@ class Accounts:
                 inviter_id = await s.scalar(
                     select(Invite.created_by_id).where(Invite.code_hash == code_hash)
                 )
-                is_first = not await s.scalar(select(func.count()).select_from(User))
+                # An invitation made by the instance itself (the first one, the
+                # operator's from `teahouse invite create` or `demo seed`) makes an
+                # admin while the instance has none: the first member, or the
+                # operator of a demo instance, or after the last admin left.
+                becomes_admin = inviter_id is None and not await s.scalar(
+                    select(func.count()).select_from(User).where(User.is_admin)
+                )
                 s.add(
                     User(
                         id=user_id,
@@ -149,7 +155,7 @@ class Accounts:
                         password_hash=password_hash,
                         invited_by_id=inviter_id,
                         invites_left=self._settings.invites_per_member,
-                        is_admin=is_first,
+                        is_admin=becomes_admin,
                     )
                 )
                 await s.flush()
