@@ -136,7 +136,7 @@ function MembersTab({ me }: { me: Me }) {
               </>
             }
           >
-            <div class="row row--wrap">
+            <div class="row row--wrap admin-actions">
               <button type="button" class="button button--ghost" onClick={() => setTree(m.username)} data-testid="admin-member-tree">
                 Tree
               </button>
