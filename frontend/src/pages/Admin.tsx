@@ -126,6 +126,7 @@ function MembersTab({ me }: { me: Me }) {
             testid="admin-member"
             role={m.suspended_at ? "suspended" : m.is_admin ? "admin" : "member"}
             note={
+              (m.is_admin || m.suspended_at) && (
               <>
                 {m.is_admin && <span class="badge badge--soft">admin</span>}
                 {m.suspended_at && (
@@ -134,6 +135,7 @@ function MembersTab({ me }: { me: Me }) {
                   </span>
                 )}
               </>
+              )
             }
           >
             <div class="row row--wrap admin-actions">
