@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import social
+from tests.support import images, social
 from tests.support.fake_media import FakeMedia
 from tests.support.server import LiveServer, Member
 
@@ -74,6 +74,16 @@ async def test_every_kind_rendered_newest_first(server: LiveServer) -> None:
     assert starting["event"]["starts_at"].endswith("+00:00")
     assert invite["club"] == {"id": book, "name": "Book Club"}
     assert all(n["read"] is False and n["created_at"] for n in items)
+
+
+async def test_the_actor_comes_with_their_picture(server: LiveServer) -> None:
+    me, ada = await server.member("me"), await server.member("ada")
+    async with ada.http() as http:
+        uploaded = await http.put("/api/me/avatar", content=images.picture("PNG"))
+    assert uploaded.status_code == 200, uploaded.text
+    await server.services.notifications.notify(me.id, "new_follower", actor_id=ada.id)
+    (followed,) = (await page(me))["notifications"]
+    assert followed["actor"]["avatar_url"] == uploaded.json()["avatar_url"]
 
 
 async def test_pages_follow_the_cursor_without_gaps_or_repeats(server: LiveServer) -> None:

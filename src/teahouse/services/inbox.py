@@ -20,7 +20,7 @@ from teahouse.domain.cursors import Cursor
 from teahouse.services.views import UserCard, user_card
 from teahouse.store.database import Database
 from teahouse.store.models import Room, User, utcnow
-from teahouse.store.social_models import Block, Club, Event, Notification
+from teahouse.store.social_models import Avatar, Block, Club, Event, Notification
 
 PAGE_DEFAULT = 30
 PAGE_MAX = 100
@@ -162,18 +162,20 @@ class Inbox:
             await s.execute(update(Notification).where(*where).values(read_at=utcnow()))
 
     @staticmethod
-    def _select(user_id: str) -> Select[Notification, User, str, str, datetime, str]:
+    def _select(user_id: str) -> Select[Notification, User, str | None, str, str, datetime, str]:
         actor = aliased(User)
         return (
             select(
                 Notification,
                 actor,
+                Avatar.etag,
                 Room.title,
                 Event.title,
                 Event.starts_at,
                 Club.name,
             )
             .outerjoin(actor, actor.id == Notification.actor_id)
+            .outerjoin(Avatar, Avatar.user_id == Notification.actor_id)
             .outerjoin(Room, Room.id == Notification.room_id)
             .outerjoin(Event, Event.id == Notification.event_id)
             .outerjoin(Club, Club.id == Notification.club_id)
@@ -191,15 +193,17 @@ def _actor_visible(user_id: str) -> ColumnElement[bool]:
     )
 
 
-def _render(row: Row[Notification, User, str, str, datetime, str]) -> NotificationView:
+def _render(
+    row: Row[Notification, User, str | None, str, str, datetime, str],
+) -> NotificationView:
     # Outer joins: everything but the notification itself may be None.
-    n, actor, room_title, event_title, event_starts_at, club_name = row
+    n, actor, avatar_etag, room_title, event_title, event_starts_at, club_name = row
     view: NotificationView = {
         "id": n.id,
         "kind": n.kind,
         "created_at": n.created_at.isoformat(),
         "read": n.read_at is not None,
-        "actor": user_card(actor) if actor is not None else None,
+        "actor": user_card(actor, avatar_etag) if actor is not None else None,
         "room": {"id": n.room_id, "title": room_title} if n.room_id else None,
         "event": (
             {"id": n.event_id, "title": event_title, "starts_at": event_starts_at.isoformat()}
