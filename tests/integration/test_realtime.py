@@ -107,6 +107,20 @@ async def test_the_whole_stage_flow(server: LiveServer, media: FakeMedia) -> Non
         await member.close()
 
 
+async def test_a_failed_subscription_is_tried_again(server: LiveServer, media: FakeMedia) -> None:
+    ada, bob = await server.member("ada"), await server.member("bob")
+    room = await open_room(server, ada)
+    assert (await ada.request({"type": "publish", "sdp": "v=0\r\n"}))["type"] == "ok"
+    media.failing_subscriptions = 2  # the media server hiccups twice
+    await bob.connect()
+    await bob.join(room)
+    # Tried at once, after 0.5 s and after 1 s more: the third attempt reaches Bob.
+    offer = await bob.recv("subscribe_offer", timeout=5)
+    assert ada.id in offer["sdp"] and media.failing_subscriptions == 0
+    live = server.services.stage.live(room)
+    assert live is not None and bob.id not in live.subscribe_failures
+
+
 async def test_invited_listener_answers_before_going_on_stage(server: LiveServer) -> None:
     ada, bob = await server.member("ada"), await server.member("bob")
     room = await open_room(server, ada)

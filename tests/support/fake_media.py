@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from teahouse.errors import BadRequest, Conflict
+from teahouse.errors import BadRequest, Conflict, Unavailable
 from teahouse.media.base import FeedsChanged, MediaEvent, MediaEventHandler
 
 
@@ -15,6 +15,8 @@ class FakeMedia:
     subscriptions: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     answers: dict[tuple[str, str], str] = field(default_factory=dict)
     calls: list[tuple[str, ...]] = field(default_factory=list)
+    # The next this many subscriptions fail, as a media server that hiccups would.
+    failing_subscriptions: int = 0
     _handler: MediaEventHandler | None = None
 
     def set_event_handler(self, handler: MediaEventHandler) -> None:
@@ -54,6 +56,9 @@ class FakeMedia:
     async def subscribe(
         self, room_id: str, participant_id: str, publishers: frozenset[str]
     ) -> str | None:
+        if self.failing_subscriptions > 0:
+            self.failing_subscriptions -= 1
+            raise Unavailable("The media server did not answer.", "media_unavailable")
         key = (room_id, participant_id)
         if self.subscriptions.get(key, frozenset()) == publishers:
             return None

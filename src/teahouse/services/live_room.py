@@ -93,6 +93,8 @@ class LiveRoom:
     resync_everyone: bool = False
     resync: set[str] = field(default_factory=set)
     subscription_task: asyncio.Task[None] | None = None
+    # Failed subscription attempts in a row, per member (retried with a backoff).
+    subscribe_failures: dict[str, int] = field(default_factory=dict)
     # Called after every broadcast (each delta, the end): the Stage's rooms changed.
     on_change: Callable[[], None] = lambda: None
     _talking: dict[str, bool] = field(default_factory=dict)

@@ -436,7 +436,20 @@ class Stage:
             room.resync.add(only)
         if room.subscription_task is None or room.subscription_task.done():
             still_live = lambda: room.info.id in self._live  # noqa: E731
-            room.subscription_task = self._spawn(sync_subscriptions(room, self._media, still_live))
+            room.subscription_task = self._spawn(
+                sync_subscriptions(room, self._media, still_live, self._retry_later(room))
+            )
+
+    def _retry_later(self, room: LiveRoom) -> Callable[[str, float], None]:
+        def retry(uid: str, delay: float) -> None:
+            self._later(delay, self._retry_subscription, room.info.id, uid)
+
+        return retry
+
+    def _retry_subscription(self, room_id: str, uid: str) -> None:
+        room = self._live.get(room_id)
+        if room is not None and uid in room.clients:
+            self._refresh_subscriptions(room, only=uid)
 
     async def _record(self, actor_id: str, room_id: str, audited: Audited) -> None:
         if self._audit is None:
