@@ -23,13 +23,14 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from teahouse.domain.cursors import Cursor
 from teahouse.errors import Conflict, NotFound
 from teahouse.services.audit import CLI, AuditLog
 from teahouse.services.views import user_card
 from teahouse.store.database import Database, DbSession
+from teahouse.store.keyset import newest_first, split_page
 from teahouse.store.models import Session, User, utcnow
 from teahouse.store.social_models import Avatar
 
@@ -98,18 +99,9 @@ class Admin:
             stmt = stmt.where(User.suspended_at.is_not(None))
         elif status == "admin":
             stmt = stmt.where(User.is_admin)
-        if cursor is not None:
-            stmt = stmt.where(
-                or_(
-                    User.created_at < cursor.created_at,
-                    and_(User.created_at == cursor.created_at, User.id < cursor.id),
-                )
-            )
-        stmt = stmt.order_by(User.created_at.desc(), User.id.desc()).limit(limit + 1)
+        stmt = newest_first(stmt, User.created_at, User.id, cursor, limit)
         async with self._db.sessions() as s:
-            rows = list((await s.execute(stmt)).all())
-            more = len(rows) > limit
-            rows = rows[:limit]
+            rows, more = split_page(list((await s.execute(stmt)).all()), limit)
             inviter_ids = {u.invited_by_id for u, _ in rows if u.invited_by_id}
             inviters = {
                 u.id: u for u in await s.scalars(select(User).where(User.id.in_(inviter_ids)))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
 from teahouse.domain.cursors import Cursor
@@ -31,6 +31,7 @@ from teahouse.services.cards import cards_by_id
 from teahouse.services.views import UserCard
 from teahouse.store.admin_models import AuditEntry
 from teahouse.store.database import Database, DbSession
+from teahouse.store.keyset import newest_first, split_page
 from teahouse.store.models import Room, utcnow
 
 DetailValue = str | int | bool
@@ -130,18 +131,9 @@ class AuditLog:
     async def _page(
         self, stmt: Select[AuditEntry, str], cursor: Cursor | None, limit: int
     ) -> AuditPage:
-        if cursor is not None:
-            stmt = stmt.where(
-                or_(
-                    AuditEntry.at < cursor.created_at,
-                    and_(AuditEntry.at == cursor.created_at, AuditEntry.id < cursor.id),
-                )
-            )
-        stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit + 1)
+        stmt = newest_first(stmt, AuditEntry.at, AuditEntry.id, cursor, limit)
         async with self._db.sessions() as s:
-            rows = list((await s.execute(stmt)).all())
-            more = len(rows) > limit
-            rows = rows[:limit]
+            rows, more = split_page(list((await s.execute(stmt)).all()), limit)
             people = {uid for e, _ in rows for uid in (e.actor_id, e.target_id) if uid}
             cards = await cards_by_id(s, people)
         entries = [_entry_view(entry, title, cards) for entry, title in rows]

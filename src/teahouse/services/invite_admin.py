@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from sqlalchemy import CTE, ColumnElement, and_, func, literal, or_, select, update
+from sqlalchemy import CTE, ColumnElement, and_, func, literal, select, update
 from sqlalchemy.orm import aliased
 
 from teahouse.domain.cursors import Cursor
@@ -25,6 +25,7 @@ from teahouse.services.admin import user_not_found, via
 from teahouse.services.audit import AuditLog
 from teahouse.services.cards import cards_by_id
 from teahouse.store.database import Database
+from teahouse.store.keyset import newest_first, split_page
 from teahouse.store.models import Invite, User, utcnow
 
 InviteStatus = Literal["all", "unused", "used", "expired", "revoked"]
@@ -80,18 +81,9 @@ class InviteAdmin:
         stmt = select(Invite)
         if (condition := _status_filter(status)) is not None:
             stmt = stmt.where(condition)
-        if cursor is not None:
-            stmt = stmt.where(
-                or_(
-                    Invite.created_at < cursor.created_at,
-                    and_(Invite.created_at == cursor.created_at, Invite.id < cursor.id),
-                )
-            )
-        stmt = stmt.order_by(Invite.created_at.desc(), Invite.id.desc()).limit(limit + 1)
+        stmt = newest_first(stmt, Invite.created_at, Invite.id, cursor, limit)
         async with self._db.sessions() as s:
-            rows = list(await s.scalars(stmt))
-            more = len(rows) > limit
-            rows = rows[:limit]
+            rows, more = split_page(list(await s.scalars(stmt)), limit)
             people = {i for r in rows for i in (r.created_by_id, r.used_by_id) if i}
             cards = await cards_by_id(s, people)
         last = rows[-1] if rows else None

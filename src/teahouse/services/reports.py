@@ -17,7 +17,7 @@ import asyncio
 from datetime import timedelta
 from typing import Any, Literal, get_args
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from teahouse.domain.cursors import Cursor
@@ -30,6 +30,7 @@ from teahouse.services.rooms import Rooms
 from teahouse.services.stage import Stage
 from teahouse.store.admin_models import Report
 from teahouse.store.database import Database
+from teahouse.store.keyset import newest_first, split_page
 from teahouse.store.models import Room, User, utcnow
 
 Reason = Literal["harassment", "hate", "spam", "impersonation", "self_harm", "other"]
@@ -146,18 +147,9 @@ class Reports:
         """Open or resolved reports, newest first."""
         done = Report.resolved_at.is_not(None)
         stmt = select(Report).where(done if status == "resolved" else ~done)
-        if cursor is not None:
-            stmt = stmt.where(
-                or_(
-                    Report.created_at < cursor.created_at,
-                    and_(Report.created_at == cursor.created_at, Report.id < cursor.id),
-                )
-            )
-        stmt = stmt.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit + 1)
+        stmt = newest_first(stmt, Report.created_at, Report.id, cursor, limit)
         async with self._db.sessions() as s:
-            rows = list(await s.scalars(stmt))
-        more = len(rows) > limit
-        rows = rows[:limit]
+            rows, more = split_page(list(await s.scalars(stmt)), limit)
         last = rows[-1] if rows else None
         return {
             "reports": await self._views(rows),

@@ -32,6 +32,7 @@ from teahouse.services.cards import card_select
 from teahouse.services.notifications import Notifications
 from teahouse.services.views import UserCard, user_card
 from teahouse.store.database import Database, DbSession
+from teahouse.store.keyset import newest_first, split_page
 from teahouse.store.models import User, utcnow
 from teahouse.store.social_models import Block, Follow, Notification
 from teahouse.store.upsert import insert
@@ -240,17 +241,8 @@ async def _page(
     limit: int,
 ) -> Page:
     """One page of ``card_select()`` rows, newest ``created`` first, after ``cursor``."""
-    if cursor is not None:
-        stmt = stmt.where(
-            or_(
-                created < cursor.created_at,
-                and_(created == cursor.created_at, User.id < cursor.id),
-            )
-        )
-    paged = stmt.add_columns(created).order_by(created.desc(), User.id.desc()).limit(limit + 1)
-    rows = (await s.execute(paged)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
+    paged = newest_first(stmt.add_columns(created), created, User.id, cursor, limit)
+    rows, more = split_page((await s.execute(paged)).all(), limit)
     users = [user_card(user, etag) for user, etag, _ in rows]
     next_cursor = Cursor(rows[-1][2], rows[-1][0].id).encode() if more else None
     return Page(users, next_cursor)
