@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Browser, async_playwright
 
 from teahouse.config import Settings
 from tests.media.conftest import _media_netns, peers  # noqa: F401 (fixtures)
@@ -30,3 +31,14 @@ async def app(app_settings: Settings) -> AsyncIterator[LiveServer]:
     """The whole app with its own managed Janus, as `teahouse serve` runs it."""
     async with run_server(app_settings, None) as live:
         yield live
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's Chromium, with a fake microphone and no prompts (CHROMIUM_ARGS)."""
+    from tests.e2e.test_browser_story import CHROMIUM_ARGS
+
+    async with async_playwright() as pw:
+        launched = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield launched
+        await launched.close()

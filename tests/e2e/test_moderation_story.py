@@ -16,35 +16,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
-from tests.e2e.test_browser_story import CHROMIUM_ARGS, PHONE, SCREENSHOTS
+from tests.e2e.test_browser_story import SCREENSHOTS, phone
 from tests.e2e.test_social_story import drain, log_in, named
 from tests.support import social
 from tests.support.server import LiveServer
 
 pytestmark = pytest.mark.netns
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as pw:
-        launched = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield launched
-        await launched.close()
-
-
-async def phone(browser: Browser, app: LiveServer) -> Page:
-    context = await browser.new_context(
-        viewport=PHONE, device_scale_factor=2, has_touch=True, base_url=app.url
-    )
-    page = await context.new_page()
-    page.set_default_timeout(20_000)
-    return page
 
 
 async def state(page: Page) -> dict[str, Any]:
@@ -163,6 +145,7 @@ async def test_a_moderator_uses_every_tool(app: LiveServer, browser: Browser) ->
         await expect(ada.get_by_test_id("sheet-muted-note")).to_be_visible()
         await expect(ada.get_by_test_id("sheet-mute")).to_have_count(0)
         await ada.keyboard.press("Escape")
+        await expect(ada.get_by_test_id("participant-sheet")).to_have_count(0)
         await bob.get_by_test_id("mute").click()
         await expect(bob.get_by_test_id("mute")).to_have_attribute("data-muted", "false")
         await until_state(bob, "s.me.muted === false")

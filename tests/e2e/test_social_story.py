@@ -12,24 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
-from tests.e2e.test_browser_story import CHROMIUM_ARGS, PHONE, SCREENSHOTS
+from tests.e2e.test_browser_story import PHONE, SCREENSHOTS
 from tests.support import social
 from tests.support.server import PASSWORD, LiveServer, Member, eventually
 
 pytestmark = pytest.mark.netns
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as pw:
-        launched = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield launched
-        await launched.close()
 
 
 async def named(app: LiveServer, username: str, display_name: str) -> Member:

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { useEffect, useRef } from "preact/hooks";
+import { useLayoutEffect, useRef } from "preact/hooks";
 
 /** A bottom sheet on phones, a centred dialog on wider screens. Escape or a backdrop tap closes it. */
 export function Sheet({
@@ -17,7 +17,9 @@ export function Sheet({
   // Parents pass a new closure on every render; focus handling must run only once.
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
-  useEffect(() => {
+  // A layout effect: listening starts as the sheet appears, so an Escape pressed the
+  // moment it shows is not lost (an effect would start a frame later).
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape") closeRef.current();
     };
