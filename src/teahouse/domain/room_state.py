@@ -288,7 +288,7 @@ class RoomState:
     # -- moderation ---------------------------------------------------------------
 
     def invite_to_speak(self, actor_id: str, target_id: str) -> Delta | None:
-        self._require_moderator(actor_id)
+        self.require_moderator(actor_id)
         target = self._target(target_id)
         if target.role.on_stage:
             raise Conflict("They are already on the stage.", "wrong_state")
@@ -312,7 +312,7 @@ class RoomState:
 
     def mute_other(self, actor_id: str, target_id: str) -> Delta | None:
         """A moderator mutes a speaker; only the speaker can unmute."""
-        self._require_moderator(actor_id)
+        self.require_moderator(actor_id)
         target = self._target(target_id)
         if not target.role.on_stage:
             raise Conflict("They are not on the stage.", "wrong_state")
@@ -321,7 +321,7 @@ class RoomState:
         return self._commit(self._put(replace(target, muted=True, speaking=False)))
 
     def make_moderator(self, actor_id: str, target_id: str) -> Delta | None:
-        self._require_moderator(actor_id)
+        self.require_moderator(actor_id)
         target = self._target(target_id)
         if target.role is Role.MODERATOR:
             raise Conflict("They are already a moderator.", "wrong_state")
@@ -331,7 +331,7 @@ class RoomState:
 
     def remove_moderator(self, actor_id: str, target_id: str) -> Delta | None:
         """A moderator steps down or takes the role from another; they stay on stage."""
-        self._require_moderator(actor_id)
+        self.require_moderator(actor_id)
         target = self._target(target_id)
         if target.role is not Role.MODERATOR:
             raise Conflict("They are not a moderator.", "wrong_state")
@@ -340,7 +340,7 @@ class RoomState:
 
     def remove(self, actor_id: str, target_id: str) -> Delta | None:
         """A moderator removes someone, who cannot come back while the room lives."""
-        self._require_moderator(actor_id)
+        self.require_moderator(actor_id)
         if actor_id == target_id:
             raise Conflict("Leave the room instead.", "wrong_state")
         if self._target(target_id).role is Role.MODERATOR:
@@ -351,7 +351,7 @@ class RoomState:
 
     def set_hands(self, actor_id: str, enabled: bool) -> Delta | None:
         """Turn hand-raising on or off; turning it off lowers every raised hand."""
-        self._require_moderator(actor_id)
+        self.require_moderator(actor_id)
         if self.hands_enabled == enabled:
             raise Conflict(
                 "Hand-raising is already " + ("on." if enabled else "off."), "wrong_state"
@@ -363,9 +363,6 @@ class RoomState:
                 if p.hand_raised:
                     changes.extend(self._put(replace(p, hand_raised=False)))
         return self._commit(changes)
-
-    def require_moderator(self, actor_id: str) -> None:
-        self._require_moderator(actor_id)
 
     # -- facts reported by the media server -------------------------------------
 
@@ -394,7 +391,7 @@ class RoomState:
 
     # -- internals -------------------------------------------------------------
 
-    def _require_moderator(self, actor_id: str) -> None:
+    def require_moderator(self, actor_id: str) -> None:
         if self.get(actor_id).role is not Role.MODERATOR:
             raise Forbidden("Only moderators can do that.", "not_moderator")
 

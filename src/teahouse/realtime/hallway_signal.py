@@ -24,10 +24,10 @@ Two more limits keep a room of thousands from turning the signal into a flood:
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Hashable
 
 from teahouse.realtime.presence import Presence
+from teahouse.services.coalescer import Coalescer
 from teahouse.services.stage import Stage, encode
 
 HALLWAY_CHANGED = encode({"type": "hallway_changed"})
@@ -60,27 +60,17 @@ class HallwaySignal:
     ) -> None:
         self._presence = presence
         self._shape = shape
-        self._interval = interval
         self._announced: Hashable = shape()
-        self._last_check = float("-inf")
-        self._timer: asyncio.TimerHandle | None = None
+        self._checks = Coalescer(interval, self._check)
 
     def poke(self) -> None:
         """Something in the live rooms changed; never blocks, never raises."""
-        if self._timer is not None:
-            return  # the pending check will see this change too
-        loop = asyncio.get_running_loop()
-        delay = max(0.0, self._last_check + self._interval - loop.time())
-        self._timer = loop.call_later(delay, self._check)
+        self._checks.poke()
 
     def close(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        self._checks.cancel()
 
     def _check(self) -> None:
-        self._timer = None
-        self._last_check = asyncio.get_running_loop().time()
         shape = self._shape()
         if shape != self._announced:
             self._announced = shape

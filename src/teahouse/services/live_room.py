@@ -19,12 +19,12 @@ import hashlib
 import hmac
 import json
 import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from teahouse.domain.room_state import Delta, RoomState, Upsert, UserRef
+from teahouse.services.coalescer import Coalescer
 from teahouse.services.rooms import RoomInfo
 
 
@@ -43,36 +43,6 @@ class Client(Protocol):
 
 def encode(message: dict[str, Any]) -> str:
     return json.dumps(message, separators=(",", ":"))
-
-
-class Coalescer:
-    """Run ``flush`` at most once per ``interval``: at once after a quiet interval,
-    otherwise at the end of the current one."""
-
-    def __init__(self, interval: float, flush: Callable[[], None]) -> None:
-        self._interval = interval
-        self._flush = flush
-        self._last = -interval
-        self._timer: asyncio.TimerHandle | None = None
-
-    def poke(self) -> None:
-        if self._timer is not None:
-            return
-        wait = self._last + self._interval - time.monotonic()
-        if wait <= 0:
-            self._run()
-        else:
-            self._timer = asyncio.get_running_loop().call_later(wait, self._run)
-
-    def cancel(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-
-    def _run(self) -> None:
-        self._timer = None
-        self._last = time.monotonic()
-        self._flush()
 
 
 @dataclass(eq=False)
@@ -98,8 +68,8 @@ class LiveRoom:
     # Called after every broadcast (each delta, the end): the Stage's rooms changed.
     on_change: Callable[[], None] = lambda: None
     _talking: dict[str, bool] = field(default_factory=dict)
-    _listeners: Coalescer | None = None
-    _speaking: Coalescer | None = None
+    _listeners: Coalescer = field(init=False)
+    _speaking: Coalescer = field(init=False)
 
     def __post_init__(self) -> None:
         self._listeners = Coalescer(self.audience_interval, self._flush_listeners)
@@ -128,7 +98,6 @@ class LiveRoom:
             else:
                 self._publish_filtered(delta, subjects)
         if self.state.listeners_unannounced:
-            assert self._listeners is not None
             self._listeners.poke()
 
     def new_link(self) -> str:
@@ -155,13 +124,11 @@ class LiveRoom:
 
     def talking(self, user_id: str, talking: bool) -> None:
         self._talking[user_id] = talking
-        assert self._speaking is not None
         self._speaking.poke()
 
     def stop(self) -> None:
-        for coalescer in (self._listeners, self._speaking):
-            if coalescer is not None:
-                coalescer.cancel()
+        self._listeners.cancel()
+        self._speaking.cancel()
 
     def _flush_listeners(self) -> None:
         self.publish(self.state.flush_listeners())
