@@ -48,12 +48,12 @@ from tests.support.fake_media import FakeMedia
 from bench.common import add_loop_option, cpu_model, percentile, run
 from teahouse.domain.ids import new_id
 from teahouse.domain.room_state import Role, UserRef
-from teahouse.services.hallway import ROOMS_PAGE, Hallway
-from teahouse.services.notifications import Notifications
-from teahouse.services.rooms import ClubRef, RoomInfo, Rooms
-from teahouse.services.search import Kind, Search
-from teahouse.services.social import Social
-from teahouse.services.stage import Stage
+from teahouse.hallway.hallway import ROOMS_PAGE, Hallway
+from teahouse.live.stage import Stage
+from teahouse.notifications.notifier import Notifications
+from teahouse.rooms.rooms import ClubRef, RoomInfo, Rooms
+from teahouse.social.graph import Social
+from teahouse.social.search import Kind, Search
 from teahouse.store.database import Database
 from teahouse.store.models import Base, Room, RoomAdmission, User
 from teahouse.store.social_models import (

@@ -10,47 +10,47 @@ from typing import Any
 from fastapi import FastAPI
 
 from teahouse import __version__
+from teahouse.accounts.accounts import Accounts
+from teahouse.accounts.passwords import Passwords
+from teahouse.accounts.privacy import Privacy
+from teahouse.admin.audit import AuditLog
+from teahouse.admin.invites import InviteAdmin
+from teahouse.admin.members import Admin
+from teahouse.admin.reports import Reports
+from teahouse.admin.suspensions import Ejector, SuspensionWatch
 from teahouse.api import (
-    admin_http,
-    calendar_http,
-    clubs_http,
-    events_http,
-    hallway_http,
+    admin,
+    calendar,
+    clubs,
+    events,
+    hallway,
     http,
-    reports_http,
-    social_http,
+    reports,
+    social,
     ws,
 )
 from teahouse.api.context import Services
 from teahouse.api.errors import install_error_handlers
 from teahouse.api.guards import Guards
 from teahouse.api.web import mount_web_client
+from teahouse.clubs.calendar import Calendar
+from teahouse.clubs.clubs import Clubs
+from teahouse.clubs.events import Events
 from teahouse.config import Settings
+from teahouse.demo import rooms as demo_rooms
+from teahouse.hallway.hallway import Hallway
+from teahouse.hallway.signal import HallwaySignal, hallway_shape
+from teahouse.live.stage import Stage
 from teahouse.media.base import MediaBackend
-from teahouse.realtime.hallway_signal import HallwaySignal, hallway_shape
-from teahouse.realtime.live_notifications import NotificationPusher
+from teahouse.notifications.inbox import Inbox
+from teahouse.notifications.notifier import Notifications
+from teahouse.notifications.push import NotificationPusher
 from teahouse.realtime.presence import Presence
-from teahouse.realtime.suspensions import Ejector, SuspensionWatch
-from teahouse.services import demo_rooms
-from teahouse.services.accounts import Accounts
-from teahouse.services.admin import Admin
-from teahouse.services.audit import AuditLog
-from teahouse.services.calendar import Calendar
-from teahouse.services.clubs import Clubs
-from teahouse.services.events import Events
-from teahouse.services.hallway import Hallway
-from teahouse.services.inbox import Inbox
-from teahouse.services.invite_admin import InviteAdmin
-from teahouse.services.notifications import Notifications
-from teahouse.services.passwords import Passwords
-from teahouse.services.pings import Pings
-from teahouse.services.privacy import Privacy
-from teahouse.services.profiles import Profiles
-from teahouse.services.reports import Reports
-from teahouse.services.rooms import Rooms
-from teahouse.services.search import Search
-from teahouse.services.social import Social
-from teahouse.services.stage import Stage
+from teahouse.rooms.rooms import Rooms
+from teahouse.social.graph import Social
+from teahouse.social.pings import Pings
+from teahouse.social.profiles import Profiles
+from teahouse.social.search import Search
 from teahouse.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
             return True
 
         admin = Admin(db, audit, eject=ejector.eject, end_room=end_live_room)
-        # `teahouse admin suspend` runs in another process: see realtime/suspensions.py.
+        # `teahouse admin suspend` runs in another process: see admin/suspensions.py.
         watch = SuspensionWatch(admin.suspended_since, ejector.eject)
         watch.start()
         app.state.services = Services(
@@ -157,16 +157,16 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
     )
     install_error_handlers(app)
     app.include_router(http.router)
-    app.include_router(hallway_http.router)
-    app.include_router(social_http.router)
+    app.include_router(hallway.router)
+    app.include_router(social.router)
     app.include_router(ws.router)
-    app.include_router(clubs_http.router)
-    app.include_router(events_http.router)
-    app.include_router(calendar_http.router)
-    app.include_router(admin_http.router)
-    app.include_router(reports_http.router)
+    app.include_router(clubs.router)
+    app.include_router(events.router)
+    app.include_router(calendar.router)
+    app.include_router(admin.router)
+    app.include_router(reports.router)
     # Before the web client: its catch-all route would answer /calendar/... with the app.
-    app.include_router(calendar_http.feeds)
+    app.include_router(calendar.feeds)
     mount_web_client(app)
     app.add_middleware(Guards, allowed_origins=settings.allowed_origins)
     return app

@@ -2,7 +2,7 @@
 
 Only errors a user should see derive from :class:`TeahouseError`; each carries a
 machine-readable ``code`` and the HTTP status it maps to. The HTTP layer
-(``api/errors.py``) and the WebSocket layer (``realtime/session.py``) turn them into
+(``api/errors.py``) and the WebSocket layer (``api/socket.py``) turn them into
 ``{"error": {"code", "message"}}`` and ``{"type": "error", "code", "message"}``.
 Anything else raised is a bug and is logged with context.
 

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from teahouse.accounts.accounts import Accounts
+from teahouse.accounts.passwords import Passwords
 from teahouse.config import load_settings
 from teahouse.errors import TeahouseError
-from teahouse.services.accounts import Accounts
-from teahouse.services.passwords import Passwords
-from teahouse.services.profiles import Profiles
+from teahouse.social.profiles import Profiles
 from teahouse.store.database import Database
 from teahouse.store.models import Invite, User, utcnow
 

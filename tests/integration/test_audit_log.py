@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, func, select
 
+from teahouse.admin.audit import AuditLog
 from teahouse.domain.cursors import Cursor
 from teahouse.domain.ids import new_id
-from teahouse.services.audit import AuditLog
 from teahouse.store.admin_models import AuditEntry
 from teahouse.store.database import Database
 from teahouse.store.models import Room, User, utcnow

@@ -85,9 +85,9 @@ def _signup(env: Path, username: str, by: str | None = None) -> str:
     """A member made the way the server would, through the services; their id."""
     import asyncio
 
+    from teahouse.accounts.accounts import Accounts
+    from teahouse.accounts.passwords import Passwords
     from teahouse.config import load_settings
-    from teahouse.services.accounts import Accounts
-    from teahouse.services.passwords import Passwords
     from teahouse.store.database import Database
 
     async def go() -> str:

@@ -10,12 +10,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from teahouse.accounts.accounts import Accounts
+from teahouse.accounts.passwords import Passwords
 from teahouse.cli import main
 from teahouse.config import Settings, load_settings
-from teahouse.services import demo_rooms
-from teahouse.services.accounts import Accounts
-from teahouse.services.demo import CLUBS, EVENTS, MEMBERS, seed
-from teahouse.services.passwords import Passwords
+from teahouse.demo import rooms as demo_rooms
+from teahouse.demo.seed import CLUBS, EVENTS, MEMBERS, seed
 from teahouse.store.database import Database
 from teahouse.store.models import DemoResident, Invite, Room, User, utcnow
 from teahouse.store.social_models import (

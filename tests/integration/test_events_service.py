@@ -15,15 +15,15 @@ import icalendar
 import pytest
 from sqlalchemy import select
 
+from teahouse.clubs.calendar import Calendar
+from teahouse.clubs.clubs import Clubs
+from teahouse.clubs.events import EventFields, Events
 from teahouse.config import load_settings
 from teahouse.domain.ids import new_id
 from teahouse.errors import TeahouseError
-from teahouse.services.calendar import Calendar
-from teahouse.services.clubs import Clubs
-from teahouse.services.events import EventFields, Events
-from teahouse.services.notifications import Notifications
-from teahouse.services.rooms import Rooms
-from teahouse.services.stage import Stage
+from teahouse.live.stage import Stage
+from teahouse.notifications.notifier import Notifications
+from teahouse.rooms.rooms import Rooms
 from teahouse.store.database import Database
 from teahouse.store.models import User
 from teahouse.store.social_models import Event, Notification

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 
-from teahouse.realtime.hallway_signal import HALLWAY_CHANGED
+from teahouse.hallway.signal import HALLWAY_CHANGED
 from tests.support import social
 from tests.support.server import LiveServer, eventually
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from teahouse.services.reports import OPEN_PER_HOUR
+from teahouse.admin.reports import OPEN_PER_HOUR
 from teahouse.store.admin_models import Report
 from tests.support.server import LiveServer
 

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 import websockets
 
-from teahouse.realtime.session import SocketSession, SocketState
-from teahouse.services.live_room import LiveRoom
+from teahouse.api.socket import SocketSession, SocketState
+from teahouse.live.room import LiveRoom
 from tests.support.fake_media import FakeMedia
 from tests.support.raw_ws import RawWebSocket
 from tests.support.room_view import Outcome, RoomView, server_state

@@ -9,12 +9,12 @@ from sqlalchemy import delete, text, update
 
 from teahouse.domain.ids import new_id
 from teahouse.domain.room_state import UserRef
-from teahouse.services import search
-from teahouse.services.notifications import Notifications
-from teahouse.services.rooms import Rooms
-from teahouse.services.search import Search
-from teahouse.services.social import Social
-from teahouse.services.stage import Stage
+from teahouse.live.stage import Stage
+from teahouse.notifications.notifier import Notifications
+from teahouse.rooms.rooms import Rooms
+from teahouse.social import search
+from teahouse.social.graph import Social
+from teahouse.social.search import Search
 from teahouse.store.database import Database
 from teahouse.store.models import User
 from teahouse.store.social_models import Club

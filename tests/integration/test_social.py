@@ -9,9 +9,9 @@ from sqlalchemy import func, select, update
 
 from teahouse.domain.cursors import Cursor
 from teahouse.errors import TeahouseError
-from teahouse.services.notifications import Notifications
-from teahouse.services.profiles import Profiles
-from teahouse.services.social import Social
+from teahouse.notifications.notifier import Notifications
+from teahouse.social.graph import Social
+from teahouse.social.profiles import Profiles
 from teahouse.store.database import Database
 from teahouse.store.models import User, utcnow
 from teahouse.store.social_models import Follow, Notification

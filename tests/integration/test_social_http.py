@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from teahouse.services import avatar_image
+from teahouse.social import avatar_image
 from teahouse.store.social_models import Avatar, Notification
 from tests.support import images
 from tests.support import server as support

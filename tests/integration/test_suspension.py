@@ -9,8 +9,8 @@ from typing import Any
 
 import websockets
 
-from teahouse.services.admin import Admin
-from teahouse.services.audit import AuditLog
+from teahouse.admin.audit import AuditLog
+from teahouse.admin.members import Admin
 from teahouse.store.database import Database
 from tests.support.server import PASSWORD, LiveServer, Member
 

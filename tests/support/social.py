@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from teahouse.domain.ids import new_id
-from teahouse.services.rooms import ClubRef
+from teahouse.rooms.rooms import ClubRef
 from teahouse.store.models import Room, utcnow
 from teahouse.store.social_models import (
     Block,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from teahouse.accounts.attempts import FailedAttempts
 from teahouse.errors import TooManyRequests
-from teahouse.services.attempts import FailedAttempts
 
 
 class Clock:

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from teahouse.errors import TeahouseError
-from teahouse.services import avatar_image
+from teahouse.social import avatar_image
 from tests.support import images
 
 

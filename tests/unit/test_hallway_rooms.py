@@ -1,5 +1,5 @@
 """The hallway's live rooms from the Stage's index, page by page, against ranking every
-room in full (services/hallway_rooms.py, services/live_index.py)."""
+room in full (hallway/rooms.py, live/index.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 from teahouse.domain.hallway import ClubRef as HallClub
 from teahouse.domain.hallway import Key, RoomCandidate, Viewer, rank_rooms
 from teahouse.domain.room_state import Role, UserRef
-from teahouse.services.hallway_rooms import HallwayRooms
-from teahouse.services.rooms import ClubRef, RoomInfo, Rooms
-from teahouse.services.stage import Stage
+from teahouse.hallway.rooms import HallwayRooms
+from teahouse.live.stage import Stage
+from teahouse.rooms.rooms import ClubRef, RoomInfo, Rooms
 from tests.support.fake_media import FakeMedia
 
 T0 = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)

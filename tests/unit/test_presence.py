@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 
 from teahouse.domain.room_state import UserRef
-from teahouse.realtime.hallway_signal import HALLWAY_CHANGED, HallwaySignal
+from teahouse.hallway.signal import HALLWAY_CHANGED, HallwaySignal
 from teahouse.realtime.presence import Presence
 
 

@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from teahouse.api.context import Services, current_user, services
 from teahouse.errors import Conflict, Forbidden, NotAuthenticated, NotFound
-from teahouse.services.views import MeView, RoomSummary, ref_view
 from teahouse.store.models import User
+from teahouse.views import MeView, RoomSummary, ref_view
 
 router = APIRouter(prefix="/api")
 Member = Annotated[User, Depends(current_user)]
@@ -85,7 +85,7 @@ async def signup(body: SignupBody, request: Request, response: Response) -> MeVi
 @router.post("/login")
 async def login(body: LoginBody, request: Request, response: Response) -> MeView:
     svc = _svc(request)
-    # The address only ever becomes a keyed hash in memory (services/attempts.py).
+    # The address only ever becomes a keyed hash in memory (accounts/attempts.py).
     address = request.client.host if request.client else None
     svc.attempts.check(body.username, address)
     try:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, WebSocket
 
 from teahouse.api.context import optional_user, services
-from teahouse.realtime.session import SocketSession
-from teahouse.services.views import user_ref
+from teahouse.api.socket import SocketSession
+from teahouse.views import user_ref
 
 router = APIRouter()
 

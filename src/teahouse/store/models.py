@@ -115,7 +115,7 @@ class Room(Base):
 
 
 class DemoResident(Base):
-    """A seeded member who sits in a demo room without a socket (services/demo_rooms.py)."""
+    """A seeded member who sits in a demo room without a socket (demo/rooms.py)."""
 
     __tablename__ = "demo_residents"
 

@@ -6,7 +6,7 @@ indexes for 2 and 3 characters so that prefix queries stay cheap.
 
 PostgreSQL: GIN indexes on weighted ``tsvector`` expressions with the ``simple``
 configuration (no stemming, no stop words: names are not English prose). The
-expressions are the ones ``teahouse.services.search`` queries with, character for
+expressions are the ones ``teahouse.social.search`` queries with, character for
 character, or the planner could not use the indexes (a test checks it does).
 
 Neither is in the SQLAlchemy models: tests/integration/test_migrations.py leaves them

@@ -2,7 +2,7 @@
 
 ``teahouse demo seed`` marks the rooms it makes (``rooms.demo``) and names who sits
 in each (``demo_residents``); at every start the Stage re-opens them with those
-members seated (services/demo_rooms.py).
+members seated (demo/rooms.py).
 
 ``rooms`` gains its column with ``ADD COLUMN`` (no SQLite batch copy, so the search
 triggers of 0003_search stay).

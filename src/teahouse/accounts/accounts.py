@@ -1,0 +1,254 @@
+"""Invitation-only membership: invitations, sign-up, log-in and sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from teahouse.accounts.passwords import Passwords
+from teahouse.config import Settings
+from teahouse.domain import accounts as rules
+from teahouse.domain.ids import new_id
+from teahouse.errors import Conflict, Forbidden, InviteError, NotAuthenticated, NotFound
+from teahouse.store.database import Database, DbSession
+from teahouse.store.models import Invite, Session, User, utcnow
+from teahouse.views import MeView, UserView, me_view, user_view
+
+
+@dataclass(frozen=True, slots=True)
+class NewInvite:
+    code: str
+    url: str
+    expires_at: datetime
+
+
+class Accounts:
+    """Everything about becoming and being a member."""
+
+    def __init__(self, db: Database, settings: Settings, passwords: Passwords) -> None:
+        self._db = db
+        self._settings = settings
+        self._passwords = passwords
+
+    # -- invitations -------------------------------------------------------------
+
+    def invite_url(self, code: str) -> str:
+        # The code rides in the fragment, which browsers never send to a server.
+        return f"{self._settings.public_url}/invite#{code}"
+
+    async def create_invite(self, user_id: str) -> NewInvite:
+        async with self._db.sessions.begin() as s:
+            spent = await s.execute(
+                update(User)
+                .where(User.id == user_id, User.invites_left > 0)
+                .values(invites_left=User.invites_left - 1)
+            )
+            if spent.rowcount != 1:  # type: ignore[attr-defined]
+                raise Forbidden("You have no invitations left.", "invite_quota_exhausted")
+            return self._add_invite(s, user_id)
+
+    async def create_bootstrap_invite(self) -> NewInvite | None:
+        """The first invitation of a new instance: made only while nobody is a member."""
+        async with self._db.sessions() as s:
+            if await s.scalar(select(func.count()).select_from(User)):
+                return None
+        return await self.create_operator_invite(None)
+
+    async def create_operator_invite(self, in_name_of: str | None) -> NewInvite:
+        """An invitation from the instance's operator, outside any member's quota."""
+        async with self._db.sessions.begin() as s:
+            return self._add_invite(s, in_name_of)
+
+    def _add_invite(self, s: DbSession, created_by: str | None) -> NewInvite:
+        code = rules.new_invite_code()
+        expires_at = utcnow() + timedelta(hours=self._settings.invite_ttl_hours)
+        s.add(
+            Invite(
+                id=new_id(),
+                code_hash=rules.token_hash(code),
+                created_by_id=created_by,
+                expires_at=expires_at,
+            )
+        )
+        return NewInvite(code=code, url=self.invite_url(code), expires_at=expires_at)
+
+    async def inspect_invite(self, code: str) -> tuple[UserView | None, datetime]:
+        invite = await self._usable_invite(code)
+        async with self._db.sessions() as s:
+            inviter = await s.get(User, invite.created_by_id) if invite.created_by_id else None
+        return (user_view(inviter) if inviter else None), invite.expires_at
+
+    async def list_invites(self, user_id: str) -> tuple[list[dict[str, object]], int]:
+        async with self._db.sessions() as s:
+            me = await s.get(User, user_id)
+            if me is None:
+                raise NotAuthenticated("Please log in.")
+            rows = (
+                await s.execute(
+                    select(Invite, User)
+                    .outerjoin(User, User.id == Invite.used_by_id)
+                    .where(Invite.created_by_id == user_id)
+                    .order_by(Invite.created_at.desc())
+                )
+            ).all()
+        invites: list[dict[str, object]] = [
+            {
+                "id": invite.id,
+                "created_at": invite.created_at.isoformat(),
+                "expires_at": invite.expires_at.isoformat(),
+                "used": invite.used_at is not None,
+                "used_by": user_view(used_by) if used_by else None,
+            }
+            for invite, used_by in rows
+        ]
+        return invites, me.invites_left
+
+    async def _usable_invite(self, code: str) -> Invite:
+        rules.check_invite_code(code)
+        async with self._db.sessions() as s:
+            invite = await s.scalar(
+                select(Invite).where(Invite.code_hash == rules.token_hash(code))
+            )
+        if invite is None:
+            raise InviteError("This invitation does not exist.", "invite_unknown")
+        if invite.used_at is not None:
+            raise InviteError("This invitation has already been used.", "invite_used")
+        if invite.revoked_at is not None:
+            raise InviteError("This invitation was withdrawn.", "invite_revoked")
+        if invite.expires_at <= utcnow():
+            raise InviteError("This invitation has expired.", "invite_expired")
+        return invite
+
+    # -- sign-up and log-in --------------------------------------------------------
+
+    async def signup(
+        self, code: str, username: str, password: str, display_name: str | None
+    ) -> tuple[MeView, str]:
+        username = rules.normalise_username(username)
+        rules.check_password(password)
+        name = rules.normalise_display_name(display_name, username)
+        await self._usable_invite(code)
+        password_hash = await self._passwords.hash(password)
+        user_id = new_id()
+        code_hash = rules.token_hash(code)
+        try:
+            async with self._db.sessions.begin() as s:
+                inviter_id = await s.scalar(
+                    select(Invite.created_by_id).where(Invite.code_hash == code_hash)
+                )
+                # An invitation made by the instance itself (the first one, the
+                # operator's from `teahouse invite create` or `demo seed`) makes an
+                # admin while the instance has none: the first member, or the
+                # operator of a demo instance, or after the last admin left.
+                becomes_admin = inviter_id is None and not await s.scalar(
+                    select(func.count()).select_from(User).where(User.is_admin)
+                )
+                s.add(
+                    User(
+                        id=user_id,
+                        username=username,
+                        display_name=name,
+                        bio="",
+                        password_hash=password_hash,
+                        invited_by_id=inviter_id,
+                        invites_left=self._settings.invites_per_member,
+                        is_admin=becomes_admin,
+                    )
+                )
+                await s.flush()
+                # The redemption: one conditional UPDATE, so of many concurrent
+                # sign-ups with one code exactly one sees a row change.
+                redeemed = await s.execute(
+                    update(Invite)
+                    .where(
+                        Invite.code_hash == code_hash,
+                        Invite.used_at.is_(None),
+                        Invite.revoked_at.is_(None),
+                        Invite.expires_at > utcnow(),
+                    )
+                    .values(used_at=utcnow(), used_by_id=user_id)
+                )
+                if redeemed.rowcount != 1:  # type: ignore[attr-defined]
+                    # Used (or revoked) since the check above: say which.
+                    revoked = await s.scalar(
+                        select(Invite.revoked_at).where(Invite.code_hash == code_hash)
+                    )
+                    if revoked is not None:
+                        raise InviteError("This invitation was withdrawn.", "invite_revoked")
+                    raise InviteError("This invitation has already been used.", "invite_used")
+                token = await self._new_session(s, user_id)
+                me = await s.get(User, user_id)
+                assert me is not None
+                view = me_view(me)
+        except IntegrityError as exc:
+            if await self._username_exists(username):
+                raise Conflict("That username is taken.", "username_taken") from exc
+            raise
+        return view, token
+
+    async def login(self, username: str, password: str) -> tuple[MeView, str]:
+        async with self._db.sessions() as s:
+            user = await s.scalar(select(User).where(User.username == username.strip().lower()))
+        if not await self._passwords.verify(user.password_hash if user else None, password):
+            raise NotAuthenticated("Wrong username or password.", "bad_credentials")
+        assert user is not None
+        # Only after the password: a suspension is nobody else's business.
+        if user.suspended_at is not None:
+            raise Forbidden("This account is suspended.", "suspended")
+        async with self._db.sessions.begin() as s:
+            token = await self._new_session(s, user.id)
+        return me_view(user), token
+
+    async def logout(self, token: str) -> None:
+        async with self._db.sessions.begin() as s:
+            await s.execute(delete(Session).where(Session.token_hash == rules.token_hash(token)))
+
+    async def user_for_token(self, token: str | None) -> User | None:
+        if not token or len(token) > 100:
+            return None
+        async with self._db.sessions() as s:
+            row = (
+                await s.execute(
+                    select(User)
+                    .join(Session, Session.user_id == User.id)
+                    .where(
+                        Session.token_hash == rules.token_hash(token),
+                        Session.expires_at > utcnow(),
+                        # Suspending deletes the sessions; this holds even if one survived.
+                        User.suspended_at.is_(None),
+                    )
+                )
+            ).scalar_one_or_none()
+        return row
+
+    async def me(self, user_id: str) -> MeView:
+        async with self._db.sessions() as s:
+            user = await s.get(User, user_id)
+        if user is None:
+            raise NotAuthenticated("Please log in.")
+        return me_view(user)
+
+    async def user_by_username(self, username: str) -> User:
+        async with self._db.sessions() as s:
+            user = await s.scalar(select(User).where(User.username == username.strip().lower()))
+        if user is None:
+            raise NotFound("No member has that username.", "user_not_found")
+        return user
+
+    async def _new_session(self, s: DbSession, user_id: str) -> str:
+        token = rules.new_session_token()
+        s.add(
+            Session(
+                token_hash=rules.token_hash(token),
+                user_id=user_id,
+                expires_at=utcnow() + timedelta(days=self._settings.session_ttl_days),
+            )
+        )
+        return token
+
+    async def _username_exists(self, username: str) -> bool:
+        async with self._db.sessions() as s:
+            return bool(await s.scalar(select(func.count()).where(User.username == username)))

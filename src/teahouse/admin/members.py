@@ -1,0 +1,200 @@
+"""Instance administration of members: the list, admin rights, suspension, rooms.
+
+Every method takes the acting admin's id, or None for the operator's command line
+(which has no member behind it: its audit entries say ``{"via": "cli"}``). Who may
+call these is the HTTP layer's business (``api/admin.py``: admins only); the
+rules that hold whoever calls are here:
+
+- the instance keeps at least one admin (``last_admin``);
+- admins are not suspended, not even by themselves (``cannot_suspend_admin``): revoke
+  the rights first; a suspended member is not made an admin (``member_suspended``);
+- a refused action changes nothing and writes no audit entry.
+
+Suspending deletes the member's sessions in the same transaction that marks them,
+then calls ``eject`` (the server's: close their sockets, take them out of live rooms).
+The command line runs in another process and has no sockets to close: the server's
+:class:`~teahouse.admin.suspensions.SuspensionWatch` finds the new suspension in
+the database within about a second and ejects them there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import delete, func, or_, select, update
+
+from teahouse.admin.audit import CLI, AuditLog
+from teahouse.domain.cursors import Cursor
+from teahouse.errors import Conflict, NotFound
+from teahouse.store.database import Database, DbSession
+from teahouse.store.keyset import newest_first, split_page
+from teahouse.store.models import Session, User, utcnow
+from teahouse.store.social_models import Avatar
+from teahouse.views import user_card
+
+MemberStatus = Literal["all", "active", "suspended", "admin"]
+Eject = Callable[[str], Awaitable[None]]
+
+
+async def _no_sockets_here(_user_id: str) -> None:
+    """The command line's ``eject``: it holds no sockets; the server's watcher acts."""
+
+
+def via(actor_id: str | None) -> dict[str, str] | None:
+    """The audit detail that says an action came from the command line."""
+    return CLI if actor_id is None else None
+
+
+def member_view(user: User, etag: str | None, invited_by: User | None) -> dict[str, Any]:
+    return {
+        **user_card(user, etag),
+        "is_admin": user.is_admin,
+        "suspended_at": user.suspended_at.isoformat() if user.suspended_at else None,
+        "joined_at": user.created_at.isoformat(),
+        "invited_by": user_card(invited_by) if invited_by else None,
+    }
+
+
+def user_not_found() -> NotFound:
+    return NotFound("No member has that username.", "user_not_found")
+
+
+class Admin:
+    """Members as an instance admin sees and changes them."""
+
+    def __init__(
+        self,
+        db: Database,
+        audit: AuditLog,
+        *,
+        eject: Eject = _no_sockets_here,
+        end_room: Callable[[str, str], Awaitable[bool]] | None = None,
+    ) -> None:
+        self._db = db
+        self._audit = audit
+        self._eject = eject
+        self._end_room = end_room
+
+    # -- reading -----------------------------------------------------------------------
+
+    async def members(
+        self, query: str, status: MemberStatus, cursor: Cursor | None, limit: int
+    ) -> dict[str, Any]:
+        """Members, newest first; ``query`` matches a username's start or any part of a
+        display name, whatever the case."""
+        stmt = select(User, Avatar.etag).outerjoin(Avatar, Avatar.user_id == User.id)
+        words = query.strip().lower()
+        if words:
+            stmt = stmt.where(
+                or_(
+                    User.username.startswith(words, autoescape=True),
+                    func.lower(User.display_name).contains(words, autoescape=True),
+                )
+            )
+        if status == "active":
+            stmt = stmt.where(User.suspended_at.is_(None))
+        elif status == "suspended":
+            stmt = stmt.where(User.suspended_at.is_not(None))
+        elif status == "admin":
+            stmt = stmt.where(User.is_admin)
+        stmt = newest_first(stmt, User.created_at, User.id, cursor, limit)
+        async with self._db.sessions() as s:
+            rows, more = split_page(list((await s.execute(stmt)).all()), limit)
+            inviter_ids = {u.invited_by_id for u, _ in rows if u.invited_by_id}
+            inviters = {
+                u.id: u for u in await s.scalars(select(User).where(User.id.in_(inviter_ids)))
+            }
+        members = [member_view(u, etag, inviters.get(u.invited_by_id or "")) for u, etag in rows]
+        last = rows[-1][0] if rows else None
+        next_cursor = Cursor(last.created_at, last.id).encode() if more and last else None
+        return {"members": members, "next_cursor": next_cursor}
+
+    async def member(self, username: str) -> dict[str, Any]:
+        async with self._db.sessions() as s:
+            user = await _by_username(s, username)
+            etag = await s.scalar(select(Avatar.etag).where(Avatar.user_id == user.id))
+            inviter = await s.get(User, user.invited_by_id) if user.invited_by_id else None
+        return member_view(user, etag, inviter)
+
+    async def suspended_since(self, since: datetime) -> list[tuple[str, datetime]]:
+        """Members suspended at or after ``since`` (the watcher's question)."""
+        async with self._db.sessions() as s:
+            rows = await s.execute(
+                select(User.id, User.suspended_at).where(User.suspended_at >= since)
+            )
+            return [(uid, at) for uid, at in rows if at is not None]
+
+    # -- admin rights ----------------------------------------------------------------
+
+    async def set_admin(self, actor_id: str | None, username: str, admin: bool) -> dict[str, Any]:
+        """Grant or revoke admin rights; a no-op (and no entry) if already so."""
+        async with self._db.sessions.begin() as s:
+            await _lock_admins(s, sqlite=self._db.is_sqlite)
+            user = await _by_username(s, username)
+            if user.is_admin != admin:
+                if admin and user.suspended_at is not None:
+                    raise Conflict("Lift the suspension first.", "member_suspended")
+                if not admin:
+                    admins = await s.scalar(select(func.count()).where(User.is_admin))
+                    if (admins or 0) <= 1:
+                        raise Conflict("The instance must keep one admin.", "last_admin")
+                user.is_admin = admin
+                action = "grant_admin" if admin else "revoke_admin"
+                self._audit.add(s, actor_id, action, target_id=user.id, detail=via(actor_id))
+        return await self.member(username)
+
+    # -- suspension --------------------------------------------------------------------
+
+    async def suspend(self, actor_id: str | None, username: str) -> dict[str, Any]:
+        """Suspend a member: their sessions end, their sockets close, they leave every
+        live room. Suspending a suspended member changes nothing."""
+        async with self._db.sessions.begin() as s:
+            user = await _by_username(s, username)
+            if user.is_admin:
+                raise Conflict(
+                    "Admins cannot be suspended; revoke their admin rights first.",
+                    "cannot_suspend_admin",
+                )
+            newly = user.suspended_at is None
+            if newly:
+                user.suspended_at = utcnow()
+                self._audit.add(s, actor_id, "suspend", target_id=user.id, detail=via(actor_id))
+            await s.execute(delete(Session).where(Session.user_id == user.id))
+        await self._eject(user.id)
+        return await self.member(username)
+
+    async def unsuspend(self, actor_id: str | None, username: str) -> dict[str, Any]:
+        async with self._db.sessions.begin() as s:
+            user = await _by_username(s, username)
+            if user.suspended_at is not None:
+                user.suspended_at = None
+                self._audit.add(s, actor_id, "unsuspend", target_id=user.id, detail=via(actor_id))
+        return await self.member(username)
+
+    # -- rooms -------------------------------------------------------------------------
+
+    async def end_room(self, actor_id: str | None, room_id: str) -> None:
+        """End a live room of this server for everyone in it."""
+        if self._end_room is None or not await self._end_room(room_id, "ended_by_admin"):
+            raise NotFound("There is no such live room.", "room_not_found")
+        detail = {"reason": "ended_by_admin", **(via(actor_id) or {})}
+        await self._audit.record(actor_id, "end_room", room_id=room_id, detail=detail)
+
+
+async def _by_username(s: DbSession, username: str) -> User:
+    user = await s.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise user_not_found()
+    return user
+
+
+async def _lock_admins(s: DbSession, *, sqlite: bool) -> None:
+    """Serialise changes to who is an admin, so two revocations cannot both pass the
+    "last admin" check: PostgreSQL locks the admins' rows; on SQLite the no-op write
+    takes the database's write lock before anything is read."""
+    if sqlite:
+        await s.execute(update(User).where(User.id == "").values(is_admin=User.is_admin))
+    else:
+        await s.execute(select(User.id).where(User.is_admin).with_for_update())

@@ -1,0 +1,221 @@
+"""Members report members and rooms; instance admins read and resolve the reports.
+
+A report names a member, a room, or both, with a reason and up to 1000 characters
+of details. The server adds what it knew at that moment (``context``): the room's id
+and title, the time, and the reporter's and the reported member's roles in that live
+room (``moderator``, ``speaker``, ``listener``, or null). Nothing is recorded from
+the room itself: no audio, no messages.
+
+A member cannot flood the admins: at most :data:`OPEN_PER_HOUR` of their reports
+filed within the last hour may still be open (``too_many_reports``). Checking and
+adding happen under one lock per process, so two quick clicks cannot both pass.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any, Literal, get_args
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from teahouse.admin.audit import AuditLog
+from teahouse.admin.members import via
+from teahouse.domain.cursors import Cursor
+from teahouse.domain.ids import looks_like_id, new_id
+from teahouse.errors import BadRequest, Conflict, NotFound, TooManyRequests
+from teahouse.live.stage import Stage
+from teahouse.rooms.rooms import Rooms
+from teahouse.store.admin_models import Report
+from teahouse.store.cards import cards_by_id
+from teahouse.store.database import Database
+from teahouse.store.keyset import newest_first, split_page
+from teahouse.store.models import Room, User, utcnow
+
+Reason = Literal["harassment", "hate", "spam", "impersonation", "self_harm", "other"]
+REASONS: tuple[str, ...] = get_args(Reason)
+ReportStatus = Literal["open", "resolved"]
+DETAILS_MAX = 1000
+RESOLUTION_MAX = 500
+OPEN_PER_HOUR = 5
+
+
+def _clean(text: str, limit: int, what: str) -> str:
+    text = text.strip()
+    if len(text) > limit:
+        raise BadRequest(f"{what} are at most {limit} characters.")
+    if any(ord(c) < 32 and c not in "\n\t" for c in text):
+        raise BadRequest(f"{what} may not contain control characters.")
+    return text
+
+
+class Reports:
+    def __init__(
+        self, db: Database, rooms: Rooms, audit: AuditLog, stage: Stage | None = None
+    ) -> None:
+        """``stage`` None: no live rooms here (the command line, another process)."""
+        self._db = db
+        self._rooms = rooms
+        self._stage = stage
+        self._audit = audit
+        self._filing = asyncio.Lock()
+
+    async def file(
+        self,
+        reporter_id: str,
+        *,
+        user_id: str | None,
+        room_id: str | None,
+        reason: str,
+        details: str,
+    ) -> dict[str, Any]:
+        if reason not in REASONS:
+            raise BadRequest(f"The reason is one of: {', '.join(REASONS)}.")
+        details = _clean(details, DETAILS_MAX, "Details")
+        if user_id is None and room_id is None:
+            raise BadRequest("Say which member or which room you are reporting.")
+        if user_id == reporter_id:
+            raise BadRequest("You cannot report yourself.", "cannot_report_yourself")
+        room_title: str | None = None
+        async with self._db.sessions() as s:
+            if user_id is not None and (
+                not looks_like_id(user_id) or await s.get(User, user_id) is None
+            ):
+                raise NotFound("There is no such member.", "user_not_found")
+        if room_id is not None:
+            # A room the reporter could never enter stays invisible: room_not_found.
+            room_title = await self._visible_room_title(reporter_id, room_id)
+        context: dict[str, Any] = {
+            "at": utcnow().isoformat(),
+            "room": {"id": room_id, "title": room_title} if room_id else None,
+            "reporter_role": self._role_of(room_id, reporter_id),
+            "target_role": self._role_of(room_id, user_id),
+        }
+        report = Report(
+            id=new_id(),
+            reporter_id=reporter_id,
+            target_user_id=user_id,
+            room_id=room_id,
+            reason=reason,
+            details=details,
+            context=context,
+            created_at=utcnow(),
+        )
+        async with self._filing, self._db.sessions.begin() as s:
+            recent = await s.scalar(
+                select(func.count()).where(
+                    Report.reporter_id == reporter_id,
+                    Report.resolved_at.is_(None),
+                    Report.created_at > utcnow() - timedelta(hours=1),
+                )
+            )
+            if (recent or 0) >= OPEN_PER_HOUR:
+                raise TooManyRequests(
+                    "You have filed many reports in the last hour; the admins will look "
+                    "at those first. Try again later.",
+                    "too_many_reports",
+                )
+            s.add(report)
+        return (await self._views([report]))[0]
+
+    def _role_of(self, room_id: str | None, user_id: str | None) -> str | None:
+        if self._stage is None or room_id is None or user_id is None:
+            return None
+        return self._stage.role_of(room_id, user_id)
+
+    async def _visible_room_title(self, reporter_id: str, room_id: str) -> str:
+        try:
+            return (await self._rooms.enterable(reporter_id, room_id)).title
+        except Conflict:  # ended: reporting afterwards is fine
+            async with self._db.sessions() as s:
+                title = await s.scalar(select(Room.title).where(Room.id == room_id))
+            return title or ""
+
+    async def mine(self, reporter_id: str) -> list[dict[str, Any]]:
+        async with self._db.sessions() as s:
+            rows = list(
+                await s.scalars(
+                    select(Report)
+                    .where(Report.reporter_id == reporter_id)
+                    .order_by(Report.created_at.desc(), Report.id.desc())
+                )
+            )
+        return await self._views(rows)
+
+    async def page(self, status: ReportStatus, cursor: Cursor | None, limit: int) -> dict[str, Any]:
+        """Open or resolved reports, newest first."""
+        done = Report.resolved_at.is_not(None)
+        stmt = select(Report).where(done if status == "resolved" else ~done)
+        stmt = newest_first(stmt, Report.created_at, Report.id, cursor, limit)
+        async with self._db.sessions() as s:
+            rows, more = split_page(list(await s.scalars(stmt)), limit)
+        last = rows[-1] if rows else None
+        return {
+            "reports": await self._views(rows),
+            "next_cursor": Cursor(last.created_at, last.id).encode() if more and last else None,
+        }
+
+    async def resolve(self, actor_id: str | None, report_id: str, note: str) -> dict[str, Any]:
+        note = _clean(note, RESOLUTION_MAX, "Resolution notes")
+        if not looks_like_id(report_id):
+            raise NotFound("There is no such report.", "report_not_found")
+        async with self._db.sessions.begin() as s:
+            report = await s.get(Report, report_id, with_for_update=not self._db.is_sqlite)
+            if report is None:
+                raise NotFound("There is no such report.", "report_not_found")
+            if report.resolved_at is not None:
+                raise Conflict("This report is already resolved.", "already_resolved")
+            report.resolved_at = utcnow()
+            report.resolved_by_id = actor_id
+            report.resolution = note
+            detail = {"report_id": report.id, **(via(actor_id) or {})}
+            self._audit.add(
+                s,
+                actor_id,
+                "resolve_report",
+                room_id=report.room_id,
+                target_id=report.target_user_id,
+                detail=detail,
+            )
+        return (await self._views([report]))[0]
+
+    async def _views(self, reports: list[Report]) -> list[dict[str, Any]]:
+        room = aliased(Room)
+        room_ids = {r.room_id for r in reports if r.room_id}
+        people = {
+            uid
+            for r in reports
+            for uid in (r.reporter_id, r.target_user_id, r.resolved_by_id)
+            if uid
+        }
+        async with self._db.sessions() as s:
+            cards = await cards_by_id(s, people)
+            titles = dict(
+                (await s.execute(select(room.id, room.title).where(room.id.in_(room_ids)))).all()
+            )
+        return [
+            {
+                "id": r.id,
+                "status": "resolved" if r.resolved_at else "open",
+                "reason": r.reason,
+                "details": r.details,
+                "reporter": cards.get(r.reporter_id),
+                "user": cards.get(r.target_user_id or ""),
+                "room": (
+                    {
+                        "id": r.room_id,
+                        "title": titles.get(r.room_id, ""),
+                        "live": bool(self._stage and self._stage.live(r.room_id)),
+                    }
+                    if r.room_id
+                    else None
+                ),
+                "context": r.context,
+                "created_at": r.created_at.isoformat(),
+                "resolved_at": r.resolved_at.isoformat() if r.resolved_at else None,
+                "resolved_by": cards.get(r.resolved_by_id or ""),
+                "resolution": r.resolution,
+            }
+            for r in reports
+        ]

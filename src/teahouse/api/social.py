@@ -1,0 +1,174 @@
+"""The JSON routes of docs/API-SOCIAL.md: profiles, avatars, follows, blocks, search
+and the member's own data. Each authenticates, validates and calls one service."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from teahouse.api.context import Services, services
+from teahouse.api.http import Body, Member, room_summary
+from teahouse.domain.cursors import LIMIT_DEFAULT, LIMIT_MAX, optional_cursor
+from teahouse.social.profiles import Profile
+from teahouse.views import UserCard
+
+router = APIRouter(prefix="/api")
+
+Limit = Annotated[int, Query(ge=1, le=LIMIT_MAX)]
+CursorParam = Annotated[str | None, Query(max_length=200)]
+IMMUTABLE = "private, max-age=31536000, immutable"
+
+
+class ProfileBody(Body):
+    # Generous transport limits; the exact rules (60, 280) are the domain's.
+    display_name: Annotated[str, Field(max_length=200)] | None = None
+    bio: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class PasswordBody(Body):
+    password: Annotated[str, Field(max_length=1024)]
+
+
+def _svc(request: Request) -> Services:
+    return services(request)
+
+
+# -- profiles and avatars -----------------------------------------------------------
+
+
+@router.get("/users/{username}")
+async def profile(username: str, user: Member, request: Request) -> Profile:
+    return await _svc(request).profiles.profile(user.id, username)
+
+
+@router.patch("/me/profile")
+async def update_profile(body: ProfileBody, user: Member, request: Request) -> Profile:
+    return await _svc(request).profiles.update(user.id, body.display_name, body.bio)
+
+
+@router.put("/me/avatar")
+async def set_avatar(user: Member, request: Request) -> dict[str, str | None]:
+    # The Guards middleware has refused bodies over the avatar limit before this.
+    url = await _svc(request).profiles.set_avatar(user.id, await request.body())
+    return {"avatar_url": url}
+
+
+@router.delete("/me/avatar", status_code=204)
+async def delete_avatar(user: Member, request: Request) -> None:
+    await _svc(request).profiles.delete_avatar(user.id)
+
+
+@router.get("/users/{username}/avatar")
+async def avatar(
+    username: str, user: Member, request: Request, v: Annotated[str | None, Query()] = None
+) -> Response:
+    picture = await _svc(request).profiles.avatar(user.id, username)
+    etag = f'"{picture.etag}"'
+    # With the current ?v= the URL names these exact bytes forever; without it (or
+    # with an old one) the browser revalidates with If-None-Match.
+    headers = {"ETag": etag, "Cache-Control": IMMUTABLE if v == picture.etag else "no-cache"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(picture.image, media_type=picture.content_type, headers=headers)
+
+
+# -- follows and blocks -------------------------------------------------------------
+
+
+@router.post("/users/{username}/follow", status_code=204)
+async def follow(username: str, user: Member, request: Request) -> None:
+    await _svc(request).social.follow(user.id, username)
+
+
+@router.delete("/users/{username}/follow", status_code=204)
+async def unfollow(username: str, user: Member, request: Request) -> None:
+    await _svc(request).social.unfollow(user.id, username)
+
+
+@router.get("/users/{username}/followers")
+async def followers(
+    username: str,
+    user: Member,
+    request: Request,
+    cursor: CursorParam = None,
+    limit: Limit = LIMIT_DEFAULT,
+) -> dict[str, object]:
+    page = await _svc(request).social.followers(user.id, username, optional_cursor(cursor), limit)
+    return page.to_dict()
+
+
+@router.get("/users/{username}/following")
+async def following(
+    username: str,
+    user: Member,
+    request: Request,
+    cursor: CursorParam = None,
+    limit: Limit = LIMIT_DEFAULT,
+) -> dict[str, object]:
+    page = await _svc(request).social.following(user.id, username, optional_cursor(cursor), limit)
+    return page.to_dict()
+
+
+@router.post("/users/{username}/block", status_code=204)
+async def block(username: str, user: Member, request: Request) -> None:
+    await _svc(request).social.block(user.id, username)
+
+
+@router.delete("/users/{username}/block", status_code=204)
+async def unblock(username: str, user: Member, request: Request) -> None:
+    await _svc(request).social.unblock(user.id, username)
+
+
+@router.get("/me/blocks")
+async def blocks(user: Member, request: Request) -> dict[str, list[UserCard]]:
+    return {"users": await _svc(request).social.blocks(user.id)}
+
+
+# -- search -------------------------------------------------------------------------
+
+
+@router.get("/search")
+async def search(
+    user: Member,
+    request: Request,
+    q: Annotated[str, Query(max_length=1000)],
+    kind: Literal["members", "clubs", "rooms"] | None = None,
+) -> dict[str, object]:
+    svc = _svc(request)
+    found = await svc.search.search(user.id, q, kind)
+    rooms = [summary for rid in found.room_ids if (summary := room_summary(svc, rid))]
+    return {"members": found.members, "clubs": found.clubs, "rooms": rooms}
+
+
+# -- your own data ------------------------------------------------------------------
+
+
+@router.get("/me/export")
+async def export(user: Member, request: Request) -> JSONResponse:
+    data = await _svc(request).privacy.export(user.id)
+    filename = f"teahouse-{user.username}.json"  # usernames are [a-z0-9_]
+    return JSONResponse(
+        data,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.delete("/me", status_code=204)
+async def delete_account(
+    body: PasswordBody, user: Member, request: Request, response: Response
+) -> None:
+    svc = _svc(request)
+    await svc.privacy.delete_account(user.id, body.password)
+    response.delete_cookie(
+        svc.settings.session_cookie_name,
+        path="/",
+        secure=svc.settings.secure_cookies,
+        httponly=True,
+        samesite="lax",
+    )

@@ -1,0 +1,242 @@
+"""One member's WebSocket: its lifecycle, its outgoing queue and its dispatch.
+
+State machine (an illegal transition is a bug and raises)::
+
+    OPEN --(socket closed or client too slow)--> CLOSED
+
+Within OPEN the member is in at most one room (``room_id``), which the Stage sets.
+Outgoing messages go through a bounded queue: a client that cannot keep up is
+dropped (close code 4408) and resumes from a snapshot when it reconnects, so a slow
+phone never slows a room down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from enum import Enum
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from teahouse.domain.room_state import UserRef
+from teahouse.errors import Forbidden, TeahouseError
+from teahouse.live.stage import Audited, Stage, encode
+from teahouse.realtime.messages import (
+    PROTOCOL_VERSION,
+    AcceptSpeak,
+    Audience,
+    ClientMessage,
+    DeclineSpeak,
+    EndRoom,
+    Hand,
+    InviteToSpeak,
+    Join,
+    Leave,
+    MakeModerator,
+    MoveToAudience,
+    Mute,
+    Ping,
+    Publish,
+    RemoveFromRoom,
+    RemoveModerator,
+    SetHands,
+    SubscribeAnswer,
+    Unpublish,
+    decode_frame,
+    message_ref,
+    parse_client_message,
+)
+from teahouse.realtime.presence import Presence
+from teahouse.rooms.rooms import Rooms
+
+log = logging.getLogger(__name__)
+
+OUTGOING_QUEUE_MAX = 1024
+CLOSE_TOO_SLOW = 4408
+
+
+class SocketState(Enum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class SocketSession:
+    """Implements the Stage's ``Client`` for one accepted WebSocket."""
+
+    def __init__(
+        self,
+        websocket: WebSocket,
+        user: UserRef,
+        stage: Stage,
+        rooms: Rooms,
+        max_message_bytes: int,
+        presence: Presence | None = None,
+        send_queue: int = OUTGOING_QUEUE_MAX,
+    ) -> None:
+        self.user = user
+        self.room_id: str | None = None
+        self._websocket = websocket
+        self._stage = stage
+        self._rooms = rooms
+        self._max_message_bytes = max_message_bytes
+        self._presence = presence
+        self._outgoing: asyncio.Queue[str | None] = asyncio.Queue(send_queue)
+        self.state = SocketState.OPEN
+        self.close_code = 1000
+
+    def send(self, text: str) -> None:
+        if self.state is not SocketState.OPEN:
+            return
+        try:
+            self._outgoing.put_nowait(text)
+        except asyncio.QueueFull:
+            log.info("dropping a client that fell %d messages behind", self._outgoing.maxsize)
+            self.close(CLOSE_TOO_SLOW)
+
+    def room_for(self) -> int:
+        if self.state is not SocketState.OPEN:
+            return 0
+        return self._outgoing.maxsize - self._outgoing.qsize()
+
+    def close(self, code: int = 1000) -> None:
+        if self.state is SocketState.CLOSED:
+            return
+        self.state = SocketState.CLOSED
+        self.close_code = code
+        with contextlib.suppress(asyncio.QueueEmpty):
+            while True:  # whatever is still queued will never be read
+                self._outgoing.get_nowait()
+        self._outgoing.put_nowait(None)
+
+    async def run(self) -> None:
+        self.send(
+            encode({"type": "welcome", "protocol": PROTOCOL_VERSION, "user": self.user.to_dict()})
+        )
+        if self._presence is not None:  # after `welcome`, which must come first
+            self._presence.add(self)
+        sender = asyncio.create_task(self._send_loop())
+        try:
+            while self.state is SocketState.OPEN:
+                message = await self._websocket.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                frame = message.get("text")
+                if frame is None:
+                    frame = message.get("bytes") or b""
+                await self.handle_frame(frame)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            if self._presence is not None:
+                self._presence.discard(self)
+            self.close(self.close_code)
+            await self._stage.disconnected(self)
+            with contextlib.suppress(Exception):
+                await sender
+
+    async def handle_frame(self, frame: str | bytes) -> None:
+        ref: str | None = None
+        try:
+            raw = decode_frame(frame, self._max_message_bytes)
+            ref = message_ref(raw)
+            message = parse_client_message(raw)
+            await self._dispatch(message)
+            if message.id is not None:
+                self.send(encode({"type": "ok", "ref": message.id}))
+        except TeahouseError as exc:
+            self._send_error(exc.code, exc.message, ref)
+        except Exception:
+            log.exception("message from %s failed", self.user.id)
+            self._send_error("internal_error", "Something went wrong on the server.", ref)
+
+    async def _dispatch(self, message: ClientMessage) -> None:
+        stage = self._stage
+        match message:
+            case Join(room=room_id, since=since):
+                me = self.user.id
+                info = await self._rooms.enterable(me, room_id, stage.moderators_of(room_id))
+                await stage.join(self, info, since, await self._rooms.relations(me))
+            case Leave():
+                await stage.leave(self)
+            case Hand(raised=raised):
+                await stage.act(self, lambda s, me: s.set_hand(me, raised))
+            case InviteToSpeak(user_id=invitee):
+                await stage.act(
+                    self,
+                    lambda s, me: s.invite_to_speak(me, invitee),
+                    Audited("invite_to_speak", invitee),
+                )
+            case AcceptSpeak():
+                await stage.act(self, lambda s, me: s.answer_invitation(me, accept=True))
+            case DeclineSpeak():
+                await stage.act(self, lambda s, me: s.answer_invitation(me, accept=False))
+            case MoveToAudience(user_id=moved) if moved == self.user.id:
+                await stage.act(self, lambda s, me: s.move_to_audience(me, me))
+            case MoveToAudience(user_id=moved):
+                await stage.act(
+                    self,
+                    lambda s, me: s.move_to_audience(me, moved),
+                    Audited("move_to_audience", moved),
+                )
+            case Mute(muted=muted, user_id=None):
+                await stage.act(self, lambda s, me: s.set_muted(me, muted))
+            case Mute(muted=muted, user_id=muted_id) if muted_id == self.user.id:
+                await stage.act(self, lambda s, me: s.set_muted(me, muted))
+            case Mute(muted=True, user_id=str(muted_id)):
+                await stage.act(
+                    self, lambda s, me: s.mute_other(me, muted_id), Audited("mute", muted_id)
+                )
+            case Mute(muted=False):
+                raise Forbidden("Only a speaker can unmute themselves.", "not_allowed")
+            case MakeModerator(user_id=promoted):
+                await stage.act(
+                    self,
+                    lambda s, me: s.make_moderator(me, promoted),
+                    Audited("make_moderator", promoted),
+                )
+            case RemoveModerator(user_id=demoted):
+                await stage.act(
+                    self,
+                    lambda s, me: s.remove_moderator(me, demoted),
+                    Audited("remove_moderator", demoted),
+                )
+            case RemoveFromRoom(user_id=removed):
+                await stage.remove_from_room(self, removed)
+            case EndRoom():
+                await stage.end_by_moderator(self)
+            case SetHands(enabled=enabled):
+                await stage.act(
+                    self,
+                    lambda s, me: s.set_hands(me, enabled),
+                    Audited("set_hands", detail={"enabled": enabled}),
+                )
+            case Audience(after=after, limit=limit):
+                page = stage.audience(self, after, limit)
+                if message.id is not None:
+                    page["ref"] = message.id
+                self.send(encode(page))
+            case Publish(sdp=sdp):
+                answer = await stage.publish(self, sdp)
+                self.send(encode({"type": "publish_answer", "sdp": answer}))
+            case Unpublish():
+                await stage.unpublish(self)
+            case SubscribeAnswer(sdp=sdp):
+                await stage.subscribe_answer(self, sdp)
+            case Ping():
+                self.send(encode({"type": "pong"}))
+
+    def _send_error(self, code: str, text: str, ref: str | None) -> None:
+        error: dict[str, str] = {"type": "error", "code": code, "message": text}
+        if ref is not None:
+            error["ref"] = ref
+        self.send(encode(error))
+
+    async def _send_loop(self) -> None:
+        try:
+            while (text := await self._outgoing.get()) is not None:
+                await self._websocket.send_text(text)
+        except Exception:  # the peer went away mid-send; the receive side notices
+            self.close(self.close_code)
+        with contextlib.suppress(Exception):
+            await self._websocket.close(self.close_code)

@@ -1,0 +1,234 @@
+"""`teahouse admin ...`: the instance admin's page, for the operator's shell.
+
+Each command opens the database, calls the same service the web page calls, and
+prints plain text. Actions are written to the audit log with no actor and
+``{"via": "cli"}``. This is another process than the server: a suspension reaches
+the server's open sockets through its watcher, within about a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from teahouse.errors import TeahouseError
+
+if TYPE_CHECKING:
+    from teahouse.admin.audit import AuditLog
+    from teahouse.admin.invites import InviteAdmin, InviteStatus
+    from teahouse.admin.members import Admin, MemberStatus
+    from teahouse.admin.reports import Reports, ReportStatus
+    from teahouse.domain.cursors import Cursor
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class _Services:
+    audit: AuditLog
+    admin: Admin
+    invites: InviteAdmin
+    reports: Reports
+
+
+def _run(work: Callable[[_Services], Awaitable[T]]) -> T:
+    """Run ``work(services)`` against the configured database."""
+    from teahouse.admin.audit import AuditLog
+    from teahouse.admin.invites import InviteAdmin
+    from teahouse.admin.members import Admin
+    from teahouse.admin.reports import Reports
+    from teahouse.cli import load_cli_settings
+    from teahouse.rooms.rooms import Rooms
+    from teahouse.store.database import Database
+
+    settings = load_cli_settings()
+
+    async def go() -> T:
+        db = Database(settings.resolved_database_url)
+        try:
+            await db.upgrade()
+            audit = AuditLog(db)
+            # No stage: live rooms exist only in the server's process.
+            services = _Services(
+                audit, Admin(db, audit), InviteAdmin(db, audit), Reports(db, Rooms(db), audit)
+            )
+            return await work(services)
+        finally:
+            await db.close()
+
+    try:
+        return asyncio.run(go())
+    except TeahouseError as exc:
+        raise click.ClickException(exc.message) from None
+
+
+def _name(card: dict[str, Any] | None, default: str = "-") -> str:
+    return card["username"] if card else default
+
+
+async def _all_pages(
+    fetch: Callable[[Cursor | None], Awaitable[dict[str, Any]]], key: str
+) -> list[Any]:
+    from teahouse.domain.cursors import Cursor
+
+    found: list[Any] = []
+    cursor: Cursor | None = None
+    while True:
+        page = await fetch(cursor)
+        found += page[key]
+        if not page["next_cursor"]:
+            return found
+        cursor = Cursor.decode(page["next_cursor"])
+
+
+@click.group()
+def admin() -> None:
+    """Instance administration: members, invitations, reports, the audit log.
+
+    Actions are recorded in the audit log as coming from the command line. A
+    suspension takes effect on the running server within about a second.
+    """
+
+
+@admin.command("members")
+@click.option("--query", default="", help="Start of a username or part of a display name.")
+@click.option(
+    "--status",
+    type=click.Choice(["all", "active", "suspended", "admin"]),
+    default="all",
+    show_default=True,
+)
+def members(query: str, status: MemberStatus) -> None:
+    """List members, newest first."""
+
+    async def work(svc: _Services) -> list[Any]:
+        return await _all_pages(lambda c: svc.admin.members(query, status, c, 100), "members")
+
+    for m in _run(work):
+        flags = (" admin" if m["is_admin"] else "") + (
+            f" suspended since {m['suspended_at']}" if m["suspended_at"] else ""
+        )
+        click.echo(f"{m['username']:<30} {m['display_name']}{flags}")
+
+
+def _member_action(name: str, verb: str, call: Callable[[_Services, str], Awaitable[Any]]) -> None:
+    @admin.command(name)
+    @click.argument("username")
+    def command(username: str) -> None:
+        member = _run(lambda svc: call(svc, username))
+        click.echo(f"{member['username']}: {verb}")
+
+    command.__doc__ = f"{verb.capitalize()} a member (by username)."
+
+
+_member_action("grant", "admin", lambda svc, u: svc.admin.set_admin(None, u, True))
+_member_action("revoke", "no longer an admin", lambda svc, u: svc.admin.set_admin(None, u, False))
+_member_action("suspend", "suspended", lambda svc, u: svc.admin.suspend(None, u))
+_member_action("unsuspend", "no longer suspended", lambda svc, u: svc.admin.unsuspend(None, u))
+
+
+@admin.command("invites")
+@click.option(
+    "--status",
+    type=click.Choice(["all", "unused", "used", "expired", "revoked"]),
+    default="all",
+    show_default=True,
+)
+def invites(status: InviteStatus) -> None:
+    """List invitations, newest first."""
+
+    async def work(svc: _Services) -> list[Any]:
+        return await _all_pages(lambda c: svc.invites.invites(status, c, 100), "invites")
+
+    for i in _run(work):
+        used = f" used by {_name(i['used_by'])}" if i["used_by"] else ""
+        click.echo(
+            f"{i['id']}  {i['status']:<8} by {_name(i['created_by'], '(instance)')}"
+            f"  expires {i['expires_at']}{used}"
+        )
+
+
+@admin.command("revoke-invite")
+@click.argument("invite_id")
+def revoke_invite(invite_id: str) -> None:
+    """Revoke one unused invitation (by id, as `admin invites` shows it)."""
+    _run(lambda svc: svc.invites.revoke(None, invite_id))
+    click.echo(f"{invite_id}: revoked")
+
+
+@admin.command("tree")
+@click.argument("username")
+def tree(username: str) -> None:
+    """Show whom a member invited, and whom they invited, with unused invitations."""
+
+    def show(node: dict[str, Any], depth: int) -> None:
+        m = node["member"]
+        flags = (" [admin]" if m["is_admin"] else "") + (" [suspended]" if m["suspended"] else "")
+        click.echo(f"{'  ' * depth}{m['username']} ({node['unused_invites']} unused){flags}")
+        for child in node["children"]:
+            show(child, depth + 1)
+
+    show(_run(lambda svc: svc.invites.tree(username)), 0)
+
+
+@admin.command("revoke-branch")
+@click.argument("username")
+def revoke_branch(username: str) -> None:
+    """Revoke the unused invitations of a member and of everyone below them."""
+    count = _run(lambda svc: svc.invites.revoke_branch(None, username))
+    click.echo(f"revoked {count} invitation{'s' if count != 1 else ''}")
+
+
+@admin.command("reports")
+@click.option(
+    "--status", type=click.Choice(["open", "resolved"]), default="open", show_default=True
+)
+def reports(status: ReportStatus) -> None:
+    """List reports, newest first."""
+
+    async def work(svc: _Services) -> list[Any]:
+        return await _all_pages(lambda c: svc.reports.page(status, c, 100), "reports")
+
+    for r in _run(work):
+        room = f" in {r['room']['title']!r}" if r["room"] else ""
+        click.echo(
+            f"{r['id']}  {r['created_at']}  {r['reason']}: {_name(r['reporter'])} reported "
+            f"{_name(r['user'])}{room}"
+        )
+        if r["details"]:
+            click.echo(f"    {r['details']}")
+        if r["resolution"] is not None:
+            click.echo(f"    resolved: {r['resolution']}")
+
+
+@admin.command("resolve")
+@click.argument("report_id")
+@click.option("--note", required=True, help="What was done (at most 500 characters).")
+def resolve(report_id: str, note: str) -> None:
+    """Resolve a report with a note."""
+
+    async def work(svc: _Services) -> Any:
+        return await svc.reports.resolve(None, report_id, note)
+
+    _run(work)
+    click.echo(f"{report_id}: resolved")
+
+
+@admin.command("audit")
+@click.option("--limit", type=click.IntRange(1, 100), default=50, show_default=True)
+def audit(limit: int) -> None:
+    """The latest entries of the audit log, newest first."""
+
+    async def work(svc: _Services) -> Any:
+        return await svc.audit.all(None, limit)
+
+    for e in _run(work).entries:
+        actor = _name(e["actor"], "(cli)" if e["detail"].get("via") == "cli" else "(deleted)")
+        target = f" {_name(e['target'])}" if e["target"] else ""
+        room = f" in {e['room']['title']!r}" if e["room"] else ""
+        detail = {k: v for k, v in e["detail"].items() if k != "via"}
+        click.echo(f"{e['at']}  {actor}: {e['action']}{target}{room}  {detail or ''}".rstrip())

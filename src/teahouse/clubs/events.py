@@ -1,0 +1,376 @@
+"""Events: rooms planned ahead, with a host, co-hosts, and members who asked to be told.
+
+An event belongs to its host (editing, cancelling) and is started by the host or a
+co-host: starting opens its room (an open room of the club for a club event) with
+all of them as moderators, and notifies everyone who asked. Club events are made by
+the club's admins. Times are kept in UTC with the host's IANA zone beside them
+(``domain/event_times.py`` reads a wall-clock time in that zone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import cast
+
+from sqlalchemy import delete, func, select, update
+from typing_extensions import TypedDict
+
+from teahouse.clubs.clubs import Clubs
+from teahouse.config import Settings
+from teahouse.domain import clubs as club_rules
+from teahouse.domain.event_times import parse_starts_at, parse_time_zone, utc_text
+from teahouse.domain.ids import looks_like_id, new_id
+from teahouse.errors import BadRequest, Conflict, Forbidden, NotFound, TeahouseError
+from teahouse.live.stage import Stage
+from teahouse.notifications.notifier import Notifications
+from teahouse.rooms.rooms import Rooms, normalise_title
+from teahouse.store.cards import cards_by_id
+from teahouse.store.database import Database, DbSession
+from teahouse.store.models import User, utcnow
+from teahouse.store.social_models import Avatar, Club, Event, EventCohost, EventInterest
+from teahouse.views import ClubRefView, UserCard, user_card
+
+DESCRIPTION_MAX = 2000
+COHOSTS_MAX = 10
+
+
+class EventView(TypedDict):
+    id: str
+    title: str
+    description: str
+    starts_at: str
+    time_zone: str
+    host: UserCard
+    cohosts: list[UserCard]
+    club: ClubRefView | None
+    room_id: str | None
+    cancelled: bool
+    interested_count: int
+    notify_me: bool
+    can_start: bool
+    url: str
+
+
+class Unset(Enum):
+    """A field a PATCH left out (``None`` is a value: no club)."""
+
+    UNSET = 0
+
+
+UNSET = Unset.UNSET
+
+
+@dataclass(frozen=True, slots=True)
+class EventFields:
+    """What a create or a PATCH gives; ``None`` (and ``UNSET`` for the club) keeps."""
+
+    title: str | None = None
+    description: str | None = None
+    starts_at: str | None = None
+    time_zone: str | None = None
+    cohosts: list[str] | None = None
+    club_id: str | Unset | None = UNSET
+
+
+def event_not_found() -> NotFound:
+    return NotFound("There is no such event.", "event_not_found")
+
+
+class Events:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        clubs: Clubs,
+        rooms: Rooms,
+        stage: Stage,
+        notifications: Notifications,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._db = db
+        self._settings = settings
+        self._clubs = clubs
+        self._rooms = rooms
+        self._stage = stage
+        self._notifications = notifications
+        self._clock = clock
+
+    def url(self, event_id: str) -> str:
+        return f"{self._settings.public_url}/event/{event_id}"
+
+    # -- planning --------------------------------------------------------------------
+
+    async def create(self, host: User, fields: EventFields) -> EventView:
+        if fields.title is None or fields.starts_at is None or fields.time_zone is None:
+            raise BadRequest("An event needs a title, starts_at and time_zone.")
+        title, description = _texts(fields.title, fields.description or "")
+        zone = parse_time_zone(fields.time_zone)
+        starts_at = self._future(parse_starts_at(fields.starts_at, zone))
+        club_id = fields.club_id if isinstance(fields.club_id, str) else None
+        if club_id is not None:
+            club_rules.require_admin(await self._clubs.role(host.id, club_id))
+        event = Event(
+            id=new_id(),
+            title=title,
+            description=description,
+            starts_at=starts_at,
+            time_zone=fields.time_zone,
+            host_id=host.id,
+            club_id=club_id,
+            created_at=utcnow(),
+        )
+        async with self._db.sessions.begin() as s:
+            cohosts = await _users_named(s, fields.cohosts or [], host.id)
+            s.add(event)
+            await s.flush()  # the event first: its co-hosts refer to it
+            s.add_all(EventCohost(event_id=event.id, user_id=u.id) for u in cohosts)
+        return await self.get(host.id, event.id)
+
+    async def update(self, user_id: str, event_id: str, fields: EventFields) -> EventView:
+        """The host changes any of the create fields. A new ``time_zone`` alone keeps the
+        instant (it is how the event reads); a new ``starts_at`` is read in the zone."""
+        async with self._db.sessions() as s:
+            event = await _event(s, event_id)
+        _require_host(event, user_id)
+        _require_not_begun(event)
+        title, description = _texts(
+            fields.title if fields.title is not None else event.title,
+            fields.description if fields.description is not None else event.description,
+        )
+        zone_name = fields.time_zone if fields.time_zone is not None else event.time_zone
+        zone = parse_time_zone(zone_name)
+        starts_at = event.starts_at
+        if fields.starts_at is not None:
+            starts_at = self._future(parse_starts_at(fields.starts_at, zone))
+        club_id = event.club_id if fields.club_id is UNSET else fields.club_id
+        if club_id is not None and club_id != event.club_id:
+            club_rules.require_admin(await self._clubs.role(user_id, club_id))
+        async with self._db.sessions.begin() as s:
+            cohosts = None
+            if fields.cohosts is not None:
+                cohosts = await _users_named(s, fields.cohosts, event.host_id)
+            changed = await s.execute(
+                update(Event)
+                .where(Event.id == event.id, Event.room_id.is_(None), Event.cancelled_at.is_(None))
+                .values(
+                    title=title,
+                    description=description,
+                    time_zone=zone_name,
+                    starts_at=starts_at,
+                    club_id=club_id,
+                )
+            )
+            if _rowcount(changed) != 1:  # started or cancelled meanwhile
+                _require_not_begun(await _event(s, event.id, refresh=True))
+            if cohosts is not None:
+                await s.execute(delete(EventCohost).where(EventCohost.event_id == event.id))
+                s.add_all(EventCohost(event_id=event.id, user_id=u.id) for u in cohosts)
+        return await self.get(user_id, event.id)
+
+    async def cancel(self, user_id: str, event_id: str) -> None:
+        """The host calls the event off; cancelling twice changes nothing."""
+        async with self._db.sessions.begin() as s:
+            event = await _event(s, event_id)
+            _require_host(event, user_id)
+            if event.cancelled_at is not None:
+                return
+            cancelled = await s.execute(
+                update(Event)
+                .where(Event.id == event.id, Event.room_id.is_(None))
+                .values(cancelled_at=utcnow())
+            )
+            if _rowcount(cancelled) != 1:
+                raise _started()
+
+    async def set_notify(self, user_id: str, event_id: str, *, on: bool) -> None:
+        """Turn "notify me" on or off; both are idempotent."""
+        async with self._db.sessions.begin() as s:
+            await _event(s, event_id)
+            asked = await s.get(EventInterest, (event_id, user_id))
+            if on and asked is None:
+                s.add(EventInterest(event_id=event_id, user_id=user_id))
+            elif not on and asked is not None:
+                await s.delete(asked)
+
+    # -- starting --------------------------------------------------------------------
+
+    async def start(self, user: User, event_id: str) -> str:
+        """Open the event's room; its host and co-hosts moderate it as they join."""
+        async with self._db.sessions() as s:
+            event = await _event(s, event_id)
+            cohosts = set(
+                await s.scalars(select(EventCohost.user_id).where(EventCohost.event_id == event.id))
+            )
+        if user.id != event.host_id and user.id not in cohosts:
+            raise Forbidden("Only the event's host and co-hosts can start it.", "not_host")
+        _require_not_begun(event)
+        info = await self._rooms.create(
+            user,
+            event.title,
+            "open",
+            event.club_id,
+            moderators=frozenset({event.host_id, *cohosts}),
+            require_membership=False,  # the event's own rules decided who may start it
+        )
+        try:
+            async with self._db.sessions.begin() as s:
+                claimed = await s.execute(
+                    update(Event)
+                    .where(
+                        Event.id == event.id, Event.room_id.is_(None), Event.cancelled_at.is_(None)
+                    )
+                    .values(room_id=info.id)
+                )
+                if _rowcount(claimed) != 1:  # another co-host was quicker, or a cancel
+                    _require_not_begun(await _event(s, event.id, refresh=True))
+                    raise _started()
+        except TeahouseError:
+            await self._rooms.mark_ended(info.id)  # the room that lost never opens
+            raise
+        await self._stage.open_room(info)
+        async with self._db.sessions() as s:
+            asked = list(
+                await s.scalars(
+                    select(EventInterest.user_id)
+                    .where(EventInterest.event_id == event.id)
+                    .order_by(EventInterest.created_at)
+                )
+            )
+        for uid in asked:
+            if uid != user.id:
+                await self._notifications.notify(
+                    uid, "event_starting", event_id=event.id, room_id=info.id
+                )
+        return info.id
+
+    # -- reading ---------------------------------------------------------------------
+
+    async def get(self, viewer_id: str, event_id: str) -> EventView:
+        async with self._db.sessions() as s:
+            event = await _event(s, event_id)
+            return (await self.views(s, viewer_id, [event]))[0]
+
+    async def views(self, s: DbSession, viewer_id: str, events: list[Event]) -> list[EventView]:
+        """Event views for one viewer, in a fixed number of queries however many events."""
+        if not events:
+            return []
+        ids = [e.id for e in events]
+        people = await cards_by_id(s, {e.host_id for e in events})
+        cohosts: dict[str, list[UserCard]] = {}
+        for event_id, cohost, etag in await s.execute(
+            select(EventCohost.event_id, User, Avatar.etag)
+            .join(User, User.id == EventCohost.user_id)
+            .outerjoin(Avatar, Avatar.user_id == User.id)
+            .where(EventCohost.event_id.in_(ids))
+            .order_by(User.username)
+        ):
+            cohosts.setdefault(event_id, []).append(user_card(cohost, etag))
+        clubs = dict(
+            (
+                await s.execute(
+                    select(Club.id, Club.name).where(
+                        Club.id.in_({e.club_id for e in events if e.club_id})
+                    )
+                )
+            ).all()
+        )
+        interested = dict(
+            (
+                await s.execute(
+                    select(EventInterest.event_id, func.count())
+                    .where(EventInterest.event_id.in_(ids))
+                    .group_by(EventInterest.event_id)
+                )
+            ).all()
+        )
+        mine = set(
+            await s.scalars(
+                select(EventInterest.event_id).where(
+                    EventInterest.event_id.in_(ids), EventInterest.user_id == viewer_id
+                )
+            )
+        )
+        views: list[EventView] = []
+        for e in events:
+            hosts = {e.host_id, *(u["id"] for u in cohosts.get(e.id, []))}
+            views.append(
+                {
+                    "id": e.id,
+                    "title": e.title,
+                    "description": e.description,
+                    "starts_at": utc_text(e.starts_at),
+                    "time_zone": e.time_zone,
+                    "host": people[e.host_id],
+                    "cohosts": cohosts.get(e.id, []),
+                    "club": {"id": e.club_id, "name": clubs[e.club_id]} if e.club_id else None,
+                    "room_id": e.room_id,
+                    "cancelled": e.cancelled_at is not None,
+                    "interested_count": int(interested.get(e.id, 0)),
+                    "notify_me": e.id in mine,
+                    "can_start": viewer_id in hosts and _not_begun(e),
+                    "url": self.url(e.id),
+                }
+            )
+        return views
+
+    def _future(self, starts_at: datetime) -> datetime:
+        if starts_at <= self._clock():
+            raise BadRequest("That time has passed.", "event_in_past")
+        return starts_at
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+async def _event(s: DbSession, event_id: str, *, refresh: bool = False) -> Event:
+    event = (
+        await s.get(Event, event_id, populate_existing=refresh) if looks_like_id(event_id) else None
+    )
+    if event is None:
+        raise event_not_found()
+    return event
+
+
+async def _users_named(s: DbSession, usernames: Iterable[str], host_id: str) -> list[User]:
+    """The co-hosts named, each once; the host is never their own co-host."""
+    names = sorted({n.strip().lower() for n in usernames})
+    if len(names) > COHOSTS_MAX:
+        raise BadRequest(f"An event has at most {COHOSTS_MAX} co-hosts.")
+    found = {u.username: u for u in await s.scalars(select(User).where(User.username.in_(names)))}
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise NotFound(f"No member is called {missing[0]!r}.", "user_not_found")
+    return [found[n] for n in names if found[n].id != host_id]
+
+
+def _texts(title: str, description: str) -> tuple[str, str]:
+    if len(description) > DESCRIPTION_MAX:
+        raise BadRequest(f"An event description is at most {DESCRIPTION_MAX} characters.")
+    return normalise_title(title), description
+
+
+def _require_host(event: Event, user_id: str) -> None:
+    if event.host_id != user_id:
+        raise Forbidden("Only the event's host can change it.", "not_host")
+
+
+def _not_begun(event: Event) -> bool:
+    return event.room_id is None and event.cancelled_at is None
+
+
+def _require_not_begun(event: Event) -> None:
+    if event.cancelled_at is not None:
+        raise Conflict("This event was cancelled.", "event_cancelled")
+    if event.room_id is not None:
+        raise _started()
+
+
+def _started() -> Conflict:
+    return Conflict("This event has started.", "event_started")
+
+
+def _rowcount(result: object) -> int:
+    return cast(int, getattr(result, "rowcount", 0))

@@ -1,0 +1,152 @@
+"""One live room in memory: its state, its sockets, and how news reaches them.
+
+Every broadcast is serialised once and the same text goes to every socket. Two
+kinds of news are coalesced instead of sent as they happen, since in a room of
+thousands they would otherwise dominate: the audience count (people coming and
+going) and the speaking indicators (the media server's talking detector). Both
+follow the same rule: the first change after a quiet interval goes out at once,
+later ones together at the end of the interval.
+
+Blocks reach into broadcasting: a listener's raised hand or invitation is not shown
+to members in a block relation with them (either direction). Those members get the
+same delta, with the same version, without that change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from teahouse.domain.room_state import Delta, RoomState, Upsert, UserRef
+from teahouse.live.coalescer import Coalescer
+from teahouse.rooms.rooms import RoomInfo
+
+
+class Client(Protocol):
+    """One connected socket, as the services see it."""
+
+    user: UserRef
+    room_id: str | None
+
+    def send(self, text: str) -> None:
+        """Queue pre-serialised JSON for this client; never blocks."""
+
+    def room_for(self) -> int:
+        """How many more messages can be queued for this client before it is dropped."""
+
+
+def encode(message: dict[str, Any]) -> str:
+    return json.dumps(message, separators=(",", ":"))
+
+
+@dataclass(eq=False)
+class LiveRoom:
+    info: RoomInfo
+    state: RoomState
+    audience_interval: float = 1.0
+    speaking_interval: float = 0.25
+    clients: dict[str, Client] = field(default_factory=dict)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Participants whose socket dropped: kept in place until the timer fires.
+    away: dict[str, asyncio.TimerHandle] = field(default_factory=dict)
+    # For each participant with any block: everyone they blocked or were blocked by.
+    relations: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Links that let their holders into a closed room (SHA-256 of each code).
+    link_hashes: set[str] = field(default_factory=set)
+    # Whose listening must be brought in line with the publishers: everyone, or some.
+    resync_everyone: bool = False
+    resync: set[str] = field(default_factory=set)
+    subscription_task: asyncio.Task[None] | None = None
+    # Failed subscription attempts in a row, per member (retried with a backoff).
+    subscribe_failures: dict[str, int] = field(default_factory=dict)
+    # Called after every broadcast (each delta, the end): the Stage's rooms changed.
+    on_change: Callable[[], None] = lambda: None
+    _talking: dict[str, bool] = field(default_factory=dict)
+    _listeners: Coalescer = field(init=False)
+    _speaking: Coalescer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._listeners = Coalescer(self.audience_interval, self._flush_listeners)
+        self._speaking = Coalescer(self.speaking_interval, self._flush_speaking)
+
+    # -- sending -------------------------------------------------------------------
+
+    def broadcast(self, message: dict[str, Any]) -> None:
+        text = encode(message)  # serialised once, the same bytes to everyone
+        for client in self.clients.values():
+            client.send(text)
+        self.on_change()
+
+    def publish(self, delta: Delta | None) -> None:
+        """Send a delta to everyone, in version order, leaving blocked hands out."""
+        if delta is not None:
+            subjects = [
+                change.participant.user.id
+                for change in delta.changes
+                if isinstance(change, Upsert)
+                and not change.participant.role.on_stage
+                and change.participant.user.id in self.relations
+            ]
+            if not subjects:
+                self.broadcast(delta.to_message())
+            else:
+                self._publish_filtered(delta, subjects)
+        if self.state.listeners_unannounced:
+            self._listeners.poke()
+
+    def new_link(self) -> str:
+        code = secrets.token_urlsafe(24)
+        self.link_hashes.add(hashlib.sha256(code.encode()).hexdigest())
+        return code
+
+    def link_valid(self, code: str) -> bool:
+        digest = hashlib.sha256(code.encode()).hexdigest()
+        return any(hmac.compare_digest(digest, known) for known in self.link_hashes)
+
+    def hidden_for(self, user_id: str) -> frozenset[str]:
+        return self.relations.get(user_id, frozenset())
+
+    def snapshot(self, you: str) -> dict[str, Any]:
+        return {
+            "type": "snapshot",
+            **self.state.snapshot(self.hidden_for(you)),
+            "room": self.info.to_dict(),
+            "you": you,
+        }
+
+    # -- coalesced news ----------------------------------------------------------------
+
+    def talking(self, user_id: str, talking: bool) -> None:
+        self._talking[user_id] = talking
+        self._speaking.poke()
+
+    def stop(self) -> None:
+        self._listeners.cancel()
+        self._speaking.cancel()
+
+    def _flush_listeners(self) -> None:
+        self.publish(self.state.flush_listeners())
+
+    def _flush_speaking(self) -> None:
+        talking, self._talking = self._talking, {}
+        self.publish(self.state.set_speaking(talking))
+
+    def _publish_filtered(self, delta: Delta, subjects: list[str]) -> None:
+        plain = encode(delta.to_message())
+        variants: dict[frozenset[str], str] = {}
+        for uid, client in self.clients.items():
+            hidden = frozenset(s for s in subjects if uid in self.relations[s])
+            if not hidden:
+                client.send(plain)
+                continue
+            text = variants.get(hidden)
+            if text is None:
+                text = variants[hidden] = encode(delta.to_message(hidden))
+            client.send(text)
+        self.on_change()

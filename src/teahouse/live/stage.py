@@ -1,0 +1,492 @@
+"""Live rooms: who is connected, the stage rules applied, and media steered.
+
+The :class:`Stage` is the one writer of every live room's state. Each room has a
+lock; a state change and the broadcast of its delta happen under it, so every member
+sees deltas in version order. Media calls (slow, remote) happen outside the lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from teahouse.domain.room_state import Delta, Role, RoomState, UserRef
+from teahouse.errors import Conflict, Forbidden, NotFound, TeahouseError
+from teahouse.live.index import LiveIndex
+from teahouse.live.room import Client, LiveRoom, encode
+from teahouse.live.subscriptions import sync_subscriptions
+from teahouse.media.base import (
+    FeedsChanged,
+    MediaBackend,
+    MediaEvent,
+    MediaServerState,
+    SubscriptionOffer,
+    Talking,
+)
+from teahouse.rooms.rooms import Relations, RoomInfo, Rooms
+
+__all__ = ["AuditSink", "Client", "LiveRoom", "Relations", "Stage", "encode"]
+
+log = logging.getLogger(__name__)
+
+NO_RELATIONS = Relations()
+
+
+class AuditSink(Protocol):
+    """Where moderation actions are written down (the audit log)."""
+
+    async def record(
+        self,
+        actor_id: str | None,
+        action: str,
+        *,
+        room_id: str | None = None,
+        target_id: str | None = None,
+        detail: Mapping[str, str | int | bool] | None = None,
+    ) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Audited:
+    """A moderation action to write down once it has been applied."""
+
+    action: str
+    target_id: str | None = None
+    detail: Mapping[str, str | int | bool] | None = None
+
+
+class Stage:
+    """Joins, leaves and every stage action of every live room."""
+
+    def __init__(
+        self,
+        rooms: Rooms,
+        media: MediaBackend,
+        *,
+        reconnect_grace: float = 20.0,
+        empty_room_grace: float = 60.0,
+        audience_interval: float = 1.0,
+        speaking_interval: float = 0.25,
+        audit: AuditSink | None = None,
+    ) -> None:
+        self._rooms = rooms
+        self._media = media
+        self._audit = audit
+        self._audience_interval = audience_interval
+        self._speaking_interval = speaking_interval
+        self._reconnect_grace = reconnect_grace
+        self._empty_room_grace = empty_room_grace
+        self._live: dict[str, LiveRoom] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._on_rooms_changed: list[Callable[[], None]] = []
+        self.index = LiveIndex()  # who sits in which room, for the hallway
+        media.set_event_handler(self.on_media_event)
+
+    def on_rooms_changed(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` (quick, never raising) when a room opens, ends or changes."""
+        self._on_rooms_changed.append(callback)
+
+    def _rooms_changed(self) -> None:
+        for callback in self._on_rooms_changed:
+            callback()
+
+    # -- queries ------------------------------------------------------------------
+
+    def live_room_ids(self) -> list[str]:
+        return list(self._live)
+
+    def live(self, room_id: str) -> LiveRoom | None:
+        return self._live.get(room_id)
+
+    # -- opening and ending ----------------------------------------------------------
+
+    async def open_room(self, info: RoomInfo) -> None:
+        room = LiveRoom(
+            info=info,
+            state=RoomState(info.id),
+            audience_interval=self._audience_interval,
+            speaking_interval=self._speaking_interval,
+            on_change=self._rooms_changed,
+        )
+        self._live[info.id] = room
+        self._rooms_changed()
+        await self._media.ensure_room(info.id)
+        # A room nobody moderates ends; give the creator time to walk in.
+        room.away[info.created_by.id] = self._later(
+            self._empty_room_grace, self._expire_away, info.id, info.created_by.id
+        )
+
+    async def end_room(self, room_id: str, reason: str) -> None:
+        room = self._live.pop(room_id, None)
+        if room is None:
+            return
+        self.index.ended(room_id, room.state.participants)
+        async with room.lock:
+            for timer in room.away.values():
+                timer.cancel()
+            room.stop()
+            room.broadcast({"type": "room_ended", "room": room_id, "reason": reason})
+            for client in room.clients.values():
+                client.room_id = None
+            room.clients.clear()
+        if room.subscription_task:
+            room.subscription_task.cancel()
+        await self._rooms.mark_ended(room_id)
+        await self._quietly(self._media.destroy_room(room_id))
+
+    async def close(self) -> None:
+        for room_id in list(self._live):
+            await self.end_room(room_id, "server_shutdown")
+        for task in list(self._tasks):
+            task.cancel()
+
+    # -- joining and leaving ---------------------------------------------------------
+
+    def moderators_of(self, room_id: str) -> frozenset[str]:
+        """Who moderates a live room now, and who would on walking in."""
+        room = self._live.get(room_id)
+        if room is None:
+            return frozenset()
+        return frozenset(room.state.moderators()) | room.info.moderators
+
+    async def join(
+        self,
+        client: Client,
+        info: RoomInfo,
+        since: int | None,
+        relations: Relations = NO_RELATIONS,
+    ) -> None:
+        if client.room_id and client.room_id != info.id:
+            await self.leave(client)
+        room = self._live.get(info.id)
+        if room is None:
+            raise TeahouseError("This room has ended.", "room_ended")
+        uid = client.user.id
+        if uid in room.state.removed:
+            raise Forbidden("A moderator removed you from this room.", "removed_from_room")
+        if relations.blocked_by & frozenset(room.state.moderators()):
+            raise Forbidden("You can't join this room.", "blocked")
+        async with room.lock:
+            previous = room.clients.get(uid)
+            if previous is not None and previous is not client:
+                previous.room_id = None
+                previous.send(
+                    encode(
+                        {
+                            "type": "error",
+                            "code": "joined_elsewhere",
+                            "message": "You joined this room from another window.",
+                        }
+                    )
+                )
+            if timer := room.away.pop(uid, None):
+                timer.cancel()
+            if relations.either_way:
+                room.relations[uid] = relations.either_way
+            resumed = uid in room.state.participants
+            if not resumed:
+                # The live room's own record says who moderates (the creator, an
+                # event's hosts); ``info`` is re-read from the database on each join.
+                as_moderator = uid in room.info.moderators
+                room.publish(room.state.join(client.user, as_moderator=as_moderator))
+                self.index.joined(info.id, uid)
+            room.clients[uid] = client
+            client.room_id = info.id
+            missed = room.state.deltas_since(since) if resumed and since is not None else None
+            if missed and len(missed) > client.room_for() // 2:
+                missed = None  # more than its queue takes: one snapshot instead
+            if missed is None:
+                client.send(encode(room.snapshot(uid)))
+            else:
+                hidden = room.hidden_for(uid)
+                for delta in missed:
+                    client.send(encode(delta.to_message(hidden)))
+        self._refresh_subscriptions(room, only=uid)
+
+    async def leave(self, client: Client) -> None:
+        room = self._room_of(client)
+        await self._remove(room, client.user.id)
+        client.room_id = None
+
+    async def disconnected(self, client: Client) -> None:
+        """The socket closed without `leave`: hold the place for a while."""
+        room_id = client.room_id
+        room = self._live.get(room_id) if room_id else None
+        client.room_id = None
+        if room is None:
+            return
+        uid = client.user.id
+        async with room.lock:
+            if room.clients.get(uid) is not client:
+                return
+            del room.clients[uid]
+            room.away[uid] = self._later(
+                self._reconnect_grace, self._expire_away, room.info.id, uid
+            )
+        await self._quietly(self._media.leave(room.info.id, uid))
+
+    async def remove_user(self, user_id: str) -> None:
+        """Take a member out of every live room at once (their account is going):
+        each room goes on under its other moderators, or ends without one."""
+        for room in list(self._live.values()):
+            client = room.clients.get(user_id)
+            present = user_id in room.state.participants or user_id in room.away
+            if client is None and not present:
+                continue
+            await self._remove(room, user_id)
+            if client is not None:
+                client.room_id = None
+
+    def hand_over(self, room_id: str, creator: UserRef) -> None:
+        """The live room now names ``creator`` as its creator (the first one's account
+        is being deleted); a creator who comes back joins as a moderator."""
+        if room := self._live.get(room_id):
+            room.info = replace(room.info, created_by=creator)
+
+    # -- residents (demo rooms) -------------------------------------------------------
+
+    async def seat_resident(self, room_id: str, user: UserRef, role: Role) -> None:
+        """Seat a member who has no socket (a demo room's resident, demo/rooms.py):
+        never away, so never expiring; never publishing; a room they moderate never
+        ends for want of a moderator. A speaker is invited up by the first moderator."""
+        room = self._live[room_id]
+        async with room.lock:
+            if timer := room.away.pop(user.id, None):
+                timer.cancel()
+            room.publish(room.state.join(user, as_moderator=role is Role.MODERATOR))
+            self.index.joined(room_id, user.id)
+            if role is Role.SPEAKER and (hosts := room.state.moderators()):
+                room.publish(room.state.invite_to_speak(hosts[0], user.id))
+                room.publish(room.state.answer_invitation(user.id, True))
+
+    # -- stage actions ---------------------------------------------------------------
+
+    async def act(
+        self,
+        client: Client,
+        action: Callable[[RoomState, str], Delta | None],
+        audited: Audited | None = None,
+    ) -> None:
+        """Apply one stage rule as this client; a refusal raises and changes nothing.
+        A moderation action is written to the audit log once it is applied."""
+        room = self._room_of(client)
+        async with room.lock:
+            before = room.state.on_stage()
+            room.publish(action(room.state, client.user.id))
+            left_stage = before - room.state.on_stage()
+        for uid in left_stage:
+            await self._quietly(self._media.unpublish(room.info.id, uid))
+        if left_stage:
+            self._refresh_subscriptions(room)
+        if audited is not None:
+            await self._record(client.user.id, room.info.id, audited)
+
+    async def remove_from_room(self, client: Client, target_id: str) -> None:
+        """A moderator removes someone; they are told, and cannot come back."""
+        room = self._room_of(client)
+        async with room.lock:
+            room.publish(room.state.remove(client.user.id, target_id))
+            self.index.left(room.info.id, target_id)
+            if timer := room.away.pop(target_id, None):
+                timer.cancel()
+            removed = room.clients.pop(target_id, None)
+            if removed is not None:
+                removed.room_id = None
+                removed.send(encode({"type": "removed", "room": room.info.id}))
+        await self._quietly(self._media.leave(room.info.id, target_id))
+        await self._record(client.user.id, room.info.id, Audited("remove_from_room", target_id))
+
+    async def end_by_moderator(self, client: Client) -> None:
+        room = self._room_of(client)
+        room.state.require_moderator(client.user.id)
+        await self.end_room(room.info.id, "ended_by_moderator")
+        await self._record(client.user.id, room.info.id, Audited("end_room"))
+
+    def new_room_link(self, room_id: str, moderator_id: str) -> str:
+        """A code that lets its holder into a closed room while the room lives."""
+        room = self._live.get(room_id)
+        if room is None:
+            raise Conflict("This room has ended.", "room_ended")
+        room.state.require_moderator(moderator_id)
+        return room.new_link()
+
+    def room_link_valid(self, room_id: str, code: str) -> bool:
+        room = self._live.get(room_id)
+        return room is not None and room.link_valid(code)
+
+    def audience(self, client: Client, after: str | None, limit: int) -> dict[str, object]:
+        room = self._room_of(client)
+        page = room.state.audience_page(after, limit, room.hidden_for(client.user.id))
+        return {
+            "type": "audience_page",
+            "listeners": [user.to_dict() for user in page.listeners],
+            "next": page.next,
+            "count": room.state.listener_count,
+        }
+
+    def block_changed(self, blocker_id: str, blocked_id: str, blocked: bool) -> None:
+        """A block was made or lifted: hands are hidden (or shown) from now on."""
+        for room in self._live.values():
+            for one, other in ((blocker_id, blocked_id), (blocked_id, blocker_id)):
+                if one not in room.state.participants:
+                    continue
+                now = room.relations.get(one, frozenset())
+                now = now | {other} if blocked else now - {other}
+                if now:
+                    room.relations[one] = now
+                else:
+                    room.relations.pop(one, None)
+
+    async def publish(self, client: Client, offer_sdp: str) -> str:
+        room = self._room_of(client)
+        room.state.require_on_stage(client.user.id)
+        answer = await self._media.publish(room.info.id, client.user.id, offer_sdp)
+        # The role may have changed while Janus was answering: re-check, and undo.
+        if client.user.id not in room.state.on_stage():
+            await self._quietly(self._media.unpublish(room.info.id, client.user.id))
+            room.state.require_on_stage(client.user.id)
+        return answer
+
+    async def unpublish(self, client: Client) -> None:
+        room = self._room_of(client)
+        await self._media.unpublish(room.info.id, client.user.id)
+
+    async def subscribe_answer(self, client: Client, answer_sdp: str) -> None:
+        room = self._room_of(client)
+        await self._media.answer(room.info.id, client.user.id, answer_sdp)
+
+    def role_of(self, room_id: str, user_id: str) -> str | None:
+        """The member's role in a live room now (``moderator``, ``speaker``,
+        ``listener``), or None when the room is not live or they are not in it."""
+        room = self._live.get(room_id)
+        participant = room.state.participants.get(user_id) if room else None
+        return participant.role.value if participant else None
+
+    def is_moderator(self, room_id: str, user_id: str) -> bool:
+        room = self._live.get(room_id)
+        participant = room.state.participants.get(user_id) if room else None
+        return participant is not None and participant.role is Role.MODERATOR
+
+    # -- media events ----------------------------------------------------------------
+
+    async def on_media_event(self, event: MediaEvent) -> None:
+        match event:
+            case FeedsChanged(room_id=room_id, live_publishers=live):
+                if room := self._live.get(room_id):
+                    async with room.lock:
+                        room.publish(room.state.set_publishing(live))
+                    self._refresh_subscriptions(room)
+            case Talking(room_id=room_id, participant_id=uid, talking=talking):
+                if room := self._live.get(room_id):
+                    room.talking(uid, talking)
+            case SubscriptionOffer(room_id=room_id, participant_id=uid, sdp=sdp):
+                room = self._live.get(room_id)
+                if room and (client := room.clients.get(uid)):
+                    client.send(encode({"type": "subscribe_offer", "sdp": sdp}))
+            case MediaServerState(state=state):
+                await self._media_server_changed(state)
+
+    async def _media_server_changed(self, state: str) -> None:
+        for room in list(self._live.values()):
+            if state == "restarted":
+                await self._quietly(self._media.ensure_room(room.info.id))
+            async with room.lock:
+                room.publish(room.state.set_publishing(frozenset()))
+                room.broadcast({"type": "media_status", "state": state})
+
+    # -- internals -----------------------------------------------------------------
+
+    def _room_of(self, client: Client) -> LiveRoom:
+        room = self._live.get(client.room_id) if client.room_id else None
+        if room is None:
+            raise NotFound("Join a room first.", "not_in_room")
+        return room
+
+    async def _remove(self, room: LiveRoom, uid: str) -> None:
+        async with room.lock:
+            if timer := room.away.pop(uid, None):
+                timer.cancel()
+            room.clients.pop(uid, None)
+            if uid not in room.state.participants:
+                no_moderator = not room.state.moderators()
+            else:
+                delta, no_moderator = room.state.leave(uid)
+                self.index.left(room.info.id, uid)
+                room.publish(delta)
+            room.relations.pop(uid, None)
+        # A publisher's leaving reaches the others through FeedsChanged.
+        await self._quietly(self._media.leave(room.info.id, uid))
+        if no_moderator:
+            await self.end_room(room.info.id, "no_moderator")
+
+    def _expire_away(self, room_id: str, uid: str) -> None:
+        room = self._live.get(room_id)
+        if room is not None and uid in room.away:
+            self._spawn(self._remove(room, uid))
+
+    def _refresh_subscriptions(self, room: LiveRoom, only: str | None = None) -> None:
+        """Bring listening in line with who publishes: for one member (a newcomer) or
+        for everyone (the publishers changed). Coalesced into one running task."""
+        if only is None:
+            room.resync_everyone = True
+        else:
+            room.resync.add(only)
+        if room.subscription_task is None or room.subscription_task.done():
+            still_live = lambda: room.info.id in self._live  # noqa: E731
+            room.subscription_task = self._spawn(
+                sync_subscriptions(room, self._media, still_live, self._retry_later(room))
+            )
+
+    def _retry_later(self, room: LiveRoom) -> Callable[[str, float], None]:
+        def retry(uid: str, delay: float) -> None:
+            self._later(delay, self._retry_subscription, room.info.id, uid)
+
+        return retry
+
+    def _retry_subscription(self, room_id: str, uid: str) -> None:
+        room = self._live.get(room_id)
+        if room is not None and uid in room.clients:
+            self._refresh_subscriptions(room, only=uid)
+
+    async def _record(self, actor_id: str, room_id: str, audited: Audited) -> None:
+        if self._audit is None:
+            return
+        try:
+            await self._audit.record(
+                actor_id,
+                audited.action,
+                room_id=room_id,
+                target_id=audited.target_id,
+                detail=audited.detail,
+            )
+        except Exception:  # the action stands; a lost audit entry is logged loudly
+            log.exception("audit entry for %s in %s failed", audited.action, room_id)
+
+    def _later(
+        self, delay: float, callback: Callable[[str, str], None], room_id: str, uid: str
+    ) -> asyncio.TimerHandle:
+        return asyncio.get_running_loop().call_later(delay, callback, room_id, uid)
+
+    def _spawn(self, coro: Awaitable[None]) -> asyncio.Task[None]:
+        task: asyncio.Task[None] = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (exc := task.exception()):
+            log.error("background room task failed", exc_info=exc)
+
+    @staticmethod
+    async def _quietly(operation: Awaitable[None]) -> None:
+        """Media clean-up that must not stop the room when the media server fails."""
+        try:
+            await operation
+        except TeahouseError as exc:  # expected: the media server is down
+            log.warning("media operation failed: %s", exc)
+        except Exception:
+            log.exception("media operation failed")

@@ -1,0 +1,218 @@
+"""A member's notifications as they read them: pages, the unread count, read marks.
+
+Rows are written by :class:`teahouse.notifications.notifier.Notifications`; this
+module turns them into the ``Notification`` of docs/API-SOCIAL.md. What a row is
+about (actor, room, event, club) is joined in the same query that reads the rows,
+and its ``text`` is made from those, one function per kind. Notifications whose
+actor is blocked either way are left out, like every other list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, or_, select, update
+from sqlalchemy.orm import aliased
+from typing_extensions import TypedDict
+
+from teahouse.domain.cursors import Cursor
+from teahouse.store.database import Database
+from teahouse.store.models import Room, User, utcnow
+from teahouse.store.social_models import Avatar, Block, Club, Event, Notification
+from teahouse.views import UserCard, user_card
+
+PAGE_DEFAULT = 30
+PAGE_MAX = 100
+
+
+class RoomRefView(TypedDict):
+    id: str
+    title: str
+
+
+class EventRefView(TypedDict):
+    id: str
+    title: str
+    starts_at: str
+
+
+class ClubRefView(TypedDict):
+    id: str
+    name: str
+
+
+class NotificationView(TypedDict):
+    id: str
+    kind: str
+    created_at: str
+    read: bool
+    actor: UserCard | None
+    room: RoomRefView | None
+    event: EventRefView | None
+    club: ClubRefView | None
+    text: str
+
+
+class NotificationPage(TypedDict):
+    notifications: list[NotificationView]
+    unread: int
+    next_cursor: str | None
+
+
+# -- the text of each kind ------------------------------------------------------------
+
+
+def _name(actor: UserCard | None) -> str:
+    return actor["display_name"] if actor else "Someone"
+
+
+def new_follower_text(n: NotificationView) -> str:
+    return f"{_name(n['actor'])} followed you"
+
+
+def ping_text(n: NotificationView) -> str:
+    room = n["room"]
+    return f"{_name(n['actor'])} pinged you into {room['title'] if room else 'a room'}"
+
+
+def event_starting_text(n: NotificationView) -> str:
+    event = n["event"]
+    return f"{event['title'] if event else 'An event'} is starting"
+
+
+def club_invite_text(n: NotificationView) -> str:
+    club = n["club"]
+    name = club["name"] if club else "a club"
+    if n["actor"] is None:
+        return f"You are invited to join {name}"
+    return f"{_name(n['actor'])} invited you to join {name}"
+
+
+TEXTS = {
+    "new_follower": new_follower_text,
+    "ping": ping_text,
+    "event_starting": event_starting_text,
+    "club_invite": club_invite_text,
+}
+
+
+# -- the service ----------------------------------------------------------------------
+
+
+class Inbox:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def page(
+        self, user_id: str, cursor: str | None = None, limit: int = PAGE_DEFAULT
+    ) -> NotificationPage:
+        """Newest first, ``limit`` at a time, with the member's unread count."""
+        limit = max(1, min(limit, PAGE_MAX))
+        after = Cursor.decode(cursor) if cursor else None
+        query = self._select(user_id).order_by(
+            Notification.created_at.desc(), Notification.id.desc()
+        )
+        if after is not None:
+            query = query.where(
+                or_(
+                    Notification.created_at < after.created_at,
+                    and_(Notification.created_at == after.created_at, Notification.id < after.id),
+                )
+            )
+        async with self._db.sessions() as s:
+            rows = (await s.execute(query.limit(limit + 1))).all()
+            unread = await s.scalar(
+                select(func.count())
+                .select_from(Notification)
+                .where(
+                    Notification.user_id == user_id,
+                    Notification.read_at.is_(None),
+                    _actor_visible(user_id),
+                )
+            )
+        more = len(rows) > limit
+        views = [_render(row) for row in rows[:limit]]
+        last = rows[limit - 1][0] if more else None
+        return {
+            "notifications": views,
+            "unread": int(unread or 0),
+            "next_cursor": Cursor(last.created_at, last.id).encode() if last else None,
+        }
+
+    async def render(self, user_id: str, notification_id: str) -> NotificationView | None:
+        """One notification as the member sees it (None if they may not see it)."""
+        async with self._db.sessions() as s:
+            row = (
+                await s.execute(self._select(user_id).where(Notification.id == notification_id))
+            ).one_or_none()
+        return _render(row) if row is not None else None
+
+    async def mark_read(self, user_id: str, ids: Sequence[str] | None = None) -> None:
+        """Mark these (or, with None, all) of the member's notifications read."""
+        where: list[ColumnElement[bool]] = [
+            Notification.user_id == user_id,
+            Notification.read_at.is_(None),
+        ]
+        if ids is not None:
+            if not ids:
+                return
+            where.append(Notification.id.in_(list(ids)))
+        async with self._db.sessions.begin() as s:
+            await s.execute(update(Notification).where(*where).values(read_at=utcnow()))
+
+    @staticmethod
+    def _select(user_id: str) -> Select[Notification, User, str | None, str, str, datetime, str]:
+        actor = aliased(User)
+        return (
+            select(
+                Notification,
+                actor,
+                Avatar.etag,
+                Room.title,
+                Event.title,
+                Event.starts_at,
+                Club.name,
+            )
+            .outerjoin(actor, actor.id == Notification.actor_id)
+            .outerjoin(Avatar, Avatar.user_id == Notification.actor_id)
+            .outerjoin(Room, Room.id == Notification.room_id)
+            .outerjoin(Event, Event.id == Notification.event_id)
+            .outerjoin(Club, Club.id == Notification.club_id)
+            .where(Notification.user_id == user_id, _actor_visible(user_id))
+        )
+
+
+def _actor_visible(user_id: str) -> ColumnElement[bool]:
+    """No block either way between the member and the notification's actor."""
+    return ~exists().where(
+        or_(
+            and_(Block.blocker_id == user_id, Block.blocked_id == Notification.actor_id),
+            and_(Block.blocker_id == Notification.actor_id, Block.blocked_id == user_id),
+        )
+    )
+
+
+def _render(
+    row: Row[Notification, User, str | None, str, str, datetime, str],
+) -> NotificationView:
+    # Outer joins: everything but the notification itself may be None.
+    n, actor, avatar_etag, room_title, event_title, event_starts_at, club_name = row
+    view: NotificationView = {
+        "id": n.id,
+        "kind": n.kind,
+        "created_at": n.created_at.isoformat(),
+        "read": n.read_at is not None,
+        "actor": user_card(actor, avatar_etag) if actor is not None else None,
+        "room": {"id": n.room_id, "title": room_title} if n.room_id else None,
+        "event": (
+            {"id": n.event_id, "title": event_title, "starts_at": event_starts_at.isoformat()}
+            if n.event_id
+            else None
+        ),
+        "club": {"id": n.club_id, "name": club_name} if n.club_id else None,
+        "text": "",
+    }
+    text = TEXTS.get(n.kind)
+    view["text"] = text(view) if text else ""
+    return view

@@ -1,1 +1,0 @@
-"""Use cases: accounts and invitations, rooms and the live stage."""
