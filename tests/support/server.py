@@ -16,11 +16,11 @@ import uvicorn
 import websockets
 from fastapi import FastAPI
 
-from teahouse.api.context import Services
 from teahouse.app import create_app
 from teahouse.app import uvicorn_options as serving_options
 from teahouse.config import Settings, load_settings
 from teahouse.media.base import MediaBackend
+from teahouse.services import Services
 
 PASSWORD = "correct horse battery"
 

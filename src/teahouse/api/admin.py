@@ -8,21 +8,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
 from teahouse.admin.invites import InviteStatus
 from teahouse.admin.members import MemberStatus
-from teahouse.api.context import Services, current_admin, services
-from teahouse.api.http import Body
-from teahouse.domain.cursors import LIMIT_DEFAULT, LIMIT_MAX, optional_cursor
-from teahouse.store.models import User
+from teahouse.api.context import AdminUser, Body, CursorParam, Limit, services
+from teahouse.domain.cursors import LIMIT_DEFAULT, optional_cursor
+from teahouse.services import Services
 
 router = APIRouter(prefix="/api/admin")
-
-AdminUser = Annotated[User, Depends(current_admin)]
-Limit = Annotated[int, Query(ge=1, le=LIMIT_MAX)]
-CursorParam = Annotated[str | None, Query(max_length=200)]
 
 
 class ResolveBody(Body):

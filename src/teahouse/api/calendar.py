@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from teahouse.api.context import services
-from teahouse.api.http import Member
+from teahouse.api.context import Member, services
 from teahouse.clubs.calendar import CONTENT_TYPE, CalendarLink
 
 router = APIRouter(prefix="/api")

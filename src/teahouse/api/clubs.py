@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
-from teahouse.api.context import services
-from teahouse.api.http import Body, Member
+from teahouse.api.context import Body, Member, services
 from teahouse.clubs.clubs import ClubView
 from teahouse.domain import clubs as club_rules
 from teahouse.domain.cursors import LIMIT_DEFAULT, LIMIT_MAX, LIMIT_MIN

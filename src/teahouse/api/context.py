@@ -1,64 +1,18 @@
-"""The services one app instance runs on, and request-level helpers."""
+"""What every route needs: the instance's services, who is asking, and the shapes
+shared by the routers (request bodies, page parameters, the session cookie)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Query, Request, Response
+from pydantic import BaseModel, ConfigDict
 from starlette.requests import HTTPConnection
 
-from teahouse.accounts.accounts import Accounts
-from teahouse.accounts.attempts import FailedAttempts
-from teahouse.accounts.privacy import Privacy
-from teahouse.admin.audit import AuditLog
-from teahouse.admin.invites import InviteAdmin
-from teahouse.admin.members import Admin
-from teahouse.admin.reports import Reports
-from teahouse.clubs.calendar import Calendar
-from teahouse.clubs.clubs import Clubs
-from teahouse.clubs.events import Events
-from teahouse.config import Settings
+from teahouse.domain.cursors import LIMIT_MAX
 from teahouse.errors import Forbidden, NotAuthenticated
-from teahouse.hallway.hallway import Hallway
-from teahouse.live.stage import Stage
-from teahouse.media.base import MediaBackend
-from teahouse.notifications.inbox import Inbox
-from teahouse.notifications.notifier import Notifications
-from teahouse.realtime.presence import Presence
-from teahouse.rooms.rooms import Rooms
-from teahouse.social.graph import Social
-from teahouse.social.pings import Pings
-from teahouse.social.profiles import Profiles
-from teahouse.social.search import Search
-from teahouse.store.database import Database
+from teahouse.services import Services
 from teahouse.store.models import User
-
-
-@dataclass(frozen=True, slots=True)
-class Services:
-    settings: Settings
-    db: Database
-    accounts: Accounts
-    rooms: Rooms
-    stage: Stage
-    media: MediaBackend
-    notifications: Notifications
-    clubs: Clubs
-    events: Events
-    calendar: Calendar
-    presence: Presence
-    hallway: Hallway
-    inbox: Inbox
-    pings: Pings
-    profiles: Profiles
-    social: Social
-    search: Search
-    privacy: Privacy
-    audit: AuditLog
-    admin: Admin
-    invite_admin: InviteAdmin
-    reports: Reports
-    attempts: FailedAttempts = field(default_factory=FailedAttempts)
 
 
 def services(connection: HTTPConnection) -> Services:
@@ -85,3 +39,38 @@ async def current_admin(request: Request) -> User:
     if not user.is_admin:
         raise Forbidden("Only the instance's admins can do this.", "not_admin")
     return user
+
+
+Member = Annotated[User, Depends(current_user)]
+AdminUser = Annotated[User, Depends(current_admin)]
+Svc = Annotated[Services, Depends(services)]
+Limit = Annotated[int, Query(ge=1, le=LIMIT_MAX)]
+CursorParam = Annotated[str | None, Query(max_length=200)]
+
+
+class Body(BaseModel):
+    """A JSON request body: unknown fields and loose types are refused."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+def set_session_cookie(response: Response, svc: Services, token: str) -> None:
+    response.set_cookie(
+        svc.settings.session_cookie_name,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=svc.settings.secure_cookies,
+        path="/",
+        max_age=svc.settings.session_ttl_days * 86400,
+    )
+
+
+def clear_session_cookie(response: Response, svc: Services) -> None:
+    response.delete_cookie(
+        svc.settings.session_cookie_name,
+        path="/",
+        secure=svc.settings.secure_cookies,
+        httponly=True,
+        samesite="lax",
+    )

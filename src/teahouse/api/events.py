@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Request
 from pydantic import Field
 
-from teahouse.api.context import services
-from teahouse.api.http import Body, Member
+from teahouse.api.context import Body, Member, services
 from teahouse.clubs.events import COHOSTS_MAX, DESCRIPTION_MAX, UNSET, EventFields, EventView
 
 router = APIRouter(prefix="/api")

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from pydantic import Field
 
 from teahouse.admin.reports import Reason
-from teahouse.api.context import services
-from teahouse.api.http import Body, Member
-from teahouse.domain.cursors import LIMIT_DEFAULT, LIMIT_MAX, optional_cursor
+from teahouse.api.context import Body, CursorParam, Limit, Member, services
+from teahouse.domain.cursors import LIMIT_DEFAULT, optional_cursor
 
 router = APIRouter(prefix="/api")
-
-Limit = Annotated[int, Query(ge=1, le=LIMIT_MAX)]
-CursorParam = Annotated[str | None, Query(max_length=200)]
 
 
 class ReportBody(Body):

@@ -1,24 +1,22 @@
-"""The JSON routes of docs/API-SOCIAL.md: profiles, avatars, follows, blocks, search
-and the member's own data. Each authenticates, validates and calls one service."""
+"""The social routes of docs/API-SOCIAL.md: profiles, avatars, follows, blocks, search
+and pings. Each authenticates, validates and calls one service."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from teahouse.api.context import Services, services
-from teahouse.api.http import Body, Member, room_summary
-from teahouse.domain.cursors import LIMIT_DEFAULT, LIMIT_MAX, optional_cursor
+from teahouse.api.context import Body, CursorParam, Limit, Member, services
+from teahouse.domain.cursors import LIMIT_DEFAULT, optional_cursor
+from teahouse.live.summary import room_summary
+from teahouse.services import Services
 from teahouse.social.profiles import Profile
 from teahouse.views import UserCard
 
 router = APIRouter(prefix="/api")
 
-Limit = Annotated[int, Query(ge=1, le=LIMIT_MAX)]
-CursorParam = Annotated[str | None, Query(max_length=200)]
 IMMUTABLE = "private, max-age=31536000, immutable"
 
 
@@ -26,10 +24,6 @@ class ProfileBody(Body):
     # Generous transport limits; the exact rules (60, 280) are the domain's.
     display_name: Annotated[str, Field(max_length=200)] | None = None
     bio: Annotated[str, Field(max_length=2000)] | None = None
-
-
-class PasswordBody(Body):
-    password: Annotated[str, Field(max_length=1024)]
 
 
 def _svc(request: Request) -> Services:
@@ -139,36 +133,17 @@ async def search(
 ) -> dict[str, object]:
     svc = _svc(request)
     found = await svc.search.search(user.id, q, kind)
-    rooms = [summary for rid in found.room_ids if (summary := room_summary(svc, rid))]
+    rooms = [summary for rid in found.room_ids if (summary := room_summary(svc.stage, rid))]
     return {"members": found.members, "clubs": found.clubs, "rooms": rooms}
 
 
-# -- your own data ------------------------------------------------------------------
+# -- pings --------------------------------------------------------------------------
 
 
-@router.get("/me/export")
-async def export(user: Member, request: Request) -> JSONResponse:
-    data = await _svc(request).privacy.export(user.id)
-    filename = f"teahouse-{user.username}.json"  # usernames are [a-z0-9_]
-    return JSONResponse(
-        data,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+class PingBody(Body):
+    username: Annotated[str, Field(max_length=100)]
 
 
-@router.delete("/me", status_code=204)
-async def delete_account(
-    body: PasswordBody, user: Member, request: Request, response: Response
-) -> None:
-    svc = _svc(request)
-    await svc.privacy.delete_account(user.id, body.password)
-    response.delete_cookie(
-        svc.settings.session_cookie_name,
-        path="/",
-        secure=svc.settings.secure_cookies,
-        httponly=True,
-        samesite="lax",
-    )
+@router.post("/rooms/{room_id}/ping", status_code=204)
+async def ping(room_id: str, body: PingBody, user: Member, request: Request) -> None:
+    await _svc(request).pings.ping(user.id, room_id, body.username)

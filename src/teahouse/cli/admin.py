@@ -8,62 +8,19 @@ the server's open sockets through its watcher, within about a second.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from teahouse.errors import TeahouseError
+from teahouse.cli.context import run
+from teahouse.domain.cursors import Cursor
 
 if TYPE_CHECKING:
-    from teahouse.admin.audit import AuditLog
-    from teahouse.admin.invites import InviteAdmin, InviteStatus
-    from teahouse.admin.members import Admin, MemberStatus
-    from teahouse.admin.reports import Reports, ReportStatus
-    from teahouse.domain.cursors import Cursor
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class _Services:
-    audit: AuditLog
-    admin: Admin
-    invites: InviteAdmin
-    reports: Reports
-
-
-def _run(work: Callable[[_Services], Awaitable[T]]) -> T:
-    """Run ``work(services)`` against the configured database."""
-    from teahouse.admin.audit import AuditLog
-    from teahouse.admin.invites import InviteAdmin
-    from teahouse.admin.members import Admin
-    from teahouse.admin.reports import Reports
-    from teahouse.cli import load_cli_settings
-    from teahouse.rooms.rooms import Rooms
-    from teahouse.store.database import Database
-
-    settings = load_cli_settings()
-
-    async def go() -> T:
-        db = Database(settings.resolved_database_url)
-        try:
-            await db.upgrade()
-            audit = AuditLog(db)
-            # No stage: live rooms exist only in the server's process.
-            services = _Services(
-                audit, Admin(db, audit), InviteAdmin(db, audit), Reports(db, Rooms(db), audit)
-            )
-            return await work(services)
-        finally:
-            await db.close()
-
-    try:
-        return asyncio.run(go())
-    except TeahouseError as exc:
-        raise click.ClickException(exc.message) from None
+    from teahouse.admin.invites import InviteStatus
+    from teahouse.admin.members import MemberStatus
+    from teahouse.admin.reports import ReportStatus
+    from teahouse.services import Services
 
 
 def _name(card: dict[str, Any] | None, default: str = "-") -> str:
@@ -73,8 +30,6 @@ def _name(card: dict[str, Any] | None, default: str = "-") -> str:
 async def _all_pages(
     fetch: Callable[[Cursor | None], Awaitable[dict[str, Any]]], key: str
 ) -> list[Any]:
-    from teahouse.domain.cursors import Cursor
-
     found: list[Any] = []
     cursor: Cursor | None = None
     while True:
@@ -105,21 +60,21 @@ def admin() -> None:
 def members(query: str, status: MemberStatus) -> None:
     """List members, newest first."""
 
-    async def work(svc: _Services) -> list[Any]:
+    async def work(svc: Services) -> list[Any]:
         return await _all_pages(lambda c: svc.admin.members(query, status, c, 100), "members")
 
-    for m in _run(work):
+    for m in run(work):
         flags = (" admin" if m["is_admin"] else "") + (
             f" suspended since {m['suspended_at']}" if m["suspended_at"] else ""
         )
         click.echo(f"{m['username']:<30} {m['display_name']}{flags}")
 
 
-def _member_action(name: str, verb: str, call: Callable[[_Services, str], Awaitable[Any]]) -> None:
+def _member_action(name: str, verb: str, call: Callable[[Services, str], Awaitable[Any]]) -> None:
     @admin.command(name)
     @click.argument("username")
     def command(username: str) -> None:
-        member = _run(lambda svc: call(svc, username))
+        member = run(lambda svc: call(svc, username))
         click.echo(f"{member['username']}: {verb}")
 
     command.__doc__ = f"{verb.capitalize()} a member (by username)."
@@ -141,10 +96,10 @@ _member_action("unsuspend", "no longer suspended", lambda svc, u: svc.admin.unsu
 def invites(status: InviteStatus) -> None:
     """List invitations, newest first."""
 
-    async def work(svc: _Services) -> list[Any]:
-        return await _all_pages(lambda c: svc.invites.invites(status, c, 100), "invites")
+    async def work(svc: Services) -> list[Any]:
+        return await _all_pages(lambda c: svc.invite_admin.invites(status, c, 100), "invites")
 
-    for i in _run(work):
+    for i in run(work):
         used = f" used by {_name(i['used_by'])}" if i["used_by"] else ""
         click.echo(
             f"{i['id']}  {i['status']:<8} by {_name(i['created_by'], '(instance)')}"
@@ -156,7 +111,7 @@ def invites(status: InviteStatus) -> None:
 @click.argument("invite_id")
 def revoke_invite(invite_id: str) -> None:
     """Revoke one unused invitation (by id, as `admin invites` shows it)."""
-    _run(lambda svc: svc.invites.revoke(None, invite_id))
+    run(lambda svc: svc.invite_admin.revoke(None, invite_id))
     click.echo(f"{invite_id}: revoked")
 
 
@@ -172,14 +127,14 @@ def tree(username: str) -> None:
         for child in node["children"]:
             show(child, depth + 1)
 
-    show(_run(lambda svc: svc.invites.tree(username)), 0)
+    show(run(lambda svc: svc.invite_admin.tree(username)), 0)
 
 
 @admin.command("revoke-branch")
 @click.argument("username")
 def revoke_branch(username: str) -> None:
     """Revoke the unused invitations of a member and of everyone below them."""
-    count = _run(lambda svc: svc.invites.revoke_branch(None, username))
+    count = run(lambda svc: svc.invite_admin.revoke_branch(None, username))
     click.echo(f"revoked {count} invitation{'s' if count != 1 else ''}")
 
 
@@ -190,10 +145,10 @@ def revoke_branch(username: str) -> None:
 def reports(status: ReportStatus) -> None:
     """List reports, newest first."""
 
-    async def work(svc: _Services) -> list[Any]:
+    async def work(svc: Services) -> list[Any]:
         return await _all_pages(lambda c: svc.reports.page(status, c, 100), "reports")
 
-    for r in _run(work):
+    for r in run(work):
         room = f" in {r['room']['title']!r}" if r["room"] else ""
         click.echo(
             f"{r['id']}  {r['created_at']}  {r['reason']}: {_name(r['reporter'])} reported "
@@ -211,10 +166,10 @@ def reports(status: ReportStatus) -> None:
 def resolve(report_id: str, note: str) -> None:
     """Resolve a report with a note."""
 
-    async def work(svc: _Services) -> Any:
+    async def work(svc: Services) -> Any:
         return await svc.reports.resolve(None, report_id, note)
 
-    _run(work)
+    run(work)
     click.echo(f"{report_id}: resolved")
 
 
@@ -223,10 +178,10 @@ def resolve(report_id: str, note: str) -> None:
 def audit(limit: int) -> None:
     """The latest entries of the audit log, newest first."""
 
-    async def work(svc: _Services) -> Any:
+    async def work(svc: Services) -> Any:
         return await svc.audit.all(None, limit)
 
-    for e in _run(work).entries:
+    for e in run(work).entries:
         actor = _name(e["actor"], "(cli)" if e["detail"].get("via") == "cli" else "(deleted)")
         target = f" {_name(e['target'])}" if e["target"] else ""
         room = f" in {e['room']['title']!r}" if e["room"] else ""

@@ -137,6 +137,13 @@ class Stage:
         await self._rooms.mark_ended(room_id)
         await self._quietly(self._media.destroy_room(room_id))
 
+    async def end_if_live(self, room_id: str, reason: str) -> bool:
+        """End a room if it is live (an admin's action); whether it was."""
+        if room_id not in self._live:
+            return False
+        await self.end_room(room_id, reason)
+        return True
+
     async def close(self) -> None:
         for room_id in list(self._live):
             await self.end_room(room_id, "server_shutdown")

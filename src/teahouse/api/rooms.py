@@ -1,0 +1,82 @@
+"""Rooms (docs/API.md): the live list, starting a room, one room, and letting people
+into a closed room by name or by link. The WebSocket (api/ws.py) does the rest."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter
+from pydantic import Field
+
+from teahouse.api.context import Body, Member, Svc
+from teahouse.errors import Conflict, Forbidden, NotFound
+from teahouse.live.summary import room_summary
+from teahouse.views import RoomSummary
+
+router = APIRouter(prefix="/api")
+
+
+class RoomBody(Body):
+    title: Annotated[str, Field(max_length=500)]
+    visibility: Literal["open", "social", "closed", "club"] = "open"
+    club_id: Annotated[str, Field(max_length=100)] | None = None
+
+
+class AdmitBody(Body):
+    username: Annotated[str, Field(max_length=100)]
+
+
+class LinkBody(Body):
+    code: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+@router.get("/rooms")
+async def list_rooms(user: Member, svc: Svc) -> dict[str, list[RoomSummary]]:
+    live_ids = svc.stage.live_room_ids()
+    allowed = await svc.rooms.enterable_live_ids(user.id, live_ids, svc.stage.moderators_of)
+    summaries = [s for rid in live_ids if rid in allowed and (s := room_summary(svc.stage, rid))]
+    summaries.sort(key=lambda s: (-s["participant_count"], s["created_at"]))
+    return {"rooms": summaries}
+
+
+@router.post("/rooms", status_code=201)
+async def create_room(body: RoomBody, user: Member, svc: Svc) -> RoomSummary:
+    info = await svc.rooms.create(user, body.title, body.visibility, body.club_id)
+    await svc.stage.open_room(info)
+    summary = room_summary(svc.stage, info.id)
+    assert summary is not None
+    return summary
+
+
+@router.get("/rooms/{room_id}")
+async def get_room(room_id: str, user: Member, svc: Svc) -> RoomSummary:
+    info = await svc.rooms.enterable(user.id, room_id, svc.stage.moderators_of(room_id))
+    summary = room_summary(svc.stage, info.id)
+    if summary is None:
+        raise Conflict("This room has ended.", "room_ended")
+    return summary
+
+
+@router.post("/rooms/{room_id}/admit", status_code=204)
+async def admit(room_id: str, body: AdmitBody, user: Member, svc: Svc) -> None:
+    info = await svc.rooms.enterable(user.id, room_id, svc.stage.moderators_of(room_id))
+    if not svc.stage.is_moderator(info.id, user.id):
+        raise Forbidden("Only the room's moderators can let people in.", "not_moderator")
+    admitted = await svc.accounts.user_by_username(body.username)
+    await svc.rooms.admit(info.id, admitted.id)
+    await svc.audit.record(user.id, "admit", room_id=info.id, target_id=admitted.id)
+
+
+@router.post("/rooms/{room_id}/link", status_code=201)
+async def create_room_link(room_id: str, user: Member, svc: Svc) -> dict[str, str]:
+    """A link that lets whoever holds it into a closed room, while the room lives."""
+    info = await svc.rooms.enterable(user.id, room_id, svc.stage.moderators_of(room_id))
+    code = svc.stage.new_room_link(info.id, user.id)
+    return {"url": f"{svc.settings.public_url}/room/{info.id}#link={code}"}
+
+
+@router.post("/rooms/{room_id}/enter", status_code=204)
+async def enter_by_link(room_id: str, body: LinkBody, user: Member, svc: Svc) -> None:
+    if not svc.stage.room_link_valid(room_id, body.code):
+        raise NotFound("That room link is not valid (any more).", "room_link_invalid")
+    await svc.rooms.admit(room_id, user.id)
