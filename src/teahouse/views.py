@@ -30,9 +30,6 @@ class ClubRef(TypedDict):
     name: str
 
 
-ClubRefView = ClubRef
-
-
 class RoomSummary(TypedDict):
     id: str
     title: str
@@ -42,7 +39,7 @@ class RoomSummary(TypedDict):
     speakers: list[UserView]
     listener_count: int
     participant_count: int
-    club: ClubRefView | None
+    club: ClubRef | None
 
 
 def user_view(user: User) -> UserView:

@@ -11,10 +11,11 @@ from sqlalchemy import func, select, update
 from teahouse.accounts.accounts import Accounts
 from teahouse.accounts.passwords import Passwords
 from teahouse.config import load_settings
+from teahouse.domain.clock import utcnow
 from teahouse.errors import TeahouseError
 from teahouse.social.profiles import Profiles
 from teahouse.store.database import Database
-from teahouse.store.models import Invite, User, utcnow
+from teahouse.store.models import Invite, User
 
 PASSWORD = "correct horse battery"
 

@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from teahouse.admin.audit import AuditLog
+from teahouse.domain.clock import utcnow
 from teahouse.domain.cursors import Cursor
 from teahouse.domain.ids import new_id
 from teahouse.store.admin_models import AuditEntry
 from teahouse.store.database import Database
-from teahouse.store.models import Room, User, utcnow
+from teahouse.store.models import Room, User
 from tests.support.members import add_members
 
 

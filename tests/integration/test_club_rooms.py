@@ -73,7 +73,7 @@ async def test_who_may_start_a_club_room(server_on_both: LiveServer) -> None:
             (
                 await http.post("/api/rooms", json={"title": "Mine", "club_id": club_id}),
                 403,
-                "not_member",
+                "not_club_member",
             ),
             (
                 await http.post(
@@ -81,7 +81,7 @@ async def test_who_may_start_a_club_room(server_on_both: LiveServer) -> None:
                     json={"title": "Mine", "visibility": "club", "club_id": club_id},
                 ),
                 403,
-                "not_member",
+                "not_club_member",
             ),
             (
                 await http.post("/api/rooms", json={"title": "Mine", "visibility": "club"}),

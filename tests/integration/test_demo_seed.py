@@ -16,8 +16,9 @@ from teahouse.cli import main
 from teahouse.config import Settings, load_settings
 from teahouse.demo import rooms as demo_rooms
 from teahouse.demo.seed import CLUBS, EVENTS, MEMBERS, seed
+from teahouse.domain.clock import utcnow
 from teahouse.store.database import Database
-from teahouse.store.models import DemoResident, Invite, Room, User, utcnow
+from teahouse.store.models import DemoResident, Invite, Room, User
 from teahouse.store.social_models import (
     Club,
     ClubFollow,

@@ -15,8 +15,9 @@ from PIL import Image
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Connection
 
+from teahouse.domain.clock import utcnow
 from teahouse.domain.ids import new_id
-from teahouse.store.models import Room, User, utcnow
+from teahouse.store.models import Room, User
 from teahouse.store.social_models import (
     CalendarToken,
     Club,

@@ -7,13 +7,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from teahouse.domain.clock import utcnow
 from teahouse.domain.cursors import Cursor
 from teahouse.errors import TeahouseError
 from teahouse.notifications.notifier import Notifications
 from teahouse.social.graph import Social
 from teahouse.social.profiles import Profiles
 from teahouse.store.database import Database
-from teahouse.store.models import User, utcnow
+from teahouse.store.models import User
 from teahouse.store.social_models import Follow, Notification
 from tests.support.members import add_members
 

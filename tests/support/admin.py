@@ -7,8 +7,9 @@ from typing import Any
 from sqlalchemy import text
 
 from teahouse.domain import accounts as rules
+from teahouse.domain.clock import utcnow
 from teahouse.store.database import Database
-from teahouse.store.models import Session, utcnow
+from teahouse.store.models import Session
 
 WATCHED = ("users", "sessions", "invites", "reports", "audit_log", "rooms")
 

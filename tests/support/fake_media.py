@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from teahouse.errors import BadRequest, Conflict, Unavailable
+from teahouse.errors import BadRequest, Conflict, ErrorCode, Unavailable
 from teahouse.media.base import FeedsChanged, MediaEvent, MediaEventHandler
 
 
@@ -41,7 +41,7 @@ class FakeMedia:
 
     async def publish(self, room_id: str, participant_id: str, offer_sdp: str) -> str:
         if not offer_sdp.startswith("v=0"):
-            raise BadRequest("not SDP", "invalid_sdp")
+            raise BadRequest("not SDP", ErrorCode.INVALID_SDP)
         self.calls.append(("publish", room_id, participant_id))
         self.publishers.setdefault(room_id, set()).add(participant_id)
         await self.emit(FeedsChanged(room_id, self.live_publishers(room_id)))
@@ -58,7 +58,7 @@ class FakeMedia:
     ) -> str | None:
         if self.failing_subscriptions > 0:
             self.failing_subscriptions -= 1
-            raise Unavailable("The media server did not answer.", "media_unavailable")
+            raise Unavailable("The media server did not answer.", ErrorCode.MEDIA_UNAVAILABLE)
         key = (room_id, participant_id)
         if self.subscriptions.get(key, frozenset()) == publishers:
             return None
@@ -69,7 +69,7 @@ class FakeMedia:
 
     async def answer(self, room_id: str, participant_id: str, answer_sdp: str) -> None:
         if not self.subscriptions.get((room_id, participant_id)):
-            raise Conflict("There is no subscription offer to answer.", "wrong_state")
+            raise Conflict("There is no subscription offer to answer.", ErrorCode.WRONG_STATE)
         self.answers[(room_id, participant_id)] = answer_sdp
 
     async def leave(self, room_id: str, participant_id: str) -> None:

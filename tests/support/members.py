@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from teahouse.domain.clock import utcnow
 from teahouse.domain.ids import new_id
 from teahouse.store.database import Database
-from teahouse.store.models import User, utcnow
+from teahouse.store.models import User
 
 
 async def add_members(db: Database, *names: str, **fields: object) -> dict[str, str]:

@@ -17,9 +17,10 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from teahouse.domain.clock import utcnow
 from teahouse.domain.ids import new_id
 from teahouse.rooms.rooms import ClubRef
-from teahouse.store.models import Room, utcnow
+from teahouse.store.models import Room
 from teahouse.store.social_models import (
     Block,
     Club,

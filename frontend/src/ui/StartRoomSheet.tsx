@@ -8,7 +8,7 @@ import { HeartIcon, LockIcon, PeopleIcon } from "./icons";
 import { ClubBadge } from "./Avatar";
 import { Sheet } from "./Sheet";
 
-const CLUB_ERRORS = { not_member: "Only the club's members can start its rooms." };
+const CLUB_ERRORS = { not_club_member: "Only the club's members can start its rooms." };
 
 /** "Start a room": open, social, closed, or (for a club) members-only; one line says what each means. */
 export function StartRoomSheet({ onClose, club }: { onClose: () => void; club?: ClubRef }) {

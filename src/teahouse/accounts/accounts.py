@@ -11,10 +11,11 @@ from sqlalchemy.exc import IntegrityError
 from teahouse.accounts.passwords import Passwords
 from teahouse.config import Settings
 from teahouse.domain import accounts as rules
+from teahouse.domain.clock import utcnow
 from teahouse.domain.ids import new_id
-from teahouse.errors import Conflict, Forbidden, InviteError, NotAuthenticated, NotFound
+from teahouse.errors import Conflict, ErrorCode, Forbidden, InviteError, NotAuthenticated, NotFound
 from teahouse.store.database import Database, DbSession
-from teahouse.store.models import Invite, Session, User, utcnow
+from teahouse.store.models import Invite, Session, User
 from teahouse.views import MeView, UserView, me_view, user_view
 
 
@@ -47,7 +48,7 @@ class Accounts:
                 .values(invites_left=User.invites_left - 1)
             )
             if spent.rowcount != 1:  # type: ignore[attr-defined]
-                raise Forbidden("You have no invitations left.", "invite_quota_exhausted")
+                raise Forbidden("You have no invitations left.", ErrorCode.INVITE_QUOTA_EXHAUSTED)
             return self._add_invite(s, user_id)
 
     async def create_bootstrap_invite(self) -> NewInvite | None:
@@ -113,13 +114,13 @@ class Accounts:
                 select(Invite).where(Invite.code_hash == rules.token_hash(code))
             )
         if invite is None:
-            raise InviteError("This invitation does not exist.", "invite_unknown")
+            raise InviteError("This invitation does not exist.", ErrorCode.INVITE_UNKNOWN)
         if invite.used_at is not None:
-            raise InviteError("This invitation has already been used.", "invite_used")
+            raise InviteError("This invitation has already been used.", ErrorCode.INVITE_USED)
         if invite.revoked_at is not None:
-            raise InviteError("This invitation was withdrawn.", "invite_revoked")
+            raise InviteError("This invitation was withdrawn.", ErrorCode.INVITE_REVOKED)
         if invite.expires_at <= utcnow():
-            raise InviteError("This invitation has expired.", "invite_expired")
+            raise InviteError("This invitation has expired.", ErrorCode.INVITE_EXPIRED)
         return invite
 
     # -- sign-up and log-in --------------------------------------------------------
@@ -177,15 +178,19 @@ class Accounts:
                         select(Invite.revoked_at).where(Invite.code_hash == code_hash)
                     )
                     if revoked is not None:
-                        raise InviteError("This invitation was withdrawn.", "invite_revoked")
-                    raise InviteError("This invitation has already been used.", "invite_used")
+                        raise InviteError(
+                            "This invitation was withdrawn.", ErrorCode.INVITE_REVOKED
+                        )
+                    raise InviteError(
+                        "This invitation has already been used.", ErrorCode.INVITE_USED
+                    )
                 token = await self._new_session(s, user_id)
                 me = await s.get(User, user_id)
                 assert me is not None
                 view = me_view(me)
         except IntegrityError as exc:
             if await self._username_exists(username):
-                raise Conflict("That username is taken.", "username_taken") from exc
+                raise Conflict("That username is taken.", ErrorCode.USERNAME_TAKEN) from exc
             raise
         return view, token
 
@@ -193,11 +198,11 @@ class Accounts:
         async with self._db.sessions() as s:
             user = await s.scalar(select(User).where(User.username == username.strip().lower()))
         if not await self._passwords.verify(user.password_hash if user else None, password):
-            raise NotAuthenticated("Wrong username or password.", "bad_credentials")
+            raise NotAuthenticated("Wrong username or password.", ErrorCode.BAD_CREDENTIALS)
         assert user is not None
         # Only after the password: a suspension is nobody else's business.
         if user.suspended_at is not None:
-            raise Forbidden("This account is suspended.", "suspended")
+            raise Forbidden("This account is suspended.", ErrorCode.SUSPENDED)
         async with self._db.sessions.begin() as s:
             token = await self._new_session(s, user.id)
         return me_view(user), token
@@ -235,7 +240,7 @@ class Accounts:
         async with self._db.sessions() as s:
             user = await s.scalar(select(User).where(User.username == username.strip().lower()))
         if user is None:
-            raise NotFound("No member has that username.", "user_not_found")
+            raise NotFound("No member has that username.", ErrorCode.USER_NOT_FOUND)
         return user
 
     async def _new_session(self, s: DbSession, user_id: str) -> str:

@@ -16,7 +16,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from teahouse.errors import TooManyRequests
+from teahouse.errors import ErrorCode, TooManyRequests
 
 MAX_KEYS = 100_000
 
@@ -44,7 +44,7 @@ class FailedAttempts:
                 wait = int(failures[0] + self._window - now) + 1
                 raise TooManyRequests(
                     f"Too many failed log-ins. Try again in {wait // 60 + 1} minutes.",
-                    "too_many_attempts",
+                    ErrorCode.TOO_MANY_ATTEMPTS,
                     retry_after=wait,
                 )
 

@@ -16,10 +16,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from teahouse.domain.clock import utcnow
+from teahouse.social.cards import cards_by_id
 from teahouse.store.admin_models import Report
-from teahouse.store.cards import cards_by_id
 from teahouse.store.database import DbSession
-from teahouse.store.models import Invite, Room, RoomAdmission, Session, User, utcnow
+from teahouse.store.models import Invite, Room, RoomAdmission, Session, User
 from teahouse.store.social_models import (
     Avatar,
     Block,

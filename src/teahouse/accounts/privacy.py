@@ -32,7 +32,7 @@ from sqlalchemy import case, delete, select, text, update
 
 from teahouse.accounts.export import collect_export
 from teahouse.accounts.passwords import Passwords
-from teahouse.errors import NotAuthenticated
+from teahouse.errors import ErrorCode, NotAuthenticated
 from teahouse.live.stage import Stage
 from teahouse.social.search import forget_deleted_text
 from teahouse.store.admin_models import Report
@@ -66,7 +66,7 @@ class Privacy:
         if user is None:
             raise NotAuthenticated("Please log in.")
         if not await self._passwords.verify(user.password_hash, password):
-            raise NotAuthenticated("That is not your password.", "bad_credentials")
+            raise NotAuthenticated("That is not your password.", ErrorCode.BAD_CREDENTIALS)
         async with self._db.sessions.begin() as s:
             await s.execute(delete(Session).where(Session.user_id == user_id))
         await self._stage.remove_user(user_id)

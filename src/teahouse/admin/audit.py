@@ -24,14 +24,15 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
+from teahouse.domain.clock import utcnow
 from teahouse.domain.cursors import Cursor
 from teahouse.domain.ids import looks_like_id, new_id
-from teahouse.errors import NotFound
+from teahouse.errors import ErrorCode, NotFound
+from teahouse.social.cards import cards_by_id
 from teahouse.store.admin_models import AuditEntry
-from teahouse.store.cards import cards_by_id
 from teahouse.store.database import Database, DbSession
 from teahouse.store.keyset import newest_first, split_page
-from teahouse.store.models import Room, utcnow
+from teahouse.store.models import Room
 from teahouse.views import UserCard
 
 DetailValue = str | int | bool
@@ -118,7 +119,7 @@ class AuditLog:
             async with self._db.sessions() as s:
                 creator = await s.scalar(select(Room.created_by_id).where(Room.id == room_id))
         if creator is None or not (is_admin or is_moderator or creator == viewer_id):
-            raise NotFound("There is no such room.", "room_not_found")
+            raise NotFound("There is no such room.", ErrorCode.ROOM_NOT_FOUND)
 
     async def for_room(self, room_id: str, cursor: Cursor | None, limit: int) -> AuditPage:
         """The entries about one room, newest first."""

@@ -20,13 +20,14 @@ from sqlalchemy.orm import aliased
 
 from teahouse.admin.audit import AuditLog
 from teahouse.admin.members import user_not_found, via
+from teahouse.domain.clock import utcnow
 from teahouse.domain.cursors import Cursor
 from teahouse.domain.ids import looks_like_id
-from teahouse.errors import Conflict, NotFound
-from teahouse.store.cards import cards_by_id
+from teahouse.errors import ErrorCode, InviteError, NotFound
+from teahouse.social.cards import cards_by_id
 from teahouse.store.database import Database
 from teahouse.store.keyset import newest_first, split_page
-from teahouse.store.models import Invite, User, utcnow
+from teahouse.store.models import Invite, User
 
 InviteStatus = Literal["all", "unused", "used", "expired", "revoked"]
 MAX_DEPTH = 32
@@ -108,16 +109,16 @@ class InviteAdmin:
         """Revoke one unused invitation; revoking a revoked one changes nothing.
         Returns the invitation's status afterwards (``revoked``)."""
         if not looks_like_id(invite_id):
-            raise NotFound("There is no such invitation.", "invite_not_found")
+            raise NotFound("There is no such invitation.", ErrorCode.INVITE_NOT_FOUND)
         async with self._db.sessions.begin() as s:
             invite = await s.get(Invite, invite_id, with_for_update=not self._db.is_sqlite)
             if invite is None:
-                raise NotFound("There is no such invitation.", "invite_not_found")
+                raise NotFound("There is no such invitation.", ErrorCode.INVITE_NOT_FOUND)
             status = invite_status(invite)
             if status == "used":
-                raise Conflict("This invitation has already been used.", "invite_used")
+                raise InviteError("This invitation has already been used.", ErrorCode.INVITE_USED)
             if status == "expired":
-                raise Conflict("This invitation has expired.", "invite_expired")
+                raise InviteError("This invitation has expired.", ErrorCode.INVITE_EXPIRED)
             if status == "unused":
                 invite.revoked_at = utcnow()
                 detail = {"invite_id": invite.id, **(via(actor_id) or {})}

@@ -26,11 +26,12 @@ from typing import Any, Literal
 from sqlalchemy import delete, func, or_, select, update
 
 from teahouse.admin.audit import CLI, AuditLog
+from teahouse.domain.clock import utcnow
 from teahouse.domain.cursors import Cursor
-from teahouse.errors import Conflict, NotFound
+from teahouse.errors import Conflict, ErrorCode, NotFound
 from teahouse.store.database import Database, DbSession
 from teahouse.store.keyset import newest_first, split_page
-from teahouse.store.models import Session, User, utcnow
+from teahouse.store.models import Session, User
 from teahouse.store.social_models import Avatar
 from teahouse.views import user_card
 
@@ -58,7 +59,7 @@ def member_view(user: User, etag: str | None, invited_by: User | None) -> dict[s
 
 
 def user_not_found() -> NotFound:
-    return NotFound("No member has that username.", "user_not_found")
+    return NotFound("No member has that username.", ErrorCode.USER_NOT_FOUND)
 
 
 class Admin:
@@ -135,11 +136,11 @@ class Admin:
             user = await _by_username(s, username)
             if user.is_admin != admin:
                 if admin and user.suspended_at is not None:
-                    raise Conflict("Lift the suspension first.", "member_suspended")
+                    raise Conflict("Lift the suspension first.", ErrorCode.MEMBER_SUSPENDED)
                 if not admin:
                     admins = await s.scalar(select(func.count()).where(User.is_admin))
                     if (admins or 0) <= 1:
-                        raise Conflict("The instance must keep one admin.", "last_admin")
+                        raise Conflict("The instance must keep one admin.", ErrorCode.LAST_ADMIN)
                 user.is_admin = admin
                 action = "grant_admin" if admin else "revoke_admin"
                 self._audit.add(s, actor_id, action, target_id=user.id, detail=via(actor_id))
@@ -155,7 +156,7 @@ class Admin:
             if user.is_admin:
                 raise Conflict(
                     "Admins cannot be suspended; revoke their admin rights first.",
-                    "cannot_suspend_admin",
+                    ErrorCode.CANNOT_SUSPEND_ADMIN,
                 )
             newly = user.suspended_at is None
             if newly:
@@ -178,7 +179,7 @@ class Admin:
     async def end_room(self, actor_id: str | None, room_id: str) -> None:
         """End a live room of this server for everyone in it."""
         if self._end_room is None or not await self._end_room(room_id, "ended_by_admin"):
-            raise NotFound("There is no such live room.", "room_not_found")
+            raise NotFound("There is no such live room.", ErrorCode.ROOM_NOT_FOUND)
         detail = {"reason": "ended_by_admin", **(via(actor_id) or {})}
         await self._audit.record(actor_id, "end_room", room_id=room_id, detail=detail)
 

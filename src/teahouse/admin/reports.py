@@ -22,16 +22,17 @@ from sqlalchemy.orm import aliased
 
 from teahouse.admin.audit import AuditLog
 from teahouse.admin.members import via
+from teahouse.domain.clock import utcnow
 from teahouse.domain.cursors import Cursor
 from teahouse.domain.ids import looks_like_id, new_id
-from teahouse.errors import BadRequest, Conflict, NotFound, TooManyRequests
+from teahouse.errors import BadRequest, Conflict, ErrorCode, NotFound, TooManyRequests
 from teahouse.live.stage import Stage
 from teahouse.rooms.rooms import Rooms
+from teahouse.social.cards import cards_by_id
 from teahouse.store.admin_models import Report
-from teahouse.store.cards import cards_by_id
 from teahouse.store.database import Database
 from teahouse.store.keyset import newest_first, split_page
-from teahouse.store.models import Room, User, utcnow
+from teahouse.store.models import Room, User
 
 Reason = Literal["harassment", "hate", "spam", "impersonation", "self_harm", "other"]
 REASONS: tuple[str, ...] = get_args(Reason)
@@ -76,13 +77,13 @@ class Reports:
         if user_id is None and room_id is None:
             raise BadRequest("Say which member or which room you are reporting.")
         if user_id == reporter_id:
-            raise BadRequest("You cannot report yourself.", "cannot_report_yourself")
+            raise BadRequest("You cannot report yourself.", ErrorCode.CANNOT_REPORT_YOURSELF)
         room_title: str | None = None
         async with self._db.sessions() as s:
             if user_id is not None and (
                 not looks_like_id(user_id) or await s.get(User, user_id) is None
             ):
-                raise NotFound("There is no such member.", "user_not_found")
+                raise NotFound("There is no such member.", ErrorCode.USER_NOT_FOUND)
         if room_id is not None:
             # A room the reporter could never enter stays invisible: room_not_found.
             room_title = await self._visible_room_title(reporter_id, room_id)
@@ -114,7 +115,7 @@ class Reports:
                 raise TooManyRequests(
                     "You have filed many reports in the last hour; the admins will look "
                     "at those first. Try again later.",
-                    "too_many_reports",
+                    ErrorCode.TOO_MANY_REPORTS,
                 )
             s.add(report)
         return (await self._views([report]))[0]
@@ -159,13 +160,13 @@ class Reports:
     async def resolve(self, actor_id: str | None, report_id: str, note: str) -> dict[str, Any]:
         note = _clean(note, RESOLUTION_MAX, "Resolution notes")
         if not looks_like_id(report_id):
-            raise NotFound("There is no such report.", "report_not_found")
+            raise NotFound("There is no such report.", ErrorCode.REPORT_NOT_FOUND)
         async with self._db.sessions.begin() as s:
             report = await s.get(Report, report_id, with_for_update=not self._db.is_sqlite)
             if report is None:
-                raise NotFound("There is no such report.", "report_not_found")
+                raise NotFound("There is no such report.", ErrorCode.REPORT_NOT_FOUND)
             if report.resolved_at is not None:
-                raise Conflict("This report is already resolved.", "already_resolved")
+                raise Conflict("This report is already resolved.", ErrorCode.ALREADY_RESOLVED)
             report.resolved_at = utcnow()
             report.resolved_by_id = actor_id
             report.resolution = note

@@ -21,13 +21,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+from teahouse.domain.clock import utcnow
+from teahouse.errors import CloseCode
 from teahouse.live.stage import Stage
 from teahouse.realtime.presence import Presence
-from teahouse.store.models import utcnow
 
 log = logging.getLogger(__name__)
 
-CLOSE_SUSPENDED = 4401
 LOOK_BACK = 30.0
 
 
@@ -39,7 +39,7 @@ class Ejector:
     async def eject(self, user_id: str) -> None:
         # Sockets first: a closed socket dispatches nothing more, so no join can race
         # the removal below (and Rooms.enterable refuses a suspended member anyway).
-        closed = self._presence.close_user(user_id, CLOSE_SUSPENDED)
+        closed = self._presence.close_user(user_id, CloseCode.NOT_AUTHENTICATED)
         await self._stage.remove_user(user_id)
         log.info("suspended member ejected (%d sockets closed)", closed)
 

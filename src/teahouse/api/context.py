@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.requests import HTTPConnection
 
 from teahouse.domain.cursors import LIMIT_MAX
-from teahouse.errors import Forbidden, NotAuthenticated
+from teahouse.errors import ErrorCode, Forbidden, NotAuthenticated
 from teahouse.services import Services
 from teahouse.store.models import User
 
@@ -37,7 +37,7 @@ async def current_user(request: Request) -> User:
 async def current_admin(request: Request) -> User:
     user = await current_user(request)
     if not user.is_admin:
-        raise Forbidden("Only the instance's admins can do this.", "not_admin")
+        raise Forbidden("Only the instance's admins can do this.", ErrorCode.NOT_ADMIN)
     return user
 
 

@@ -9,19 +9,23 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from teahouse.errors import TeahouseError, TooManyRequests
+from teahouse.errors import ErrorCode, TeahouseError, TooManyRequests
 
 log = logging.getLogger(__name__)
 
 
-def error_response(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+def error_response(code: ErrorCode, message: str, status: int | None = None) -> JSONResponse:
+    """The error body every route answers with; the status is the code's own unless
+    the framework said otherwise (``status``)."""
+    return JSONResponse(
+        {"error": {"code": code, "message": message}}, status_code=status or code.status
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(TeahouseError)
     async def teahouse_error(_request: Request, exc: TeahouseError) -> JSONResponse:
-        response = error_response(exc.status, exc.code, exc.message)
+        response = error_response(exc.code, exc.message)
         if isinstance(exc, TooManyRequests):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
@@ -31,14 +35,16 @@ def install_error_handlers(app: FastAPI) -> None:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ())[1:]) or "body"
         message = f"{where}: {first.get('msg', 'invalid')}"
-        return error_response(400, "invalid_request", message)
+        return error_response(ErrorCode.INVALID_REQUEST, message)
 
     @app.exception_handler(HTTPException)
     async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return error_response(exc.status_code, code, str(exc.detail))
+        # The framework's own refusals (no such route, not with that method): the
+        # first code of that status is the general one (not_found, method_not_allowed).
+        code = next((c for c in ErrorCode if c.status == exc.status_code), ErrorCode.NOT_FOUND)
+        return error_response(code, str(exc.detail), exc.status_code)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-        return error_response(500, "internal_error", "Something went wrong on the server.")
+        return error_response(ErrorCode.INTERNAL_ERROR, "Something went wrong on the server.")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from teahouse.api.errors import error_response
+from teahouse.errors import ErrorCode
 from teahouse.social import avatar_image
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_BODY_BYTES = 64 * 1024
 # (method, path) -> (limit, error code): the few writes that carry more than JSON.
-BODY_LIMITS = {("PUT", "/api/me/avatar"): (avatar_image.MAX_BYTES, "avatar_too_large")}
+BODY_LIMITS = {("PUT", "/api/me/avatar"): (avatar_image.MAX_BYTES, ErrorCode.AVATAR_TOO_LARGE)}
 SECURITY_HEADERS = [
     (
         b"content-security-policy",
@@ -42,7 +43,7 @@ class Guards:
             origin = headers.get(b"origin", b"").decode("latin-1")
             if origin not in self.allowed_origins:
                 response = error_response(
-                    403, "origin_forbidden", "Requests must come from this Teahouse's own pages."
+                    ErrorCode.ORIGIN_FORBIDDEN, "Requests must come from this Teahouse's own pages."
                 )
                 await response(scope, receive, send)
                 return
@@ -51,10 +52,10 @@ class Guards:
             chunked = b"transfer-encoding" in headers
             length = headers.get(b"content-length", b"x" if chunked else b"0")
             limit, code = BODY_LIMITS.get(
-                (scope["method"], scope["path"]), (MAX_BODY_BYTES, "request_too_large")
+                (scope["method"], scope["path"]), (MAX_BODY_BYTES, ErrorCode.REQUEST_TOO_LARGE)
             )
             if not length.isdigit() or int(length) > limit:
-                response = error_response(413, code, f"Request bodies are at most {limit} bytes.")
+                response = error_response(code, f"Request bodies are at most {limit} bytes.")
                 await response(scope, receive, send)
                 return
 

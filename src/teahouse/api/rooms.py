@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from teahouse.api.context import Body, Member, Svc
-from teahouse.errors import Conflict, Forbidden, NotFound
+from teahouse.errors import Conflict, ErrorCode, Forbidden, NotFound
 from teahouse.live.summary import room_summary
 from teahouse.views import RoomSummary
 
@@ -53,7 +53,7 @@ async def get_room(room_id: str, user: Member, svc: Svc) -> RoomSummary:
     info = await svc.rooms.enterable(user.id, room_id, svc.stage.moderators_of(room_id))
     summary = room_summary(svc.stage, info.id)
     if summary is None:
-        raise Conflict("This room has ended.", "room_ended")
+        raise Conflict("This room has ended.", ErrorCode.ROOM_ENDED)
     return summary
 
 
@@ -61,7 +61,7 @@ async def get_room(room_id: str, user: Member, svc: Svc) -> RoomSummary:
 async def admit(room_id: str, body: AdmitBody, user: Member, svc: Svc) -> None:
     info = await svc.rooms.enterable(user.id, room_id, svc.stage.moderators_of(room_id))
     if not svc.stage.is_moderator(info.id, user.id):
-        raise Forbidden("Only the room's moderators can let people in.", "not_moderator")
+        raise Forbidden("Only the room's moderators can let people in.", ErrorCode.NOT_MODERATOR)
     admitted = await svc.accounts.user_by_username(body.username)
     await svc.rooms.admit(info.id, admitted.id)
     await svc.audit.record(user.id, "admit", room_id=info.id, target_id=admitted.id)
@@ -78,5 +78,5 @@ async def create_room_link(room_id: str, user: Member, svc: Svc) -> dict[str, st
 @router.post("/rooms/{room_id}/enter", status_code=204)
 async def enter_by_link(room_id: str, body: LinkBody, user: Member, svc: Svc) -> None:
     if not svc.stage.room_link_valid(room_id, body.code):
-        raise NotFound("That room link is not valid (any more).", "room_link_invalid")
+        raise NotFound("That room link is not valid (any more).", ErrorCode.ROOM_LINK_INVALID)
     await svc.rooms.admit(room_id, user.id)

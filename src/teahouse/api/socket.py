@@ -20,7 +20,7 @@ from enum import Enum
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from teahouse.domain.room_state import UserRef
-from teahouse.errors import Forbidden, TeahouseError
+from teahouse.errors import CloseCode, ErrorCode, Forbidden, TeahouseError
 from teahouse.live.stage import Audited, Stage, encode
 from teahouse.realtime.messages import (
     PROTOCOL_VERSION,
@@ -53,7 +53,6 @@ from teahouse.rooms.rooms import Rooms
 log = logging.getLogger(__name__)
 
 OUTGOING_QUEUE_MAX = 1024
-CLOSE_TOO_SLOW = 4408
 
 
 class SocketState(Enum):
@@ -92,7 +91,7 @@ class SocketSession:
             self._outgoing.put_nowait(text)
         except asyncio.QueueFull:
             log.info("dropping a client that fell %d messages behind", self._outgoing.maxsize)
-            self.close(CLOSE_TOO_SLOW)
+            self.close(CloseCode.TOO_SLOW)
 
     def room_for(self) -> int:
         if self.state is not SocketState.OPEN:
@@ -148,7 +147,7 @@ class SocketSession:
             self._send_error(exc.code, exc.message, ref)
         except Exception:
             log.exception("message from %s failed", self.user.id)
-            self._send_error("internal_error", "Something went wrong on the server.", ref)
+            self._send_error(ErrorCode.INTERNAL_ERROR, "Something went wrong on the server.", ref)
 
     async def _dispatch(self, message: ClientMessage) -> None:
         stage = self._stage
@@ -188,7 +187,7 @@ class SocketSession:
                     self, lambda s, me: s.mute_other(me, muted_id), Audited("mute", muted_id)
                 )
             case Mute(muted=False):
-                raise Forbidden("Only a speaker can unmute themselves.", "not_allowed")
+                raise Forbidden("Only a speaker can unmute themselves.", ErrorCode.NOT_ALLOWED)
             case MakeModerator(user_id=promoted):
                 await stage.act(
                     self,
@@ -226,7 +225,7 @@ class SocketSession:
             case Ping():
                 self.send(encode({"type": "pong"}))
 
-    def _send_error(self, code: str, text: str, ref: str | None) -> None:
+    def _send_error(self, code: ErrorCode, text: str, ref: str | None) -> None:
         error: dict[str, str] = {"type": "error", "code": code, "message": text}
         if ref is not None:
             error["ref"] = ref

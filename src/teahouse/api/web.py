@@ -9,6 +9,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from teahouse.api.errors import error_response
+from teahouse.errors import ErrorCode
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -31,7 +32,7 @@ def mount_web_client(app: FastAPI, static_dir: Path = STATIC) -> None:
     @app.get("/{path:path}", include_in_schema=False)
     async def web_client(path: str) -> Response:
         if path.startswith("api/"):
-            return error_response(404, "not_found", "No such API route.")
+            return error_response(ErrorCode.NOT_FOUND, "No such API route.")
         if path in top_files:
             return FileResponse(top_files[path])
         if "index.html" in top_files:

@@ -6,12 +6,10 @@ from fastapi import APIRouter, WebSocket
 
 from teahouse.api.context import optional_user, services
 from teahouse.api.socket import SocketSession
+from teahouse.errors import CloseCode, ErrorCode
 from teahouse.views import user_ref
 
 router = APIRouter()
-
-CLOSE_FORBIDDEN_ORIGIN = 4403
-CLOSE_NOT_AUTHENTICATED = 4401
 
 
 @router.websocket("/ws")
@@ -23,10 +21,10 @@ async def websocket(websocket: WebSocket) -> None:
     user = await optional_user(websocket)
     await websocket.accept()
     if origin not in svc.settings.allowed_origins:
-        await websocket.close(CLOSE_FORBIDDEN_ORIGIN, "origin_forbidden")
+        await websocket.close(CloseCode.ORIGIN_FORBIDDEN, ErrorCode.ORIGIN_FORBIDDEN)
         return
     if user is None:
-        await websocket.close(CLOSE_NOT_AUTHENTICATED, "not_authenticated")
+        await websocket.close(CloseCode.NOT_AUTHENTICATED, ErrorCode.NOT_AUTHENTICATED)
         return
     session = SocketSession(
         websocket,

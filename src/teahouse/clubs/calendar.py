@@ -19,10 +19,10 @@ from teahouse import __version__
 from teahouse.clubs.events import Events, EventView
 from teahouse.config import Settings
 from teahouse.domain.accounts import new_session_token, token_hash
+from teahouse.domain.clock import utcnow
 from teahouse.domain.ids import looks_like_id
-from teahouse.errors import NotFound
+from teahouse.errors import ErrorCode, NotFound
 from teahouse.store.database import Database, DbSession
-from teahouse.store.models import utcnow
 from teahouse.store.social_models import (
     CalendarToken,
     Club,
@@ -47,7 +47,7 @@ class CalendarLink(TypedDict):
 
 
 def feed_not_found() -> NotFound:
-    return NotFound("There is no such calendar.", "not_found")
+    return NotFound("There is no such calendar.", ErrorCode.NOT_FOUND)
 
 
 class Calendar:

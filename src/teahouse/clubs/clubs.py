@@ -15,13 +15,14 @@ from sqlalchemy.exc import IntegrityError
 from typing_extensions import TypedDict
 
 from teahouse.domain import clubs as rules
+from teahouse.domain.clock import utcnow
 from teahouse.domain.cursors import LIMIT_DEFAULT, decode_cursor, encode_cursor
 from teahouse.domain.ids import looks_like_id, new_id
-from teahouse.errors import Conflict, Forbidden, NotFound
+from teahouse.errors import Conflict, ErrorCode, Forbidden, NotFound
 from teahouse.notifications.notifier import Notifications
-from teahouse.store.cards import cards_by_id
+from teahouse.social.cards import cards_by_id
 from teahouse.store.database import Database, DbSession
-from teahouse.store.models import User, utcnow
+from teahouse.store.models import User
 from teahouse.store.social_models import Avatar, Club, ClubFollow, ClubInvite, ClubMember
 from teahouse.views import UserCard, user_card
 
@@ -46,7 +47,7 @@ class MemberView(TypedDict):
 
 
 def club_not_found() -> NotFound:
-    return NotFound("There is no such club.", "club_not_found")
+    return NotFound("There is no such club.", ErrorCode.CLUB_NOT_FOUND)
 
 
 class Clubs:
@@ -183,7 +184,7 @@ class Clubs:
             rules.require_admin(await _role_of(s, club_id, admin_id))
             invitee = await _user_named(s, username)
             if await _role_of(s, club_id, invitee.id) is not None:
-                raise Conflict(f"{invitee.username} is already a member.", "already_member")
+                raise Conflict(f"{invitee.username} is already a member.", ErrorCode.ALREADY_MEMBER)
             if await s.get(ClubInvite, (club_id, invitee.id)) is not None:
                 return
             s.add(ClubInvite(club_id=club_id, user_id=invitee.id, invited_by_id=admin_id))
@@ -203,7 +204,7 @@ class Clubs:
                 )
             )
             if _rowcount(invited) != 1:
-                raise Forbidden("You need an invitation to join this club.", "not_invited")
+                raise Forbidden("You need an invitation to join this club.", ErrorCode.NOT_INVITED)
             s.add(ClubMember(club_id=club_id, user_id=user_id, role="member"))
 
     async def decline(self, user_id: str, club_id: str) -> None:
@@ -222,7 +223,7 @@ class Clubs:
             target = await _user_named(s, username)
             membership = await s.get(ClubMember, (club_id, target.id))
             if membership is None:
-                raise NotFound(f"{target.username} is not in the club.", "not_member")
+                raise NotFound(f"{target.username} is not in the club.", ErrorCode.NOT_MEMBER)
             membership.role = "admin"
 
     async def remove(self, actor_id: str, club_id: str, username: str) -> None:
@@ -283,7 +284,7 @@ async def _role_of(s: DbSession, club_id: str, user_id: str) -> rules.Role | Non
 async def _user_named(s: DbSession, username: str) -> User:
     user = await s.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
-        raise NotFound("No member has that username.", "user_not_found")
+        raise NotFound("No member has that username.", ErrorCode.USER_NOT_FOUND)
     return user
 
 
@@ -347,4 +348,4 @@ def _rowcount(result: object) -> int:
 
 
 def _name_taken() -> Conflict:
-    return Conflict("A club with that name already exists.", "club_name_taken")
+    return Conflict("A club with that name already exists.", ErrorCode.CLUB_NAME_TAKEN)

@@ -21,17 +21,18 @@ from typing_extensions import TypedDict
 from teahouse.clubs.clubs import Clubs
 from teahouse.config import Settings
 from teahouse.domain import clubs as club_rules
+from teahouse.domain.clock import utcnow
 from teahouse.domain.event_times import parse_starts_at, parse_time_zone, utc_text
 from teahouse.domain.ids import looks_like_id, new_id
-from teahouse.errors import BadRequest, Conflict, Forbidden, NotFound, TeahouseError
+from teahouse.errors import BadRequest, Conflict, ErrorCode, Forbidden, NotFound, TeahouseError
 from teahouse.live.stage import Stage
 from teahouse.notifications.notifier import Notifications
 from teahouse.rooms.rooms import Rooms, normalise_title
-from teahouse.store.cards import cards_by_id
+from teahouse.social.cards import cards_by_id
 from teahouse.store.database import Database, DbSession
-from teahouse.store.models import User, utcnow
+from teahouse.store.models import User
 from teahouse.store.social_models import Avatar, Club, Event, EventCohost, EventInterest
-from teahouse.views import ClubRefView, UserCard, user_card
+from teahouse.views import ClubRef, UserCard, user_card
 
 DESCRIPTION_MAX = 2000
 COHOSTS_MAX = 10
@@ -45,7 +46,7 @@ class EventView(TypedDict):
     time_zone: str
     host: UserCard
     cohosts: list[UserCard]
-    club: ClubRefView | None
+    club: ClubRef | None
     room_id: str | None
     cancelled: bool
     interested_count: int
@@ -76,7 +77,7 @@ class EventFields:
 
 
 def event_not_found() -> NotFound:
-    return NotFound("There is no such event.", "event_not_found")
+    return NotFound("There is no such event.", ErrorCode.EVENT_NOT_FOUND)
 
 
 class Events:
@@ -205,7 +206,7 @@ class Events:
                 await s.scalars(select(EventCohost.user_id).where(EventCohost.event_id == event.id))
             )
         if user.id != event.host_id and user.id not in cohosts:
-            raise Forbidden("Only the event's host and co-hosts can start it.", "not_host")
+            raise Forbidden("Only the event's host and co-hosts can start it.", ErrorCode.NOT_HOST)
         _require_not_begun(event)
         info = await self._rooms.create(
             user,
@@ -318,7 +319,7 @@ class Events:
 
     def _future(self, starts_at: datetime) -> datetime:
         if starts_at <= self._clock():
-            raise BadRequest("That time has passed.", "event_in_past")
+            raise BadRequest("That time has passed.", ErrorCode.EVENT_IN_PAST)
         return starts_at
 
 
@@ -342,7 +343,7 @@ async def _users_named(s: DbSession, usernames: Iterable[str], host_id: str) -> 
     found = {u.username: u for u in await s.scalars(select(User).where(User.username.in_(names)))}
     missing = [n for n in names if n not in found]
     if missing:
-        raise NotFound(f"No member is called {missing[0]!r}.", "user_not_found")
+        raise NotFound(f"No member is called {missing[0]!r}.", ErrorCode.USER_NOT_FOUND)
     return [found[n] for n in names if found[n].id != host_id]
 
 
@@ -354,7 +355,7 @@ def _texts(title: str, description: str) -> tuple[str, str]:
 
 def _require_host(event: Event, user_id: str) -> None:
     if event.host_id != user_id:
-        raise Forbidden("Only the event's host can change it.", "not_host")
+        raise Forbidden("Only the event's host can change it.", ErrorCode.NOT_HOST)
 
 
 def _not_begun(event: Event) -> bool:
@@ -363,13 +364,13 @@ def _not_begun(event: Event) -> bool:
 
 def _require_not_begun(event: Event) -> None:
     if event.cancelled_at is not None:
-        raise Conflict("This event was cancelled.", "event_cancelled")
+        raise Conflict("This event was cancelled.", ErrorCode.EVENT_CANCELLED)
     if event.room_id is not None:
         raise _started()
 
 
 def _started() -> Conflict:
-    return Conflict("This event has started.", "event_started")
+    return Conflict("This event has started.", ErrorCode.EVENT_STARTED)
 
 
 def _rowcount(result: object) -> int:

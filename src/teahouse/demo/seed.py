@@ -27,12 +27,13 @@ from teahouse.clubs.clubs import Clubs
 from teahouse.config import Settings
 from teahouse.demo import rooms as demo_rooms
 from teahouse.domain import accounts as account_rules
+from teahouse.domain.clock import utcnow
 from teahouse.domain.event_times import parse_starts_at, parse_time_zone
 from teahouse.domain.ids import new_id
 from teahouse.notifications.notifier import Notifications
 from teahouse.social.graph import Social
 from teahouse.store.database import Database
-from teahouse.store.models import User, utcnow
+from teahouse.store.models import User
 from teahouse.store.social_models import Club, Event, EventCohost, EventInterest
 
 # username, display name, bio

@@ -6,7 +6,7 @@ import hashlib
 import re
 import secrets
 
-from teahouse.errors import BadRequest, InviteError
+from teahouse.errors import BadRequest, ErrorCode, InviteError
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9_]{2,30}$")
 PASSWORD_MIN, PASSWORD_MAX = 10, 256
@@ -23,7 +23,7 @@ def normalise_username(raw: str) -> str:
     if not USERNAME_PATTERN.fullmatch(username):
         raise BadRequest(
             "Usernames are 2-30 characters: letters, digits and underscores.",
-            "invalid_username",
+            ErrorCode.INVALID_USERNAME,
         )
     return username
 
@@ -31,7 +31,8 @@ def normalise_username(raw: str) -> str:
 def check_password(password: str) -> None:
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
         raise BadRequest(
-            f"Passwords are {PASSWORD_MIN} to {PASSWORD_MAX} characters long.", "weak_password"
+            f"Passwords are {PASSWORD_MIN} to {PASSWORD_MAX} characters long.",
+            ErrorCode.WEAK_PASSWORD,
         )
 
 
@@ -54,7 +55,7 @@ def new_session_token() -> str:
 
 def check_invite_code(code: str) -> None:
     if not INVITE_CODE_PATTERN.fullmatch(code):
-        raise InviteError("This is not a Teahouse invitation code.", "invite_malformed")
+        raise InviteError("This is not a Teahouse invitation code.", ErrorCode.INVITE_MALFORMED)
 
 
 def token_hash(token: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Literal
 
-from teahouse.errors import BadRequest, Conflict, Forbidden, NotFound
+from teahouse.errors import BadRequest, Conflict, ErrorCode, Forbidden, NotFound
 
 Role = Literal["admin", "member"]
 NAME_MIN, NAME_MAX = 2, 60
@@ -33,7 +33,7 @@ def check_club_text(description: str | None, rules: str | None) -> None:
 def require_admin(role: Role | None) -> None:
     """Inviting, making admins, removing others and editing are an admin's."""
     if role != "admin":
-        raise Forbidden("Only the club's admins can do that.", "not_club_admin")
+        raise Forbidden("Only the club's admins can do that.", ErrorCode.NOT_CLUB_ADMIN)
 
 
 def check_removal(actor: Role | None, target: Role | None, *, leaving: bool, admins: int) -> None:
@@ -45,6 +45,8 @@ def check_removal(actor: Role | None, target: Role | None, *, leaving: bool, adm
     if not leaving:
         require_admin(actor)
     if target is None:
-        raise NotFound("That member is not in the club.", "not_member")
+        raise NotFound("That member is not in the club.", ErrorCode.NOT_MEMBER)
     if target == "admin" and admins <= 1:
-        raise Conflict("A club needs an admin: make someone else admin first.", "last_admin")
+        raise Conflict(
+            "A club needs an admin: make someone else admin first.", ErrorCode.LAST_ADMIN
+        )

@@ -14,7 +14,7 @@ from functools import cache
 from importlib.resources import files
 from zoneinfo import ZoneInfo
 
-from teahouse.errors import BadRequest
+from teahouse.errors import BadRequest, ErrorCode
 
 ZONE_MAX = 64
 STARTS_AT_MAX = 40
@@ -31,7 +31,9 @@ def iana_zone_names() -> frozenset[str]:
 
 def parse_time_zone(name: str) -> ZoneInfo:
     if len(name) > ZONE_MAX or name not in iana_zone_names():
-        raise BadRequest(f"{name[:ZONE_MAX]!r} is not an IANA time zone.", "invalid_time_zone")
+        raise BadRequest(
+            f"{name[:ZONE_MAX]!r} is not an IANA time zone.", ErrorCode.INVALID_TIME_ZONE
+        )
     return ZoneInfo(name)
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from teahouse.errors import BadRequest, Conflict, Forbidden, NotFound
+from teahouse.errors import BadRequest, Conflict, ErrorCode, Forbidden, NotFound
 
 HISTORY_LENGTH = 512
 AUDIENCE_PAGE_MAX = 100
@@ -162,7 +162,7 @@ class RoomState:
         try:
             return self.participants[user_id]
         except KeyError:
-            raise NotFound("You are not in this room.", "not_in_room") from None
+            raise NotFound("You are not in this room.", ErrorCode.NOT_IN_ROOM) from None
 
     def moderators(self) -> list[str]:
         return [uid for uid in self._visible if self.participants[uid].role is Role.MODERATOR]
@@ -206,11 +206,11 @@ class RoomState:
     ) -> AudiencePage:
         """Listeners in the order they joined the audience, ``limit`` at a time."""
         if not 1 <= limit <= AUDIENCE_PAGE_MAX:
-            raise BadRequest(f"limit is 1 to {AUDIENCE_PAGE_MAX}.", "malformed_message")
+            raise BadRequest(f"limit is 1 to {AUDIENCE_PAGE_MAX}.", ErrorCode.MALFORMED_MESSAGE)
         start = -1
         if after is not None:
             if not after.isdigit() or len(after) > 12:
-                raise BadRequest("That cursor is not one this server gave.", "bad_cursor")
+                raise BadRequest("That cursor is not one this server gave.", ErrorCode.BAD_CURSOR)
             start = int(after)
         page: list[UserRef] = []
         last = start
@@ -228,9 +228,9 @@ class RoomState:
     def join(self, user: UserRef, *, as_moderator: bool) -> Delta | None:
         """Enter the room; None when only the audience count changed."""
         if user.id in self.participants:
-            raise Conflict("You are already in this room.", "already_in_room")
+            raise Conflict("You are already in this room.", ErrorCode.ALREADY_IN_ROOM)
         if user.id in self.removed:
-            raise Forbidden("A moderator removed you from this room.", "removed_from_room")
+            raise Forbidden("A moderator removed you from this room.", ErrorCode.REMOVED_FROM_ROOM)
         role = Role.MODERATOR if as_moderator else Role.LISTENER
         return self._commit(self._put(Participant(user=user, role=role)))
 
@@ -255,34 +255,36 @@ class RoomState:
     def set_hand(self, actor_id: str, raised: bool) -> Delta | None:
         actor = self.get(actor_id)
         if actor.role.on_stage:
-            raise Conflict("You are already on the stage.", "wrong_state")
+            raise Conflict("You are already on the stage.", ErrorCode.WRONG_STATE)
         if raised and not self.hands_enabled:
-            raise Conflict("The moderators have turned hand-raising off.", "hands_disabled")
+            raise Conflict("The moderators have turned hand-raising off.", ErrorCode.HANDS_DISABLED)
         if actor.hand_raised == raised:
             raise Conflict(
-                "Your hand is already " + ("raised." if raised else "down."), "wrong_state"
+                "Your hand is already " + ("raised." if raised else "down."), ErrorCode.WRONG_STATE
             )
         return self._commit(self._put(replace(actor, hand_raised=raised)))
 
     def answer_invitation(self, actor_id: str, accept: bool) -> Delta | None:
         actor = self.get(actor_id)
         if not actor.invited:
-            raise Conflict("Nobody has invited you to speak.", "wrong_state")
+            raise Conflict("Nobody has invited you to speak.", ErrorCode.WRONG_STATE)
         updated = self._to_stage(actor) if accept else replace(actor, invited=False)
         return self._commit(self._put(updated))
 
     def set_muted(self, actor_id: str, muted: bool) -> Delta | None:
         actor = self.get(actor_id)
         if not actor.role.on_stage:
-            raise Forbidden("Only people on the stage can mute or unmute.", "not_speaker")
+            raise Forbidden("Only people on the stage can mute or unmute.", ErrorCode.NOT_SPEAKER)
         if actor.muted == muted:
-            raise Conflict("You are already " + ("muted." if muted else "unmuted."), "wrong_state")
+            raise Conflict(
+                "You are already " + ("muted." if muted else "unmuted."), ErrorCode.WRONG_STATE
+            )
         return self._commit(self._put(replace(actor, muted=muted, speaking=False)))
 
     def require_on_stage(self, actor_id: str) -> Participant:
         actor = self.get(actor_id)
         if not actor.role.on_stage:
-            raise Forbidden("Only speakers can send audio to the room.", "not_speaker")
+            raise Forbidden("Only speakers can send audio to the room.", ErrorCode.NOT_SPEAKER)
         return actor
 
     # -- moderation ---------------------------------------------------------------
@@ -291,21 +293,23 @@ class RoomState:
         self.require_moderator(actor_id)
         target = self._target(target_id)
         if target.role.on_stage:
-            raise Conflict("They are already on the stage.", "wrong_state")
+            raise Conflict("They are already on the stage.", ErrorCode.WRONG_STATE)
         if target.hand_raised:
             # A raised hand is the listener's own request: bring them up at once.
             return self._commit(self._put(self._to_stage(target)))
         if target.invited:
-            raise Conflict("They have already been invited.", "wrong_state")
+            raise Conflict("They have already been invited.", ErrorCode.WRONG_STATE)
         return self._commit(self._put(replace(target, invited=True)))
 
     def move_to_audience(self, actor_id: str, target_id: str) -> Delta | None:
         actor = self.get(actor_id)
         target = self._target(target_id)
         if actor_id != target_id and actor.role is not Role.MODERATOR:
-            raise Forbidden("Only moderators can move others to the audience.", "not_moderator")
+            raise Forbidden(
+                "Only moderators can move others to the audience.", ErrorCode.NOT_MODERATOR
+            )
         if not target.role.on_stage:
-            raise Conflict("They are not on the stage.", "wrong_state")
+            raise Conflict("They are not on the stage.", ErrorCode.WRONG_STATE)
         self._keep_a_moderator(target)
         moved = replace(target, role=Role.LISTENER, muted=False, speaking=False, publishing=False)
         return self._commit(self._put(moved))
@@ -315,18 +319,18 @@ class RoomState:
         self.require_moderator(actor_id)
         target = self._target(target_id)
         if not target.role.on_stage:
-            raise Conflict("They are not on the stage.", "wrong_state")
+            raise Conflict("They are not on the stage.", ErrorCode.WRONG_STATE)
         if target.muted:
-            raise Conflict("They are already muted.", "wrong_state")
+            raise Conflict("They are already muted.", ErrorCode.WRONG_STATE)
         return self._commit(self._put(replace(target, muted=True, speaking=False)))
 
     def make_moderator(self, actor_id: str, target_id: str) -> Delta | None:
         self.require_moderator(actor_id)
         target = self._target(target_id)
         if target.role is Role.MODERATOR:
-            raise Conflict("They are already a moderator.", "wrong_state")
+            raise Conflict("They are already a moderator.", ErrorCode.WRONG_STATE)
         if not target.role.on_stage:
-            raise Conflict("Bring them to the stage first.", "wrong_state")
+            raise Conflict("Bring them to the stage first.", ErrorCode.WRONG_STATE)
         return self._commit(self._put(replace(target, role=Role.MODERATOR)))
 
     def remove_moderator(self, actor_id: str, target_id: str) -> Delta | None:
@@ -334,7 +338,7 @@ class RoomState:
         self.require_moderator(actor_id)
         target = self._target(target_id)
         if target.role is not Role.MODERATOR:
-            raise Conflict("They are not a moderator.", "wrong_state")
+            raise Conflict("They are not a moderator.", ErrorCode.WRONG_STATE)
         self._keep_a_moderator(target)
         return self._commit(self._put(replace(target, role=Role.SPEAKER)))
 
@@ -342,9 +346,9 @@ class RoomState:
         """A moderator removes someone, who cannot come back while the room lives."""
         self.require_moderator(actor_id)
         if actor_id == target_id:
-            raise Conflict("Leave the room instead.", "wrong_state")
+            raise Conflict("Leave the room instead.", ErrorCode.WRONG_STATE)
         if self._target(target_id).role is Role.MODERATOR:
-            raise Conflict("Take their moderator role first.", "wrong_state")
+            raise Conflict("Take their moderator role first.", ErrorCode.WRONG_STATE)
         delta, _ = self.leave(target_id)
         self.removed.add(target_id)
         return delta
@@ -354,7 +358,7 @@ class RoomState:
         self.require_moderator(actor_id)
         if self.hands_enabled == enabled:
             raise Conflict(
-                "Hand-raising is already " + ("on." if enabled else "off."), "wrong_state"
+                "Hand-raising is already " + ("on." if enabled else "off."), ErrorCode.WRONG_STATE
             )
         self.hands_enabled = enabled
         changes: list[Change] = [Settings(enabled)]
@@ -393,18 +397,19 @@ class RoomState:
 
     def require_moderator(self, actor_id: str) -> None:
         if self.get(actor_id).role is not Role.MODERATOR:
-            raise Forbidden("Only moderators can do that.", "not_moderator")
+            raise Forbidden("Only moderators can do that.", ErrorCode.NOT_MODERATOR)
 
     def _keep_a_moderator(self, target: Participant) -> None:
         if target.role is Role.MODERATOR and len(self.moderators()) == 1:
             raise Conflict(
-                "The last moderator stays one; leave the room or end it instead.", "wrong_state"
+                "The last moderator stays one; leave the room or end it instead.",
+                ErrorCode.WRONG_STATE,
             )
 
     def _target(self, target_id: str) -> Participant:
         target = self.participants.get(target_id)
         if target is None:
-            raise NotFound("That person is not in this room.", "not_in_room")
+            raise NotFound("That person is not in this room.", ErrorCode.NOT_IN_ROOM)
         return target
 
     @staticmethod

@@ -31,10 +31,11 @@ from sqlalchemy import (
     union_all,
 )
 
+from teahouse.domain.clock import utcnow
 from teahouse.domain.hallway import ClubRef, EventCandidate, Viewer
 from teahouse.domain.room_state import UserRef
 from teahouse.store.database import Database
-from teahouse.store.models import User, utcnow
+from teahouse.store.models import User
 from teahouse.store.social_models import (
     Avatar,
     Club,

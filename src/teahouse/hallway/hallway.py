@@ -23,6 +23,7 @@ from datetime import datetime
 from sqlalchemy import Label, String, literal, select, union_all
 from typing_extensions import TypedDict
 
+from teahouse import views
 from teahouse.clubs.events import EventView
 from teahouse.domain.hallway import (
     ClubRef,
@@ -40,7 +41,7 @@ from teahouse.live.stage import LiveRoom, Stage
 from teahouse.rooms.rooms import Rooms
 from teahouse.store.database import Database
 from teahouse.store.social_models import Avatar, Block, ClubFollow, ClubMember, Follow
-from teahouse.views import ClubRefView, UserCard, avatar_url, user_card
+from teahouse.views import UserCard, avatar_url, user_card
 
 ROOMS_PAGE = 50
 ROOMS_PAGE_MAX = 100
@@ -65,7 +66,7 @@ class HallwayRoomView(TypedDict):
     speakers: list[UserCard]
     listener_count: int
     participant_count: int
-    club: ClubRefView | None
+    club: views.ClubRef | None
     demo: bool
     reason: ReasonView
 
@@ -81,7 +82,7 @@ class HallwayPage:
     next_cursor: str | None  # more rooms after these
 
 
-def club_view(club: ClubRef | None) -> ClubRefView | None:
+def club_view(club: ClubRef | None) -> views.ClubRef | None:
     return {"id": club.id, "name": club.name} if club else None
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from teahouse.domain.room_state import Delta, Role, RoomState, UserRef
-from teahouse.errors import Conflict, Forbidden, NotFound, TeahouseError
+from teahouse.errors import Conflict, ErrorCode, Forbidden, NotFound, TeahouseError
 from teahouse.live.index import LiveIndex
 from teahouse.live.room import Client, LiveRoom, encode
 from teahouse.live.subscriptions import sync_subscriptions
@@ -170,12 +170,12 @@ class Stage:
             await self.leave(client)
         room = self._live.get(info.id)
         if room is None:
-            raise TeahouseError("This room has ended.", "room_ended")
+            raise Conflict("This room has ended.", ErrorCode.ROOM_ENDED)
         uid = client.user.id
         if uid in room.state.removed:
-            raise Forbidden("A moderator removed you from this room.", "removed_from_room")
+            raise Forbidden("A moderator removed you from this room.", ErrorCode.REMOVED_FROM_ROOM)
         if relations.blocked_by & frozenset(room.state.moderators()):
-            raise Forbidden("You can't join this room.", "blocked")
+            raise Forbidden("You can't join this room.", ErrorCode.BLOCKED)
         async with room.lock:
             previous = room.clients.get(uid)
             if previous is not None and previous is not client:
@@ -184,7 +184,7 @@ class Stage:
                     encode(
                         {
                             "type": "error",
-                            "code": "joined_elsewhere",
+                            "code": ErrorCode.JOINED_ELSEWHERE,
                             "message": "You joined this room from another window.",
                         }
                     )
@@ -316,7 +316,7 @@ class Stage:
         """A code that lets its holder into a closed room while the room lives."""
         room = self._live.get(room_id)
         if room is None:
-            raise Conflict("This room has ended.", "room_ended")
+            raise Conflict("This room has ended.", ErrorCode.ROOM_ENDED)
         room.state.require_moderator(moderator_id)
         return room.new_link()
 
@@ -409,7 +409,7 @@ class Stage:
     def _room_of(self, client: Client) -> LiveRoom:
         room = self._live.get(client.room_id) if client.room_id else None
         if room is None:
-            raise NotFound("Join a room first.", "not_in_room")
+            raise NotFound("Join a room first.", ErrorCode.NOT_IN_ROOM)
         return room
 
     async def _remove(self, room: LiveRoom, uid: str) -> None:

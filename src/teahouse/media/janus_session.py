@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from teahouse.errors import BadRequest, Unavailable
+from teahouse.errors import BadRequest, ErrorCode, Unavailable
 from teahouse.media.base import MediaServerState
 from teahouse.media.janus_client import (
     JanusClient,
@@ -49,7 +49,7 @@ def translate_errors(*, sdp: bool = False) -> Iterator[None]:
     except JanusError as exc:
         if sdp and exc.code in JANUS_SDP_ERRORS:
             raise BadRequest(
-                f"the media server refused the SDP: {exc.reason}", "invalid_sdp"
+                f"the media server refused the SDP: {exc.reason}", ErrorCode.INVALID_SDP
             ) from exc
         raise
     except (JanusConnectionLost, JanusTimeout) as exc:
@@ -117,10 +117,6 @@ class JanusSession:
 
     def set_state_listener(self, listener: Callable[[MediaServerState], None]) -> None:
         self._listener = listener
-
-    @property
-    def is_up(self) -> bool:
-        return self._up
 
     async def start(self) -> None:
         """Start the source and connect; raise if Janus does not answer."""

@@ -7,7 +7,7 @@ refused with ``invalid_sdp`` instead of quietly publishing video nobody expects.
 
 from __future__ import annotations
 
-from teahouse.errors import BadRequest
+from teahouse.errors import BadRequest, ErrorCode
 
 #: Janus core and VideoRoom error codes that mean "this SDP is no good":
 #: 464 unknown JSEP type, 465 invalid SDP (core); 431 invalid SDP type,
@@ -27,19 +27,19 @@ def media_kinds(sdp: str) -> list[str]:
 def check_audio_offer(sdp: str) -> None:
     """Refuse an offer that is not SDP or carries anything but audio."""
     if not sdp.startswith("v=0"):
-        raise BadRequest("the offer is not SDP (it must start with v=0)", "invalid_sdp")
+        raise BadRequest("the offer is not SDP (it must start with v=0)", ErrorCode.INVALID_SDP)
     kinds = media_kinds(sdp)
     if "audio" not in kinds:
-        raise BadRequest("the offer has no audio to publish", "invalid_sdp")
+        raise BadRequest("the offer has no audio to publish", ErrorCode.INVALID_SDP)
     others = sorted(set(kinds) - {"audio"})
     if others:
         raise BadRequest(
             f"rooms are audio-only; remove the {', '.join(others)} m-line(s) from the offer",
-            "invalid_sdp",
+            ErrorCode.INVALID_SDP,
         )
 
 
 def check_answer(sdp: str) -> None:
     """Refuse an answer that is not SDP at all (Janus checks the rest)."""
     if not sdp.startswith("v=0"):
-        raise BadRequest("the answer is not SDP (it must start with v=0)", "invalid_sdp")
+        raise BadRequest("the answer is not SDP (it must start with v=0)", ErrorCode.INVALID_SDP)

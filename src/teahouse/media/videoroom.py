@@ -29,7 +29,7 @@ import secrets
 from typing import Any
 
 from teahouse.config import Settings
-from teahouse.errors import BadRequest, Conflict, Unavailable
+from teahouse.errors import BadRequest, Conflict, ErrorCode, Unavailable
 from teahouse.media.base import (
     FeedsChanged,
     MediaEventHandler,
@@ -234,7 +234,9 @@ class JanusMediaBackend:
                         {"type": "offer", "sdp": offer_sdp},
                     )
                 if reply.jsep is None or reply.jsep.get("type") != "answer":
-                    raise BadRequest("the media server did not answer the offer", "invalid_sdp")
+                    raise BadRequest(
+                        "the media server did not answer the offer", ErrorCode.INVALID_SDP
+                    )
             except BaseException:
                 if room.publishers.get(participant_id) is pub:
                     del room.publishers[participant_id]
@@ -345,7 +347,7 @@ class JanusMediaBackend:
             room = self._rooms.get(room_id)
             sub = room.subscribers.get(participant_id) if room is not None else None
             if sub is None:
-                raise Conflict("there is no subscription offer to answer", "wrong_state")
+                raise Conflict("there is no subscription offer to answer", ErrorCode.WRONG_STATE)
             with translate_errors(sdp=True):
                 await sub.handle.message(
                     {"request": "start"}, {"type": "answer", "sdp": answer_sdp}

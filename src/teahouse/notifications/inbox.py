@@ -16,11 +16,12 @@ from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, or_, sele
 from sqlalchemy.orm import aliased
 from typing_extensions import TypedDict
 
+from teahouse.domain.clock import utcnow
 from teahouse.domain.cursors import Cursor
 from teahouse.store.database import Database
-from teahouse.store.models import Room, User, utcnow
+from teahouse.store.models import Room, User
 from teahouse.store.social_models import Avatar, Block, Club, Event, Notification
-from teahouse.views import UserCard, user_card
+from teahouse.views import ClubRef, UserCard, user_card
 
 PAGE_DEFAULT = 30
 PAGE_MAX = 100
@@ -37,11 +38,6 @@ class EventRefView(TypedDict):
     starts_at: str
 
 
-class ClubRefView(TypedDict):
-    id: str
-    name: str
-
-
 class NotificationView(TypedDict):
     id: str
     kind: str
@@ -50,7 +46,7 @@ class NotificationView(TypedDict):
     actor: UserCard | None
     room: RoomRefView | None
     event: EventRefView | None
-    club: ClubRefView | None
+    club: ClubRef | None
     text: str
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from teahouse.errors import BadRequest
+from teahouse.errors import BadRequest, ErrorCode
 
 PROTOCOL_VERSION = 2
 SDP_MAX = 32 * 1024
@@ -171,23 +171,23 @@ def message_ref(raw: Any) -> str | None:
 def decode_frame(text: str | bytes, max_bytes: int) -> Any:
     """Size check and JSON decoding of one frame."""
     if len(text) > max_bytes:
-        raise BadRequest(f"Messages are at most {max_bytes} bytes.", "message_too_large")
+        raise BadRequest(f"Messages are at most {max_bytes} bytes.", ErrorCode.MESSAGE_TOO_LARGE)
     try:
         return json.loads(text)
     except (ValueError, RecursionError):
-        raise BadRequest("Messages are JSON objects.", "malformed_message") from None
+        raise BadRequest("Messages are JSON objects.", ErrorCode.MALFORMED_MESSAGE) from None
 
 
 def parse_client_message(raw: Any) -> ClientMessage:
     """Validate decoded JSON as one of the client messages."""
     if not isinstance(raw, dict):
-        raise BadRequest("Messages are JSON objects.", "malformed_message")
+        raise BadRequest("Messages are JSON objects.", ErrorCode.MALFORMED_MESSAGE)
     kind = raw.get("type")
     if not isinstance(kind, str) or kind not in MESSAGE_TYPES:
-        raise BadRequest(f"Unknown message type {str(kind)[:40]!r}.", "unknown_type")
+        raise BadRequest(f"Unknown message type {str(kind)[:40]!r}.", ErrorCode.UNKNOWN_TYPE)
     try:
         return _ADAPTER.validate_python(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"][1:]) or "message"
-        raise BadRequest(f"{kind}: {where}: {first['msg']}", "malformed_message") from None
+        raise BadRequest(f"{kind}: {where}: {first['msg']}", ErrorCode.MALFORMED_MESSAGE) from None

@@ -9,13 +9,15 @@ from typing import Literal
 from sqlalchemy import ColumnElement, and_, exists, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
+from teahouse import views
+from teahouse.domain.clock import utcnow
 from teahouse.domain.ids import looks_like_id, new_id
 from teahouse.domain.room_state import UserRef
-from teahouse.errors import BadRequest, Conflict, Forbidden, NotFound
+from teahouse.errors import BadRequest, Conflict, ErrorCode, Forbidden, NotFound
 from teahouse.store.database import Database
-from teahouse.store.models import Room, RoomAdmission, User, utcnow
+from teahouse.store.models import Room, RoomAdmission, User
 from teahouse.store.social_models import Block, Club, ClubMember, Follow
-from teahouse.views import ClubRefView, user_ref
+from teahouse.views import user_ref
 
 # "social": only people followed by one of the room's moderators may see or enter it.
 # "club": only the members of the room's club may see or enter it.
@@ -28,7 +30,7 @@ class ClubRef:
     id: str
     name: str
 
-    def to_dict(self) -> ClubRefView:
+    def to_dict(self) -> views.ClubRef:
         return {"id": self.id, "name": self.name}
 
 
@@ -122,13 +124,15 @@ class Rooms:
         async with self._db.sessions.begin() as s:
             club = await s.get(Club, club_id) if club_id and looks_like_id(club_id) else None
             if club_id is not None and club is None:
-                raise NotFound("There is no such club.", "club_not_found")
+                raise NotFound("There is no such club.", ErrorCode.CLUB_NOT_FOUND)
             if (
                 club is not None
                 and require_membership
                 and await s.get(ClubMember, (club.id, creator.id)) is None
             ):
-                raise Forbidden("Only the club's members can start its rooms.", "not_member")
+                raise Forbidden(
+                    "Only the club's members can start its rooms.", ErrorCode.NOT_CLUB_MEMBER
+                )
             s.add(room)
         return _info(room, creator, club, moderators)
 
@@ -138,7 +142,7 @@ class Rooms:
         """The room if this member may enter it; closed rooms stay invisible to others.
         ``moderators``: who moderates the live room now (for a social room)."""
         if not looks_like_id(room_id):
-            raise NotFound("There is no such room.", "room_not_found")
+            raise NotFound("There is no such room.", ErrorCode.ROOM_NOT_FOUND)
         async with self._db.sessions() as s:
             row = (
                 await s.execute(
@@ -149,10 +153,10 @@ class Rooms:
                 )
             ).one_or_none()
         if row is None:
-            raise NotFound("There is no such room.", "room_not_found")
+            raise NotFound("There is no such room.", ErrorCode.ROOM_NOT_FOUND)
         room, creator, club = row
         if room.ended_at is not None:
-            raise Conflict("This room has ended.", "room_ended")
+            raise Conflict("This room has ended.", ErrorCode.ROOM_ENDED)
         return _info(room, creator, club)
 
     async def enterable_live_ids(

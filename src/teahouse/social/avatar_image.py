@@ -23,7 +23,7 @@ from typing import Final
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from teahouse.errors import BadRequest, TooLarge
+from teahouse.errors import BadRequest, ErrorCode, TooLarge
 
 MAX_BYTES: Final = 5 * 1024 * 1024
 MAX_PIXELS: Final = 40_000_000
@@ -47,18 +47,21 @@ _SIGNATURES: Final = (
 def not_an_image() -> BadRequest:
     return BadRequest(
         "That is not a picture Teahouse can read (JPEG, PNG, WebP or GIF).",
-        "avatar_not_an_image",
+        ErrorCode.AVATAR_NOT_AN_IMAGE,
     )
 
 
 def too_many_pixels() -> BadRequest:
     return BadRequest(
-        f"That picture is too large: at most {MAX_PIXELS:,} pixels.", "avatar_too_many_pixels"
+        f"That picture is too large: at most {MAX_PIXELS:,} pixels.",
+        ErrorCode.AVATAR_TOO_MANY_PIXELS,
     )
 
 
 def too_large() -> TooLarge:
-    return TooLarge(f"Pictures are at most {MAX_BYTES // (1024 * 1024)} MiB.", "avatar_too_large")
+    return TooLarge(
+        f"Pictures are at most {MAX_BYTES // (1024 * 1024)} MiB.", ErrorCode.AVATAR_TOO_LARGE
+    )
 
 
 def sniff(data: bytes) -> bool:

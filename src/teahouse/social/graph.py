@@ -26,13 +26,14 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from teahouse.domain.clock import utcnow
 from teahouse.domain.cursors import Cursor
-from teahouse.errors import BadRequest, NotFound
+from teahouse.errors import BadRequest, ErrorCode, NotFound
 from teahouse.notifications.notifier import Notifications
-from teahouse.store.cards import card_select
+from teahouse.social.cards import card_select
 from teahouse.store.database import Database, DbSession
 from teahouse.store.keyset import newest_first, split_page
-from teahouse.store.models import User, utcnow
+from teahouse.store.models import User
 from teahouse.store.social_models import Block, Follow, Notification
 from teahouse.store.upsert import insert
 from teahouse.views import UserCard, user_card
@@ -51,7 +52,7 @@ def visible_to(
 
 
 def user_not_found() -> NotFound:
-    return NotFound("No member has that username.", "user_not_found")
+    return NotFound("No member has that username.", ErrorCode.USER_NOT_FOUND)
 
 
 @dataclass(frozen=True, slots=True)

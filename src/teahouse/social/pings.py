@@ -15,13 +15,14 @@ from datetime import timedelta
 
 from sqlalchemy import and_, exists, or_, select
 
+from teahouse.domain.clock import utcnow
 from teahouse.domain.ids import looks_like_id
-from teahouse.errors import BadRequest, Conflict, Forbidden, NotFound
+from teahouse.errors import BadRequest, Conflict, ErrorCode, Forbidden, NotFound
 from teahouse.live.stage import Stage
 from teahouse.notifications.notifier import Notifications
 from teahouse.rooms.rooms import Rooms
 from teahouse.store.database import Database
-from teahouse.store.models import User, utcnow
+from teahouse.store.models import User
 from teahouse.store.social_models import Block, Follow, Notification
 
 PING_INTERVAL = timedelta(minutes=10)
@@ -42,7 +43,7 @@ class Pings:
     async def ping(self, pinger_id: str, room_id: str, username: str) -> None:
         live = self._stage.live(room_id) if looks_like_id(room_id) else None
         if live is None or pinger_id not in live.state.participants:
-            raise NotFound("You are not in this room.", "not_in_room")
+            raise NotFound("You are not in this room.", ErrorCode.NOT_IN_ROOM)
         async with self._lock:
             target_id, follows, recent = await self._facts(pinger_id, room_id, username)
             if target_id == pinger_id:
@@ -50,14 +51,18 @@ class Pings:
             if not follows and live.info.visibility != "open":
                 raise Forbidden(
                     "You can ping people you follow, or anyone into an open room.",
-                    "ping_not_allowed",
+                    ErrorCode.PING_NOT_ALLOWED,
                 )
             try:
                 await self._rooms.enterable(target_id, room_id, self._stage.moderators_of(room_id))
             except NotFound:
-                raise Forbidden("They may not enter this room.", "ping_not_allowed") from None
+                raise Forbidden(
+                    "They may not enter this room.", ErrorCode.PING_NOT_ALLOWED
+                ) from None
             if recent:
-                raise Conflict("You pinged them into this room a moment ago.", "already_pinged")
+                raise Conflict(
+                    "You pinged them into this room a moment ago.", ErrorCode.ALREADY_PINGED
+                )
             await self._notifications.notify(target_id, "ping", actor_id=pinger_id, room_id=room_id)
 
     async def _facts(self, pinger_id: str, room_id: str, username: str) -> tuple[str, bool, bool]:
@@ -85,6 +90,6 @@ class Pings:
                 )
             ).one_or_none()
         if row is None:
-            raise NotFound("No member has that username.", "user_not_found")
+            raise NotFound("No member has that username.", ErrorCode.USER_NOT_FOUND)
         target_id, does_follow, was_pinged = row
         return target_id, bool(does_follow), bool(was_pinged)

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from teahouse.domain import accounts as account_rules
+from teahouse.domain.clock import utcnow
 from teahouse.domain.profiles import normalise_bio
-from teahouse.errors import NotAuthenticated, NotFound
+from teahouse.errors import ErrorCode, NotAuthenticated, NotFound
 from teahouse.social import avatar_image
+from teahouse.social.cards import cards_by_id
 from teahouse.social.graph import hidden, visible_to, visible_user
-from teahouse.store.cards import cards_by_id
 from teahouse.store.database import Database, DbSession
-from teahouse.store.models import User, utcnow
+from teahouse.store.models import User
 from teahouse.store.social_models import Avatar, Block, Club, ClubMember, Follow
 from teahouse.store.upsert import insert
 from teahouse.views import ClubRef, UserCard, avatar_url
@@ -113,7 +114,7 @@ class Profiles:
             user = await visible_user(s, viewer_id, username)
             avatar = await s.get(Avatar, user.id)
         if avatar is None:
-            raise NotFound("This member has no picture.", "avatar_not_found")
+            raise NotFound("This member has no picture.", ErrorCode.AVATAR_NOT_FOUND)
         return AvatarImage(avatar.image, avatar.content_type, avatar.etag)
 
     # -- internals -----------------------------------------------------------------

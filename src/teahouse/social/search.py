@@ -23,8 +23,8 @@ from sqlalchemy import ColumnClause, Select, case, column, func, literal_column,
 from teahouse.domain.search_query import SearchQuery
 from teahouse.live.stage import Stage
 from teahouse.rooms.rooms import Rooms
+from teahouse.social.cards import card_select
 from teahouse.social.graph import Social, visible_to
-from teahouse.store.cards import card_select
 from teahouse.store.database import Database, DbSession
 from teahouse.store.models import Room, User
 from teahouse.store.social_models import Club

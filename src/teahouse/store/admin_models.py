@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from teahouse.store.models import ID, Base, UTCDateTime, utcnow
+from teahouse.domain.clock import utcnow
+from teahouse.store.models import ID, Base, UTCDateTime
 
 USER_FK = "users.id"
 ROOM_FK = "rooms.id"

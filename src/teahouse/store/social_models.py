@@ -11,7 +11,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from teahouse.store.models import ID, Base, UTCDateTime, utcnow
+from teahouse.domain.clock import utcnow
+from teahouse.store.models import ID, Base, UTCDateTime
 
 USER_FK = "users.id"
 
