@@ -1,8 +1,15 @@
 /** Shapes and calls of docs/API-ADMIN.md: reports, audit logs, instance administration. */
 import { query, request, seg } from "./api";
-import type { User } from "./types";
-
-export type ReportReason = "harassment" | "hate" | "spam" | "impersonation" | "self_harm" | "other";
+import type {
+  AdminInvite,
+  AdminMember,
+  AuditEntry,
+  InviteStatus,
+  Paged,
+  Report,
+  ReportReason,
+  TreeNode,
+} from "./api-types";
 
 export const REPORT_REASONS: { value: ReportReason; label: string }[] = [
   { value: "harassment", label: "Harassment or bullying" },
@@ -12,64 +19,6 @@ export const REPORT_REASONS: { value: ReportReason; label: string }[] = [
   { value: "self_harm", label: "Self-harm" },
   { value: "other", label: "Something else" },
 ];
-
-export interface AdminMember extends User {
-  is_admin: boolean;
-  suspended_at: string | null;
-  joined_at: string;
-  invited_by: User | null;
-}
-
-export interface TreeNode {
-  member: User & { is_admin: boolean; suspended: boolean };
-  unused_invites: number;
-  children: TreeNode[];
-}
-
-export type InviteStatus = "all" | "unused" | "used" | "expired" | "revoked";
-
-export interface AdminInvite {
-  id: string;
-  status: Exclude<InviteStatus, "all">;
-  created_at: string;
-  expires_at: string;
-  created_by: User | null;
-  used_by: User | null;
-  used_at: string | null;
-  revoked_at: string | null;
-}
-
-export interface Report {
-  id: string;
-  status: "open" | "resolved";
-  reason: ReportReason;
-  details: string;
-  reporter: User | null;
-  user: User | null;
-  room: { id: string; title: string; live: boolean } | null;
-  context: {
-    at?: string;
-    room?: { id: string; title: string | null } | null;
-    reporter_role?: string | null;
-    target_role?: string | null;
-  };
-  created_at: string;
-  resolved_at: string | null;
-  resolved_by: User | null;
-  resolution: string | null;
-}
-
-export interface AuditEntry {
-  id: string;
-  at: string;
-  action: string;
-  actor: User | null;
-  target: User | null;
-  room: { id: string; title: string } | null;
-  detail: Record<string, string | number | boolean>;
-}
-
-export type Paged<K extends string, T> = { [key in K]: T[] } & { next_cursor: string | null };
 
 export const adminApi = {
   report: (body: { user_id?: string; room_id?: string; reason: ReportReason; details?: string }) =>

@@ -8,13 +8,15 @@ import type {
   InviteInfo,
   InviteInspect,
   Me,
-  Notification,
+  NewEvent,
+  NotificationPage,
   Profile,
   RoomSummary,
   SearchResults,
   User,
+  UserPage,
   Visibility,
-} from "./types";
+} from "./api-types";
 
 /** Every failed API call becomes an ApiError carrying the server's machine-readable code. */
 export class ApiError extends Error {
@@ -116,26 +118,6 @@ export function query(params: Record<string, string | number | null | undefined>
 }
 
 export const seg = encodeURIComponent;
-
-export interface UserPage {
-  users: User[];
-  next_cursor: string | null;
-}
-
-export interface NotificationPage {
-  notifications: Notification[];
-  unread: number;
-  next_cursor: string | null;
-}
-
-export interface NewEvent {
-  title: string;
-  description?: string;
-  starts_at: string;
-  time_zone: string;
-  cohosts?: string[];
-  club_id?: string;
-}
 
 export const api = {
   inspectInvite: (code: string) => request<InviteInspect>("POST", "/invites/inspect", { code }),

@@ -101,3 +101,10 @@ export function compactCount(n: unknown): string {
     return String(n);
   }
 }
+
+const countFormat = new Intl.NumberFormat();
+
+/** A room's audience count: "1,204 listening"; "No one listening yet". */
+export function listeningText(n: number): string {
+  return n === 0 ? "No one listening yet" : `${countFormat.format(n)} listening`;
+}

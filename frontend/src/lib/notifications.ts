@@ -3,7 +3,7 @@ import { locationStore } from "./router";
 import { appSocket } from "./socket";
 import { Store } from "./store";
 import { notificationToast } from "./toast";
-import type { Notification } from "./types";
+import type { Notification } from "./api-types";
 
 /** The member's notifications: the one place the list and the unread count live. */
 export interface NotificationsState {

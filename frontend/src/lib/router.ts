@@ -1,6 +1,9 @@
 import { Store } from "./store";
 
-// A tiny history router: six routes with one parameter each do not need a library.
+// A tiny history router (frontend/README.md, "Routing"): the address bar as a Store, and
+// in-app navigation. Fifteen flat routes with at most two parameters each, and an invite
+// code in the fragment that must be left alone, do not need a library. The table of
+// routes is `routes.ts`.
 
 export interface Location {
   path: string;
@@ -27,33 +30,12 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   if (!options.replace) window.scrollTo(0, 0);
 }
 
-/** Match "/room/:id" against a path; returns the decoded parameters or null. */
-export function match(pattern: string, path: string): Record<string, string> | null {
-  const p = pattern.split("/").filter(Boolean);
-  const s = path.split("/").filter(Boolean);
-  if (p.length !== s.length) return null;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < p.length; i++) {
-    const part = p[i]!;
-    const seg = s[i]!;
-    if (part.startsWith(":")) {
-      try {
-        params[part.slice(1)] = decodeURIComponent(seg);
-      } catch {
-        return null;
-      }
-    } else if (part !== seg) {
-      return null;
-    }
-  }
-  return params;
-}
-
 /** Click handler for <a href> elements: same-origin plain left clicks navigate in-app. */
 export function onLinkClick(event: MouseEvent): void {
   if (event.defaultPrevented || event.button !== 0) return;
   if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-  const anchor = (event.currentTarget as HTMLElement).closest("a");
+  const target = event.currentTarget;
+  const anchor = target instanceof Element ? target.closest("a") : null;
   if (!anchor || anchor.target === "_blank") return;
   const url = new URL(anchor.href, window.location.href);
   if (url.origin !== window.location.origin) return;

@@ -1,7 +1,7 @@
 import { api, ApiError, setUnauthenticatedHandler } from "./api";
 import { navigate } from "./router";
 import { Store } from "./store";
-import type { Me } from "./types";
+import type { Me } from "./api-types";
 
 export type Auth = { status: "loading" } | { status: "out" } | { status: "in"; me: Me };
 

@@ -1,4 +1,5 @@
-import type { ClientMessage, ServerMessage, User } from "./types";
+import type { User } from "./api-types";
+import type { ClientMessage, ServerMessage } from "./protocol";
 
 export type SocketStatus = "idle" | "connecting" | "open" | "reconnecting" | "refused";
 

@@ -1,6 +1,7 @@
-import { useEffect, useState } from "preact/hooks";
-
-/** A tiny observable value: the single place a piece of app state lives. */
+/**
+ * A tiny observable value: the single place a piece of app state lives. Plain
+ * TypeScript; views subscribe through `useStore` (ui/hooks.ts).
+ */
 export class Store<T> {
   private value: T;
   private readonly listeners = new Set<(value: T) => void>();
@@ -27,11 +28,4 @@ export class Store<T> {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
-}
-
-/** Re-render the calling component whenever the store changes. */
-export function useStore<T>(store: Store<T>): T {
-  const [, setTick] = useState(0);
-  useEffect(() => store.subscribe(() => setTick((n) => n + 1)), [store]);
-  return store.get();
 }

@@ -1,5 +1,5 @@
 import { Store } from "./store";
-import type { Notification } from "./types";
+import type { Notification } from "./api-types";
 
 export interface Toast {
   id: number;

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import type { User } from "../lib/types";
+import type { User } from "../lib/api-types";
 
 /** A stable hue from the user id (FNV-1a). */
 export function hueFor(id: string): number {

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
-import { errorText } from "../lib/load";
+import { errorText } from "../lib/problem";
+import { FormError } from "./Field";
 import { Sheet } from "./Sheet";
 
 /** "Are you sure?": runs `onConfirm`, shows its error, closes on success. */
@@ -43,11 +44,7 @@ export function ConfirmSheet({
       <div class="stack">
         <h2 class="sheet__title">{title}</h2>
         {children}
-        {error && (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <button
           type="button"
           class={`button button--block ${danger ? "button--danger" : "button--primary"}`}

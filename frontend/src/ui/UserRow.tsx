@@ -1,11 +1,8 @@
 import type { ComponentChildren } from "preact";
+import type { User } from "../lib/api-types";
 import { onLinkClick } from "../lib/router";
-import type { User } from "../lib/types";
+import { profileHref } from "../lib/routes";
 import { Avatar } from "./Avatar";
-
-export function profileHref(username: string): string {
-  return `/u/${encodeURIComponent(username)}`;
-}
 
 /** A member in a list: avatar, name and @username (a link to the profile), and an action on the right. */
 export function UserRow({

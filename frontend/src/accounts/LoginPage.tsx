@@ -1,0 +1,85 @@
+import { useState } from "preact/hooks";
+import { api, ApiError } from "../lib/api";
+import { cleanUsername } from "../lib/payload";
+import { safeNext } from "../lib/routes";
+import { navigate } from "../lib/router";
+import { loginNotice, signedIn } from "../lib/session";
+import { FormError, TextField } from "../ui/Field";
+import { useStore } from "../ui/hooks";
+import { CupIcon } from "../ui/icons";
+
+/** `/login` (`?next=/path`): log in, then go where the member was headed. */
+export function LoginPage({ next }: { next: string }) {
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const notice = useStore(loginNotice);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (!username || !password) {
+      setError("Enter your username and password.");
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const me = await api.login(cleanUsername(username), password);
+      loginNotice.set(null);
+      signedIn(me);
+      navigate(safeNext(next), { replace: true });
+    } catch (err) {
+      setBusy(false);
+      setError(
+        err instanceof ApiError && err.code === "bad_credentials"
+          ? "That username and password don't match."
+          : err instanceof Error
+            ? err.message
+            : "Something went wrong.",
+      );
+    }
+  };
+
+  return (
+    <main class="auth-page">
+      <div class="auth-brand">
+        <CupIcon size={34} />
+        <span>Teahouse</span>
+      </div>
+      <form class="card auth-card" onSubmit={submit} noValidate data-testid="login-form">
+        <h1>Welcome back</h1>
+        <p class="muted">Teahouse is invitation-only. Log in to see who's talking.</p>
+        {notice && (
+          <p class="form-notice" role="status" data-testid="login-notice">
+            {notice}
+          </p>
+        )}
+        <TextField
+          label="Username"
+          name="username"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellcheck={false}
+          value={username}
+          onValue={setUsername}
+          data-testid="login-username"
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onValue={setPassword}
+          data-testid="login-password"
+        />
+        <FormError error={error} testid="login-error" />
+        <button class="button button--primary button--block" type="submit" disabled={busy} data-testid="login-submit">
+          {busy ? "Logging in…" : "Log in"}
+        </button>
+        <p class="muted small center">New here? You'll need an invitation link from a member.</p>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,150 @@
+import { useState } from "preact/hooks";
+import type { Notification } from "../lib/api-types";
+import { relative } from "../lib/format";
+import { answerClubInvite, markRead, notificationHref, notificationsStore } from "../lib/notifications";
+import { errorText } from "../lib/problem";
+import { navigate, onLinkClick } from "../lib/router";
+import { toast } from "../lib/toast";
+import { Avatar, ClubBadge } from "../ui/Avatar";
+import { useStore } from "../ui/hooks";
+import { BellIcon, CalendarIcon, WaveIcon } from "../ui/icons";
+
+const CLUB_ERRORS = { not_invited: "That invitation is no longer open." };
+
+/** The picture beside a notification: who did it, else what it is about. */
+function Picture({ n, size }: { n: Notification; size: number }) {
+  const badge =
+    n.kind === "ping" ? <WaveIcon size={13} /> : n.kind === "event_starting" ? <CalendarIcon size={13} /> : null;
+  const main = n.actor ? (
+    <Avatar user={n.actor} size={size} />
+  ) : n.club ? (
+    <ClubBadge club={n.club} size={size} />
+  ) : (
+    <span class="notif__icon" style={{ width: `${size}px`, height: `${size}px` }}>
+      <BellIcon size={Math.round(size / 2)} />
+    </span>
+  );
+  return (
+    <span class="notif__picture">
+      {main}
+      {badge && <span class={`notif__kind notif__kind--${n.kind}`}>{badge}</span>}
+    </span>
+  );
+}
+
+/** "Join" for pings and starting events: to the room, and the notification is read. */
+function JoinButton({ n, big = false }: { n: Notification; big?: boolean }) {
+  const href = notificationHref(n);
+  if (!href) return null;
+  return (
+    <a
+      class={`button button--green ${big ? "" : "button--small"} notif__join`}
+      href={href}
+      onClick={(e) => {
+        void markRead([n.id]);
+        onLinkClick(e);
+      }}
+      data-testid="notification-join"
+    >
+      Join
+    </a>
+  );
+}
+
+function ClubInviteButtons({ n }: { n: Notification }) {
+  const { answered } = useStore(notificationsStore);
+  const [busy, setBusy] = useState(false);
+  const answer = answered[n.id];
+  if (answer) {
+    return (
+      <span class="badge badge--green" data-testid="club-invite-answer" data-answer={answer}>
+        {answer === "accepted" ? "Joined" : "Declined"}
+      </span>
+    );
+  }
+  const act = async (accept: boolean) => {
+    setBusy(true);
+    try {
+      await answerClubInvite(n, accept);
+      if (accept && n.club) toast(`Welcome to ${n.club.name}!`, "info");
+    } catch (err) {
+      toast(errorText(err, "Couldn't answer the invitation.", CLUB_ERRORS));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <span class="notif__buttons">
+      <button type="button" class="button button--green button--small" disabled={busy} onClick={() => act(true)} data-testid="notification-accept">
+        Accept
+      </button>
+      <button type="button" class="button button--secondary button--small" disabled={busy} onClick={() => act(false)} data-testid="notification-decline">
+        Decline
+      </button>
+    </span>
+  );
+}
+
+/** One notification in the list. `fresh`: it was unread when the list opened. */
+export function NotificationItem({ n, fresh }: { n: Notification; fresh: boolean }) {
+  const href = notificationHref(n);
+  const body = (
+    <>
+      <Picture n={n} size={46} />
+      <span class="notif__text">
+        <span>{n.text || "Something happened."}</span>
+        <small class="muted">{relative(n.created_at)}</small>
+      </span>
+    </>
+  );
+  return (
+    <li class={`notif${fresh ? " is-fresh" : ""}`} data-testid="notification-item" data-kind={n.kind} data-read={String(n.read)} data-id={n.id}>
+      {href ? (
+        <a
+          class="notif__main"
+          href={href}
+          onClick={(e) => {
+            void markRead([n.id]);
+            onLinkClick(e);
+          }}
+        >
+          {body}
+        </a>
+      ) : (
+        <span class="notif__main">{body}</span>
+      )}
+      {(n.kind === "ping" || n.kind === "event_starting") && (n.room?.id || n.kind === "event_starting") && (
+        <JoinButton n={n} big={n.kind === "ping"} />
+      )}
+      {n.kind === "club_invite" && n.club && <ClubInviteButtons n={n} />}
+    </li>
+  );
+}
+
+/** A live notification as a toast: the text, and its action. */
+export function NotificationToast({ n, onDismiss }: { n: Notification; onDismiss: () => void }) {
+  const href = notificationHref(n);
+  const go = () => {
+    onDismiss();
+    void markRead([n.id]);
+    if (href) navigate(href);
+  };
+  const joinable = (n.kind === "ping" && n.room?.id) || (n.kind === "event_starting" && href);
+  return (
+    <div class={`toast toast--notification toast--${n.kind}`} role="status" data-testid="toast" data-kind={n.kind}>
+      <button type="button" class="toast__body" onClick={href ? go : onDismiss}>
+        <Picture n={n} size={36} />
+        <span>{n.text || "New notification"}</span>
+      </button>
+      {joinable ? (
+        <button type="button" class="button button--green button--small" onClick={go} data-testid="notification-join">
+          Join
+        </button>
+      ) : (
+        <button type="button" class="toast__close" onClick={onDismiss} aria-label="Dismiss">
+          ×
+        </button>
+      )}
+    </div>
+  );
+}
