@@ -10,17 +10,18 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 WEB_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
-	frontend/index.html frontend/package.json frontend/package-lock.json frontend/vite.config.ts
+	frontend/index.html frontend/package.json frontend/package-lock.json frontend/vite.config.ts \
+	frontend/tsconfig.json
 WEB_BUILD := src/teahouse/static/index.html
 
-.PHONY: run test setup setup-test python web lint check test-fast test-media bench clean
+.PHONY: run test setup setup-test python web lint check test-fast test-media test-web bench clean
 
 ## run: install what is missing, build the web client, serve on http://127.0.0.1:8000
 run: setup
 	$(VENV)/bin/teahouse serve
 
 ## test: install what is missing, then lint, type-check and run the whole suite
-test: setup-test lint
+test: setup-test lint test-web
 	$(VENV)/bin/pytest -m "not netns"
 	scripts/netns-exec $(VENV)/bin/pytest -m netns
 
@@ -53,6 +54,10 @@ lint: python web
 ## test-fast: the suite without real media (no network namespace needed)
 test-fast: python
 	$(VENV)/bin/pytest -m "not netns"
+
+## test-web: the web client's own unit tests (vitest)
+test-web: web
+	cd frontend && npm test
 
 ## test-media: only the tests with real Janus, aiortc and Chromium
 test-media: python web

@@ -114,16 +114,24 @@ export class RoomSync {
     }
   }
 
-  /** A delta arrived out of order: ask for what we missed (join with since). */
+  /** A delta arrived out of order: ask for what we missed (join with since), at most every 3 s. */
   private askToResume(): void {
     if (!this.synced) return;
-    const now = Date.now();
-    if (now - this.askedAt < RESYNC_RETRY_MS) return;
-    this.askedAt = now;
+    const wait = this.askedAt + RESYNC_RETRY_MS - Date.now();
+    if (wait > 0) {
+      // Asked a moment ago: ask again when the 3 s are up, if the gap is still open then.
+      this.retryIn(wait);
+      return;
+    }
+    this.askedAt = Date.now();
     this.host.join(this.synced.version);
+    this.retryIn(RESYNC_RETRY_MS + 100);
+  }
+
+  private retryIn(ms: number): void {
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       if (this.resyncing) this.askToResume();
-    }, RESYNC_RETRY_MS + 100);
+    }, ms);
   }
 }
