@@ -1,0 +1,78 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { ClientMessage, ServerMessage } from "../protocol";
+import type { Socket } from "../socket";
+import { RoomController } from "./controller";
+import { testView } from "./state";
+
+/** A socket that is open, records what is sent, and delivers what the test says. */
+function fakeSocket() {
+  const sent: ClientMessage[] = [];
+  const onMessage: ((msg: ServerMessage) => void)[] = [];
+  let n = 0;
+  const socket = {
+    status: "open",
+    isOpen: true,
+    closeCode: null,
+    user: { id: "bob", username: "bob", display_name: "Bob" },
+    start: () => undefined,
+    stop: () => undefined,
+    newId: () => `c${++n}`,
+    send: (msg: ClientMessage) => (sent.push(msg), true),
+    onMessage: (fn: (msg: ServerMessage) => void) => onMessage.push(fn),
+    onReady: () => undefined,
+    onStatus: () => undefined,
+  };
+  const deliver = (msg: unknown) => onMessage.forEach((fn) => fn(msg as ServerMessage));
+  return { socket: socket as unknown as Socket, sent, deliver };
+}
+
+const room = { id: "r", title: "Tea", visibility: "open", created_by: { id: "ada", username: "ada", display_name: "Ada" }, ended: false };
+const ada = { user: room.created_by, role: "moderator", hand_raised: false, invited: false, muted: false, speaking: false, publishing: true };
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("room controller", () => {
+  it("joins, goes live on the snapshot, and logs each change of phase", () => {
+    const debug = vi.spyOn(console, "debug").mockImplementation(() => undefined);
+    const { socket, sent, deliver } = fakeSocket();
+    const controller = new RoomController(socket);
+    controller.enter("r");
+    expect(sent).toEqual([{ type: "join", room: "r", id: "c1" }]);
+    deliver({ type: "snapshot", version: 3, room, participants: [ada], listeners: 1, settings: { hands: true }, you: "bob" });
+    expect(testView(controller.state.get())).toMatchObject({ phase: "live", version: 3, inVisibleSet: false, me: { role: "listener" } });
+    deliver({ type: "room_ended", room: "r", reason: "ended_by_moderator" });
+    expect(controller.state.get().phase).toMatchObject({ name: "ended", problem: { reason: "ended_by_moderator" } });
+    expect(debug.mock.calls).toEqual([
+      ["teahouse: room phase %s -> %s", "idle", "joining"],
+      ["teahouse: room phase %s -> %s", "joining", "live"],
+      ["teahouse: room phase %s -> %s", "live", "ended (room_ended)"],
+    ]);
+  });
+
+  it("a screen waiting for an action hears the server's answer", async () => {
+    vi.spyOn(console, "debug").mockImplementation(() => undefined);
+    const { socket, sent, deliver } = fakeSocket();
+    const controller = new RoomController(socket);
+    controller.enter("r");
+    deliver({ type: "snapshot", version: 3, room, participants: [ada], you: "bob" });
+    const ending = controller.endRoom();
+    expect(sent.at(-1)).toEqual({ type: "end_room", id: "c2" });
+    deliver({ type: "error", code: "not_moderator", message: "No.", ref: "c2" });
+    await expect(ending).rejects.toMatchObject({ code: "not_moderator", message: "Only moderators can do that." });
+  });
+
+  it("a server that lost us (not_in_room) gets a fresh join", () => {
+    vi.spyOn(console, "debug").mockImplementation(() => undefined);
+    const { socket, sent, deliver } = fakeSocket();
+    const controller = new RoomController(socket);
+    controller.enter("r");
+    deliver({ type: "snapshot", version: 3, room, participants: [ada], you: "bob" });
+    controller.raiseHand(true);
+    deliver({ type: "error", code: "not_in_room", message: "", ref: "c2" });
+    expect(controller.state.get().phase.name).toBe("joining");
+    expect(sent.at(-1)).toEqual({ type: "join", room: "r", id: "c3" });
+  });
+});
