@@ -21,9 +21,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from teahouse.domain.room_state import UserRef
 from teahouse.errors import CloseCode, ErrorCode, Forbidden, TeahouseError
-from teahouse.live.stage import Audited, Stage, encode
-from teahouse.realtime.messages import (
-    PROTOCOL_VERSION,
+from teahouse.live.stage import Audited, Stage
+from teahouse.realtime.client_messages import (
     AcceptSpeak,
     Audience,
     ClientMessage,
@@ -48,11 +47,22 @@ from teahouse.realtime.messages import (
     parse_client_message,
 )
 from teahouse.realtime.presence import Presence
+from teahouse.realtime.server_messages import (
+    ErrorMessage,
+    OkMessage,
+    PongMessage,
+    PublishAnswerMessage,
+    User,
+    WelcomeMessage,
+    encode,
+)
+from teahouse.realtime.wire import Frame
 from teahouse.rooms.rooms import Rooms
 
 log = logging.getLogger(__name__)
 
 OUTGOING_QUEUE_MAX = 1024
+PONG = encode(PongMessage())
 
 
 class SocketState(Enum):
@@ -80,15 +90,15 @@ class SocketSession:
         self._rooms = rooms
         self._max_message_bytes = max_message_bytes
         self._presence = presence
-        self._outgoing: asyncio.Queue[str | None] = asyncio.Queue(send_queue)
+        self._outgoing: asyncio.Queue[Frame | None] = asyncio.Queue(send_queue)
         self.state = SocketState.OPEN
         self.close_code = 1000
 
-    def send(self, text: str) -> None:
+    def send(self, frame: Frame) -> None:
         if self.state is not SocketState.OPEN:
             return
         try:
-            self._outgoing.put_nowait(text)
+            self._outgoing.put_nowait(frame)
         except asyncio.QueueFull:
             log.info("dropping a client that fell %d messages behind", self._outgoing.maxsize)
             self.close(CloseCode.TOO_SLOW)
@@ -109,9 +119,7 @@ class SocketSession:
         self._outgoing.put_nowait(None)
 
     async def run(self) -> None:
-        self.send(
-            encode({"type": "welcome", "protocol": PROTOCOL_VERSION, "user": self.user.to_dict()})
-        )
+        self.send(encode(WelcomeMessage(user=User.model_validate(self.user))))
         if self._presence is not None:  # after `welcome`, which must come first
             self._presence.add(self)
         sender = asyncio.create_task(self._send_loop())
@@ -142,7 +150,7 @@ class SocketSession:
             message = parse_client_message(raw)
             await self._dispatch(message)
             if message.id is not None:
-                self.send(encode({"type": "ok", "ref": message.id}))
+                self.send(encode(OkMessage(ref=message.id)))
         except TeahouseError as exc:
             self._send_error(exc.code, exc.message, ref)
         except Exception:
@@ -211,25 +219,19 @@ class SocketSession:
                     Audited("set_hands", detail={"enabled": enabled}),
                 )
             case Audience(after=after, limit=limit):
-                page = stage.audience(self, after, limit)
-                if message.id is not None:
-                    page["ref"] = message.id
-                self.send(encode(page))
+                self.send(encode(stage.audience(self, after, limit, ref=message.id)))
             case Publish(sdp=sdp):
                 answer = await stage.publish(self, sdp)
-                self.send(encode({"type": "publish_answer", "sdp": answer}))
+                self.send(encode(PublishAnswerMessage(sdp=answer)))
             case Unpublish():
                 await stage.unpublish(self)
             case SubscribeAnswer(sdp=sdp):
                 await stage.subscribe_answer(self, sdp)
             case Ping():
-                self.send(encode({"type": "pong"}))
+                self.send(PONG)
 
     def _send_error(self, code: ErrorCode, text: str, ref: str | None) -> None:
-        error: dict[str, str] = {"type": "error", "code": code, "message": text}
-        if ref is not None:
-            error["ref"] = ref
-        self.send(encode(error))
+        self.send(encode(ErrorMessage(code=code, message=text, ref=ref)))
 
     async def _send_loop(self) -> None:
         try:

@@ -1,6 +1,7 @@
 """One live room in memory: its state, its sockets, and how news reaches them.
 
-Every broadcast is serialised once and the same text goes to every socket. Two
+News is a typed server message (realtime/server_messages.py). Every broadcast is
+serialised once and the same text goes to every socket. Two
 kinds of news are coalesced instead of sent as they happen, since in a room of
 thousands they would otherwise dominate: the audience count (people coming and
 going) and the speaking indicators (the media server's talking detector). Both
@@ -17,14 +18,22 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from teahouse.domain.room_state import Delta, RoomState, Upsert, UserRef
 from teahouse.live.coalescer import Coalescer
+from teahouse.realtime.server_messages import (
+    RoomHeader,
+    ServerMessage,
+    SnapshotMessage,
+    delta_message,
+    encode,
+    snapshot_message,
+)
+from teahouse.realtime.wire import Frame
 from teahouse.rooms.rooms import RoomInfo
 
 
@@ -34,15 +43,11 @@ class Client(Protocol):
     user: UserRef
     room_id: str | None
 
-    def send(self, text: str) -> None:
-        """Queue pre-serialised JSON for this client; never blocks."""
+    def send(self, frame: Frame) -> None:
+        """Queue an encoded server message for this client; never blocks."""
 
     def room_for(self) -> int:
         """How many more messages can be queued for this client before it is dropped."""
-
-
-def encode(message: dict[str, Any]) -> str:
-    return json.dumps(message, separators=(",", ":"))
 
 
 @dataclass(eq=False)
@@ -77,10 +82,10 @@ class LiveRoom:
 
     # -- sending -------------------------------------------------------------------
 
-    def broadcast(self, message: dict[str, Any]) -> None:
-        text = encode(message)  # serialised once, the same bytes to everyone
+    def broadcast(self, message: ServerMessage) -> None:
+        frame = encode(message)  # serialised once, the same text to everyone
         for client in self.clients.values():
-            client.send(text)
+            client.send(frame)
         self.on_change()
 
     def publish(self, delta: Delta | None) -> None:
@@ -94,7 +99,7 @@ class LiveRoom:
                 and change.participant.user.id in self.relations
             ]
             if not subjects:
-                self.broadcast(delta.to_message())
+                self.broadcast(delta_message(delta))
             else:
                 self._publish_filtered(delta, subjects)
         if self.state.listeners_unannounced:
@@ -112,13 +117,10 @@ class LiveRoom:
     def hidden_for(self, user_id: str) -> frozenset[str]:
         return self.relations.get(user_id, frozenset())
 
-    def snapshot(self, you: str) -> dict[str, Any]:
-        return {
-            "type": "snapshot",
-            **self.state.snapshot(self.hidden_for(you)),
-            "room": self.info.to_dict(),
-            "you": you,
-        }
+    def snapshot(self, you: str) -> SnapshotMessage:
+        """The room as ``you`` see it (hands hidden by a block left out)."""
+        header = RoomHeader.model_validate(self.info)
+        return snapshot_message(self.state.snapshot(self.hidden_for(you)), header, you)
 
     # -- coalesced news ----------------------------------------------------------------
 
@@ -138,15 +140,15 @@ class LiveRoom:
         self.publish(self.state.set_speaking(talking))
 
     def _publish_filtered(self, delta: Delta, subjects: list[str]) -> None:
-        plain = encode(delta.to_message())
-        variants: dict[frozenset[str], str] = {}
+        plain = encode(delta_message(delta))
+        variants: dict[frozenset[str], Frame] = {}  # one encoding per distinct hidden set
         for uid, client in self.clients.items():
             hidden = frozenset(s for s in subjects if uid in self.relations[s])
             if not hidden:
                 client.send(plain)
                 continue
-            text = variants.get(hidden)
-            if text is None:
-                text = variants[hidden] = encode(delta.to_message(hidden))
-            client.send(text)
+            frame = variants.get(hidden)
+            if frame is None:
+                frame = variants[hidden] = encode(delta_message(delta.hiding(hidden)))
+            client.send(frame)
         self.on_change()

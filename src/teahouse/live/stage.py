@@ -11,12 +11,12 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Literal, Protocol
 
 from teahouse.domain.room_state import Delta, Role, RoomState, UserRef
 from teahouse.errors import Conflict, ErrorCode, Forbidden, NotFound, TeahouseError
 from teahouse.live.index import LiveIndex
-from teahouse.live.room import Client, LiveRoom, encode
+from teahouse.live.room import Client, LiveRoom
 from teahouse.live.subscriptions import sync_subscriptions
 from teahouse.media.base import (
     FeedsChanged,
@@ -26,9 +26,20 @@ from teahouse.media.base import (
     SubscriptionOffer,
     Talking,
 )
+from teahouse.realtime.server_messages import (
+    AudiencePageMessage,
+    ErrorMessage,
+    MediaStatusMessage,
+    RemovedMessage,
+    RoomEndedMessage,
+    SubscribeOfferMessage,
+    User,
+    delta_message,
+    encode,
+)
 from teahouse.rooms.rooms import Relations, RoomInfo, Rooms
 
-__all__ = ["AuditSink", "Client", "LiveRoom", "Relations", "Stage", "encode"]
+__all__ = ["AuditSink", "Client", "LiveRoom", "Relations", "Stage"]
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +139,7 @@ class Stage:
             for timer in room.away.values():
                 timer.cancel()
             room.stop()
-            room.broadcast({"type": "room_ended", "room": room_id, "reason": reason})
+            room.broadcast(RoomEndedMessage(room=room_id, reason=reason))
             for client in room.clients.values():
                 client.room_id = None
             room.clients.clear()
@@ -182,11 +193,10 @@ class Stage:
                 previous.room_id = None
                 previous.send(
                     encode(
-                        {
-                            "type": "error",
-                            "code": ErrorCode.JOINED_ELSEWHERE,
-                            "message": "You joined this room from another window.",
-                        }
+                        ErrorMessage(
+                            code=ErrorCode.JOINED_ELSEWHERE,
+                            message="You joined this room from another window.",
+                        )
                     )
                 )
             if timer := room.away.pop(uid, None):
@@ -210,7 +220,7 @@ class Stage:
             else:
                 hidden = room.hidden_for(uid)
                 for delta in missed:
-                    client.send(encode(delta.to_message(hidden)))
+                    client.send(encode(delta_message(delta.hiding(hidden))))
         self._refresh_subscriptions(room, only=uid)
 
     async def leave(self, client: Client) -> None:
@@ -302,7 +312,7 @@ class Stage:
             removed = room.clients.pop(target_id, None)
             if removed is not None:
                 removed.room_id = None
-                removed.send(encode({"type": "removed", "room": room.info.id}))
+                removed.send(encode(RemovedMessage(room=room.info.id)))
         await self._quietly(self._media.leave(room.info.id, target_id))
         await self._record(client.user.id, room.info.id, Audited("remove_from_room", target_id))
 
@@ -324,15 +334,17 @@ class Stage:
         room = self._live.get(room_id)
         return room is not None and room.link_valid(code)
 
-    def audience(self, client: Client, after: str | None, limit: int) -> dict[str, object]:
+    def audience(
+        self, client: Client, after: str | None, limit: int, ref: str | None = None
+    ) -> AudiencePageMessage:
         room = self._room_of(client)
         page = room.state.audience_page(after, limit, room.hidden_for(client.user.id))
-        return {
-            "type": "audience_page",
-            "listeners": [user.to_dict() for user in page.listeners],
-            "next": page.next,
-            "count": room.state.listener_count,
-        }
+        return AudiencePageMessage(
+            listeners=[User.model_validate(user) for user in page.listeners],
+            next=page.next,
+            count=room.state.listener_count,
+            ref=ref,
+        )
 
     def block_changed(self, blocker_id: str, blocked_id: str, blocked: bool) -> None:
         """A block was made or lifted: hands are hidden (or shown) from now on."""
@@ -392,17 +404,17 @@ class Stage:
             case SubscriptionOffer(room_id=room_id, participant_id=uid, sdp=sdp):
                 room = self._live.get(room_id)
                 if room and (client := room.clients.get(uid)):
-                    client.send(encode({"type": "subscribe_offer", "sdp": sdp}))
+                    client.send(encode(SubscribeOfferMessage(sdp=sdp)))
             case MediaServerState(state=state):
                 await self._media_server_changed(state)
 
-    async def _media_server_changed(self, state: str) -> None:
+    async def _media_server_changed(self, state: Literal["down", "restarted"]) -> None:
         for room in list(self._live.values()):
             if state == "restarted":
                 await self._quietly(self._media.ensure_room(room.info.id))
             async with room.lock:
                 room.publish(room.state.set_publishing(frozenset()))
-                room.broadcast({"type": "media_status", "state": state})
+                room.broadcast(MediaStatusMessage(state=state))
 
     # -- internals -----------------------------------------------------------------
 
