@@ -8,6 +8,10 @@ Within OPEN the member is in at most one room (``room_id``), which the Stage set
 Outgoing messages go through a bounded queue: a client that cannot keep up is
 dropped (close code 4408) and resumes from a snapshot when it reconnects, so a slow
 phone never slows a room down.
+
+Dispatch is thin: each client message goes to the one Stage method or collaborator
+that answers it; the stage actions (their rules, and which are audited) are a table
+in live/actions.py. What goes out is a server message model, encoded once.
 """
 
 from __future__ import annotations
@@ -20,26 +24,17 @@ from enum import Enum
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from teahouse.domain.room_state import UserRef
-from teahouse.errors import CloseCode, ErrorCode, Forbidden, TeahouseError
-from teahouse.live.stage import Audited, Stage
+from teahouse.errors import CloseCode, ErrorCode, TeahouseError
+from teahouse.live.stage import Stage
 from teahouse.realtime.client_messages import (
-    AcceptSpeak,
     Audience,
     ClientMessage,
-    DeclineSpeak,
     EndRoom,
-    Hand,
-    InviteToSpeak,
     Join,
     Leave,
-    MakeModerator,
-    MoveToAudience,
-    Mute,
     Ping,
     Publish,
     RemoveFromRoom,
-    RemoveModerator,
-    SetHands,
     SubscribeAnswer,
     Unpublish,
     decode_frame,
@@ -158,6 +153,8 @@ class SocketSession:
             self._send_error(ErrorCode.INTERNAL_ERROR, "Something went wrong on the server.", ref)
 
     async def _dispatch(self, message: ClientMessage) -> None:
+        """Hand the message to the one service that answers it. Replies other than
+        ``ok``/``error`` are sent here, before the ``ok`` (docs/PROTOCOL.md)."""
         stage = self._stage
         match message:
             case Join(room=room_id, since=since):
@@ -166,77 +163,31 @@ class SocketSession:
                 await stage.join(self, info, since, await self._rooms.relations(me))
             case Leave():
                 await stage.leave(self)
-            case Hand(raised=raised):
-                await stage.act(self, lambda s, me: s.set_hand(me, raised))
-            case InviteToSpeak(user_id=invitee):
-                await stage.act(
-                    self,
-                    lambda s, me: s.invite_to_speak(me, invitee),
-                    Audited("invite_to_speak", invitee),
-                )
-            case AcceptSpeak():
-                await stage.act(self, lambda s, me: s.answer_invitation(me, accept=True))
-            case DeclineSpeak():
-                await stage.act(self, lambda s, me: s.answer_invitation(me, accept=False))
-            case MoveToAudience(user_id=moved) if moved == self.user.id:
-                await stage.act(self, lambda s, me: s.move_to_audience(me, me))
-            case MoveToAudience(user_id=moved):
-                await stage.act(
-                    self,
-                    lambda s, me: s.move_to_audience(me, moved),
-                    Audited("move_to_audience", moved),
-                )
-            case Mute(muted=muted, user_id=None):
-                await stage.act(self, lambda s, me: s.set_muted(me, muted))
-            case Mute(muted=muted, user_id=muted_id) if muted_id == self.user.id:
-                await stage.act(self, lambda s, me: s.set_muted(me, muted))
-            case Mute(muted=True, user_id=str(muted_id)):
-                await stage.act(
-                    self, lambda s, me: s.mute_other(me, muted_id), Audited("mute", muted_id)
-                )
-            case Mute(muted=False):
-                raise Forbidden("Only a speaker can unmute themselves.", ErrorCode.NOT_ALLOWED)
-            case MakeModerator(user_id=promoted):
-                await stage.act(
-                    self,
-                    lambda s, me: s.make_moderator(me, promoted),
-                    Audited("make_moderator", promoted),
-                )
-            case RemoveModerator(user_id=demoted):
-                await stage.act(
-                    self,
-                    lambda s, me: s.remove_moderator(me, demoted),
-                    Audited("remove_moderator", demoted),
-                )
             case RemoveFromRoom(user_id=removed):
                 await stage.remove_from_room(self, removed)
             case EndRoom():
                 await stage.end_by_moderator(self)
-            case SetHands(enabled=enabled):
-                await stage.act(
-                    self,
-                    lambda s, me: s.set_hands(me, enabled),
-                    Audited("set_hands", detail={"enabled": enabled}),
-                )
             case Audience(after=after, limit=limit):
-                self.send(encode(stage.audience(self, after, limit, ref=message.id)))
+                self.send(encode(stage.audience.page(self, after, limit, ref=message.id)))
             case Publish(sdp=sdp):
-                answer = await stage.publish(self, sdp)
+                answer = await stage.media.publish(self, sdp)
                 self.send(encode(PublishAnswerMessage(sdp=answer)))
             case Unpublish():
-                await stage.unpublish(self)
+                await stage.media.unpublish(self)
             case SubscribeAnswer(sdp=sdp):
-                await stage.subscribe_answer(self, sdp)
+                await stage.media.subscribe_answer(self, sdp)
             case Ping():
                 self.send(PONG)
+            case _:  # a stage action: its rule and audit are declared in live/actions.py
+                await stage.act(self, message)
 
     def _send_error(self, code: ErrorCode, text: str, ref: str | None) -> None:
         self.send(encode(ErrorMessage(code=code, message=text, ref=ref)))
 
     async def _send_loop(self) -> None:
         try:
-            while (text := await self._outgoing.get()) is not None:
-                await self._websocket.send_text(text)
+            while (frame := await self._outgoing.get()) is not None:
+                await self._websocket.send_text(frame)
         except Exception:  # the peer went away mid-send; the receive side notices
             self.close(self.close_code)
         with contextlib.suppress(Exception):

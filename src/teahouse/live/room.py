@@ -1,12 +1,13 @@
-"""One live room in memory: its state, its sockets, and how news reaches them.
+"""One live room in memory: its state, its sockets, and how news reaches them; and
+the live rooms of this process, by id.
 
 News is a typed server message (realtime/server_messages.py). Every broadcast is
-serialised once and the same text goes to every socket. Two
-kinds of news are coalesced instead of sent as they happen, since in a room of
-thousands they would otherwise dominate: the audience count (people coming and
-going) and the speaking indicators (the media server's talking detector). Both
-follow the same rule: the first change after a quiet interval goes out at once,
-later ones together at the end of the interval.
+serialised once and the same text goes to every socket. Two kinds of news are
+coalesced instead of sent as they happen, since in a room of thousands they would
+otherwise dominate: the audience count (people coming and going) and the speaking
+indicators (the media server's talking detector). Both follow the same rule: the
+first change after a quiet interval goes out at once, later ones together at the
+end of the interval.
 
 Blocks reach into broadcasting: a listener's raised hand or invitation is not shown
 to members in a block relation with them (either direction). Those members get the
@@ -16,14 +17,12 @@ same delta, with the same version, without that change.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
-import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from teahouse.domain.room_state import Delta, RoomState, Upsert, UserRef
+from teahouse.errors import ErrorCode, NotFound
 from teahouse.live.coalescer import Coalescer
 from teahouse.realtime.server_messages import (
     RoomHeader,
@@ -52,6 +51,9 @@ class Client(Protocol):
 
 @dataclass(eq=False)
 class LiveRoom:
+    """One live room's runtime: its state, sockets, timers and per-room media work.
+    The Stage (and its collaborators) write it; others only read."""
+
     info: RoomInfo
     state: RoomState
     audience_interval: float = 1.0
@@ -105,15 +107,6 @@ class LiveRoom:
         if self.state.listeners_unannounced:
             self._listeners.poke()
 
-    def new_link(self) -> str:
-        code = secrets.token_urlsafe(24)
-        self.link_hashes.add(hashlib.sha256(code.encode()).hexdigest())
-        return code
-
-    def link_valid(self, code: str) -> bool:
-        digest = hashlib.sha256(code.encode()).hexdigest()
-        return any(hmac.compare_digest(digest, known) for known in self.link_hashes)
-
     def hidden_for(self, user_id: str) -> frozenset[str]:
         return self.relations.get(user_id, frozenset())
 
@@ -152,3 +145,40 @@ class LiveRoom:
                 frame = variants[hidden] = encode(delta_message(delta.hiding(hidden)))
             client.send(frame)
         self.on_change()
+
+
+class LiveRooms:
+    """The live rooms of this process, by id. The Stage opens and ends them; its
+    collaborators (media steering, links, audience pages) only look them up."""
+
+    def __init__(self) -> None:
+        self._rooms: dict[str, LiveRoom] = {}
+
+    def add(self, room: LiveRoom) -> None:
+        self._rooms[room.info.id] = room
+
+    def pop(self, room_id: str) -> LiveRoom | None:
+        return self._rooms.pop(room_id, None)
+
+    def get(self, room_id: str) -> LiveRoom | None:
+        return self._rooms.get(room_id)
+
+    def __getitem__(self, room_id: str) -> LiveRoom:
+        return self._rooms[room_id]
+
+    def of(self, client: Client) -> LiveRoom:
+        """The room this client is in; refused when it is in none."""
+        room = self._rooms.get(client.room_id) if client.room_id else None
+        if room is None:
+            raise NotFound("Join a room first.", ErrorCode.NOT_IN_ROOM)
+        return room
+
+    def ids(self) -> list[str]:
+        return list(self._rooms)
+
+    def __contains__(self, room_id: object) -> bool:
+        return room_id in self._rooms
+
+    def __iter__(self) -> Iterator[LiveRoom]:
+        """Every live room, as of now (rooms opened or ended meanwhile do not matter)."""
+        return iter(list(self._rooms.values()))
