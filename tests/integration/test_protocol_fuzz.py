@@ -9,23 +9,11 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
+from teahouse.realtime.client_messages import CLIENT_TYPES
 from tests.integration.test_realtime import open_room
 from tests.support.server import LiveServer
 
-KNOWN_TYPES = [
-    "join",
-    "leave",
-    "hand",
-    "invite_to_speak",
-    "accept_speak",
-    "decline_speak",
-    "move_to_audience",
-    "mute",
-    "publish",
-    "unpublish",
-    "subscribe_answer",
-    "ping",
-]
+KNOWN_TYPES = sorted(CLIENT_TYPES)  # every type a client may send
 
 
 def garbage(rng: random.Random, depth: int = 0) -> Any:

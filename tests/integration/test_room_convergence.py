@@ -23,9 +23,10 @@ from teahouse.api.socket import SocketSession, SocketState
 from teahouse.live.room import LiveRoom
 from tests.support.fake_media import FakeMedia
 from tests.support.raw_ws import RawWebSocket
-from tests.support.room_view import Outcome, RoomView, server_state
+from tests.support.room_view import ROOM_STATE_TYPES, Outcome, RoomView, server_state
 from tests.support.server import (
     PASSWORD,
+    REPLY_TYPES,
     LiveServer,
     eventually,
     free_port,
@@ -112,12 +113,12 @@ class Viewer:
 
     async def _handle(self, message: dict[str, Any]) -> None:
         kind = message["type"]
-        if kind in ("snapshot", "delta") and self.room is not None:
+        if kind in ROOM_STATE_TYPES and self.room is not None:
             if self.view.apply(message) is Outcome.RESUME:
                 self.resumes += 1
                 since = self.view.version
                 await self.ws.send(json.dumps({"type": "join", "room": self.room, "since": since}))
-        elif kind in ("ok", "error") and (reply := self._replies.get(message.get("ref", ""))):
+        elif kind in REPLY_TYPES and (reply := self._replies.get(message.get("ref", ""))):
             reply.set_result(message)
         elif kind in ("removed", "room_ended"):
             self.room = None
@@ -284,7 +285,7 @@ async def test_500_members_converge_after_a_burst(server: LiveServer) -> None:
     assert frames[-1].close_code == CLOSE_TOO_SLOW
     for frame in frames[:-1]:
         message = frame.json()
-        if message["type"] in ("snapshot", "delta"):
+        if message["type"] in ROOM_STATE_TYPES:
             assert slow_view.apply(message) is Outcome.APPLIED  # a prefix, in order
     assert slow_view.version < state.version
     snapshots = slow_view.snapshots

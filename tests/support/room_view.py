@@ -12,13 +12,38 @@ The rules, as the protocol states them:
 - a `delta` at or below the view's version is old news (already applied) and ignored;
 - a `delta` further ahead is a gap: it is not applied, and the client resumes. Until
   the gap is filled, further deltas ahead are ignored too and ask for nothing more.
+
+The message types and change ops are the server's own models
+(realtime/server_messages.py): a change that does not fit one is a protocol violation.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from teahouse.domain.room_state import RoomSnapshot
+from teahouse.realtime.server_messages import (
+    Change,
+    DeltaMessage,
+    ListenersChange,
+    Participant,
+    RemoveChange,
+    RoomSettings,
+    SettingsChange,
+    SnapshotMessage,
+    UpsertChange,
+)
+from teahouse.realtime.wire import literal_of
+
+SNAPSHOT, DELTA = literal_of(SnapshotMessage), literal_of(DeltaMessage)
+# The messages that carry room state.
+ROOM_STATE_TYPES = frozenset({SNAPSHOT, DELTA})
+_CHANGE: TypeAdapter[Change] = TypeAdapter(Change)
 
 
 class Outcome(Enum):
@@ -52,10 +77,10 @@ class RoomView:
 
     def apply(self, message: dict[str, Any]) -> Outcome:
         kind = message.get("type")
-        if kind == "snapshot":
+        if kind == SNAPSHOT:
             self._apply_snapshot(message)
             return Outcome.APPLIED
-        if kind != "delta":
+        if kind != DELTA:
             raise ValueError(f"not a room message: {kind!r}")
         version = message["version"]
         if not self.ready or version <= self.version:
@@ -90,25 +115,37 @@ class RoomView:
         self.resuming = False
         self.snapshots += 1
 
-    def _apply_change(self, change: dict[str, Any]) -> None:
-        match change["op"]:
-            case "upsert":
-                participant = change["participant"]
-                self.participants[participant["user"]["id"]] = participant
-            case "remove":
+    def _apply_change(self, raw: dict[str, Any]) -> None:
+        try:
+            change = _CHANGE.validate_python(raw)
+        except ValidationError as exc:
+            raise ProtocolViolation(f"not a change: {raw!r}") from exc
+        match change:
+            case UpsertChange(participant=participant):
+                self.participants[participant.user.id] = participant.model_dump(mode="json")
+            case RemoveChange(user_id=user_id):
                 # Possibly someone this client never saw: a hand hidden by a block.
-                self.participants.pop(change["user_id"], None)
-            case "listeners":
-                self.listeners = change["count"]
+                self.participants.pop(user_id, None)
+            case ListenersChange(count=count):
+                self.listeners = count
                 self.listener_changes += 1
-            case "settings":
-                self.settings = dict(change["settings"])
-            case other:
-                raise ProtocolViolation(f"unknown op {other!r}")
+            case SettingsChange(settings=settings):
+                self.settings = settings.model_dump(mode="json")
 
 
-def server_state(snapshot: dict[str, Any]) -> dict[str, Any]:
-    """The server's `RoomState.snapshot()` in the shape of :meth:`RoomView.state`."""
+def server_state(snapshot: RoomSnapshot | Mapping[str, Any]) -> dict[str, Any]:
+    """The server's `RoomState.snapshot()` (or a `snapshot` message as received) in the
+    shape of :meth:`RoomView.state`, as the wire models show it."""
+    if isinstance(snapshot, RoomSnapshot):
+        return {
+            "version": snapshot.version,
+            "participants": {
+                p.user.id: Participant.model_validate(p).model_dump(mode="json")
+                for p in snapshot.participants
+            },
+            "listeners": snapshot.listeners,
+            "settings": RoomSettings(hands=snapshot.hands).model_dump(mode="json"),
+        }
     return {
         "version": snapshot["version"],
         "participants": {p["user"]["id"]: p for p in snapshot["participants"]},

@@ -20,9 +20,14 @@ from teahouse.app import create_app
 from teahouse.app import uvicorn_options as serving_options
 from teahouse.config import Settings, load_settings
 from teahouse.media.base import MediaBackend
+from teahouse.realtime.server_messages import ErrorMessage, OkMessage
+from teahouse.realtime.wire import literal_of
 from teahouse.services import Services
+from tests.support.room_view import ROOM_STATE_TYPES
 
 PASSWORD = "correct horse battery"
+# What answers a message sent with an `id`.
+REPLY_TYPES = frozenset({literal_of(OkMessage), literal_of(ErrorMessage)})
 
 
 def free_port() -> int:
@@ -138,7 +143,7 @@ class Member:
         async with asyncio.timeout(timeout):
             while True:
                 message: dict[str, Any] = json.loads(await self.ws.recv())
-                if message["type"] in ("snapshot", "delta"):
+                if message["type"] in ROOM_STATE_TYPES:
                     self.version = message["version"]
                 if not types or message["type"] in types:
                     return message
@@ -160,9 +165,9 @@ class Member:
         async with asyncio.timeout(timeout):
             while True:
                 reply: dict[str, Any] = json.loads(await self.ws.recv())
-                if reply["type"] in ("snapshot", "delta"):
+                if reply["type"] in ROOM_STATE_TYPES:
                     self.version = reply["version"]
-                if reply["type"] in ("ok", "error") and reply.get("ref") == ref:
+                if reply["type"] in REPLY_TYPES and reply.get("ref") == ref:
                     return reply
                 self.inbox.append(reply)
 

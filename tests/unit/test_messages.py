@@ -7,7 +7,7 @@ import json
 import pytest
 
 from teahouse.errors import BadRequest
-from teahouse.realtime.messages import (
+from teahouse.realtime.client_messages import (
     Hand,
     Join,
     Mute,

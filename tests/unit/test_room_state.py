@@ -4,13 +4,15 @@ say, refused ones raise their documented code and change nothing."""
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from teahouse.domain.room_state import Listeners, Remove, Role, RoomState, Upsert, UserRef
+from teahouse.domain.room_state import Delta, Listeners, Remove, Role, RoomState, Upsert, UserRef
 from teahouse.errors import TeahouseError
+from teahouse.realtime.server_messages import delta_message, encode
 
 MOD, MOD2, SPEAKER, HAND, LISTENER, INVITED, REMOVED, OUTSIDER = (
     "mod",
@@ -28,6 +30,11 @@ IN_ROOM = (MOD, MOD2, SPEAKER, HAND, LISTENER, INVITED)
 
 def user(uid: str) -> UserRef:
     return UserRef(uid, uid, uid.title())
+
+
+def sent(delta: Delta, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The delta as a member in a block with ``hidden`` receives it."""
+    return json.loads(encode(delta_message(delta.hiding(hidden))))  # type: ignore[no-any-return]
 
 
 def room() -> RoomState:
@@ -264,8 +271,8 @@ def test_only_the_visible_set_is_broadcast_and_the_count_is_coalesced() -> None:
     assert announced is not None and announced.changes == (Listeners(90),)
     assert state.flush_listeners() is None
     snapshot = state.snapshot()
-    assert snapshot["listeners"] == 90
-    assert [p["user"]["id"] for p in snapshot["participants"]] == [MOD]
+    assert snapshot.listeners == 90
+    assert [p.user.id for p in snapshot.participants] == [MOD]
     # A raised hand is visible; lowering it takes the listener out of the set.
     raised = state.set_hand("u50", True)
     assert raised is not None and isinstance(raised.changes[0], Upsert)
@@ -277,9 +284,9 @@ def test_blocked_hands_are_left_out_of_what_a_member_sees() -> None:
     state = room()
     delta = state.set_hand(LISTENER, True)
     assert delta is not None
-    assert delta.to_message(frozenset({LISTENER}))["changes"] == []
-    assert delta.to_message()["changes"][0]["participant"]["hand_raised"] is True
-    ids = [p["user"]["id"] for p in state.snapshot(frozenset({HAND, SPEAKER}))["participants"]]
+    assert sent(delta, frozenset({LISTENER}))["changes"] == []
+    assert sent(delta)["changes"][0]["participant"]["hand_raised"] is True
+    ids = [p.user.id for p in state.snapshot(frozenset({HAND, SPEAKER})).participants]
     assert HAND not in ids and SPEAKER in ids  # someone on stage is seen (and heard)
     page = state.audience_page(None, 100, frozenset({LISTENER}))
     assert LISTENER not in [u.id for u in page.listeners]

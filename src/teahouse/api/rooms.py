@@ -71,12 +71,12 @@ async def admit(room_id: str, body: AdmitBody, user: Member, svc: Svc) -> None:
 async def create_room_link(room_id: str, user: Member, svc: Svc) -> dict[str, str]:
     """A link that lets whoever holds it into a closed room, while the room lives."""
     info = await svc.rooms.enterable(user.id, room_id, svc.stage.moderators_of(room_id))
-    code = svc.stage.new_room_link(info.id, user.id)
+    code = svc.stage.links.new(info.id, user.id)
     return {"url": f"{svc.settings.public_url}/room/{info.id}#link={code}"}
 
 
 @router.post("/rooms/{room_id}/enter", status_code=204)
 async def enter_by_link(room_id: str, body: LinkBody, user: Member, svc: Svc) -> None:
-    if not svc.stage.room_link_valid(room_id, body.code):
+    if not svc.stage.links.valid(room_id, body.code):
         raise NotFound("That room link is not valid (any more).", ErrorCode.ROOM_LINK_INVALID)
     await svc.rooms.admit(room_id, user.id)

@@ -8,6 +8,10 @@ Within OPEN the member is in at most one room (``room_id``), which the Stage set
 Outgoing messages go through a bounded queue: a client that cannot keep up is
 dropped (close code 4408) and resumes from a snapshot when it reconnects, so a slow
 phone never slows a room down.
+
+Dispatch is thin: each client message goes to the one Stage method or collaborator
+that answers it; the stage actions (their rules, and which are audited) are a table
+in live/actions.py. What goes out is a server message model, encoded once.
 """
 
 from __future__ import annotations
@@ -20,27 +24,17 @@ from enum import Enum
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from teahouse.domain.room_state import UserRef
-from teahouse.errors import CloseCode, ErrorCode, Forbidden, TeahouseError
-from teahouse.live.stage import Audited, Stage, encode
-from teahouse.realtime.messages import (
-    PROTOCOL_VERSION,
-    AcceptSpeak,
+from teahouse.errors import CloseCode, ErrorCode, TeahouseError
+from teahouse.live.stage import Stage
+from teahouse.realtime.client_messages import (
     Audience,
     ClientMessage,
-    DeclineSpeak,
     EndRoom,
-    Hand,
-    InviteToSpeak,
     Join,
     Leave,
-    MakeModerator,
-    MoveToAudience,
-    Mute,
     Ping,
     Publish,
     RemoveFromRoom,
-    RemoveModerator,
-    SetHands,
     SubscribeAnswer,
     Unpublish,
     decode_frame,
@@ -48,11 +42,22 @@ from teahouse.realtime.messages import (
     parse_client_message,
 )
 from teahouse.realtime.presence import Presence
+from teahouse.realtime.server_messages import (
+    ErrorMessage,
+    OkMessage,
+    PongMessage,
+    PublishAnswerMessage,
+    User,
+    WelcomeMessage,
+    encode,
+)
+from teahouse.realtime.wire import Frame
 from teahouse.rooms.rooms import Rooms
 
 log = logging.getLogger(__name__)
 
 OUTGOING_QUEUE_MAX = 1024
+PONG = encode(PongMessage())
 
 
 class SocketState(Enum):
@@ -80,15 +85,15 @@ class SocketSession:
         self._rooms = rooms
         self._max_message_bytes = max_message_bytes
         self._presence = presence
-        self._outgoing: asyncio.Queue[str | None] = asyncio.Queue(send_queue)
+        self._outgoing: asyncio.Queue[Frame | None] = asyncio.Queue(send_queue)
         self.state = SocketState.OPEN
         self.close_code = 1000
 
-    def send(self, text: str) -> None:
+    def send(self, frame: Frame) -> None:
         if self.state is not SocketState.OPEN:
             return
         try:
-            self._outgoing.put_nowait(text)
+            self._outgoing.put_nowait(frame)
         except asyncio.QueueFull:
             log.info("dropping a client that fell %d messages behind", self._outgoing.maxsize)
             self.close(CloseCode.TOO_SLOW)
@@ -109,9 +114,7 @@ class SocketSession:
         self._outgoing.put_nowait(None)
 
     async def run(self) -> None:
-        self.send(
-            encode({"type": "welcome", "protocol": PROTOCOL_VERSION, "user": self.user.to_dict()})
-        )
+        self.send(encode(WelcomeMessage(user=User.model_validate(self.user))))
         if self._presence is not None:  # after `welcome`, which must come first
             self._presence.add(self)
         sender = asyncio.create_task(self._send_loop())
@@ -142,7 +145,7 @@ class SocketSession:
             message = parse_client_message(raw)
             await self._dispatch(message)
             if message.id is not None:
-                self.send(encode({"type": "ok", "ref": message.id}))
+                self.send(encode(OkMessage(ref=message.id)))
         except TeahouseError as exc:
             self._send_error(exc.code, exc.message, ref)
         except Exception:
@@ -150,6 +153,8 @@ class SocketSession:
             self._send_error(ErrorCode.INTERNAL_ERROR, "Something went wrong on the server.", ref)
 
     async def _dispatch(self, message: ClientMessage) -> None:
+        """Hand the message to the one service that answers it. Replies other than
+        ``ok``/``error`` are sent here, before the ``ok`` (docs/PROTOCOL.md)."""
         stage = self._stage
         match message:
             case Join(room=room_id, since=since):
@@ -158,83 +163,31 @@ class SocketSession:
                 await stage.join(self, info, since, await self._rooms.relations(me))
             case Leave():
                 await stage.leave(self)
-            case Hand(raised=raised):
-                await stage.act(self, lambda s, me: s.set_hand(me, raised))
-            case InviteToSpeak(user_id=invitee):
-                await stage.act(
-                    self,
-                    lambda s, me: s.invite_to_speak(me, invitee),
-                    Audited("invite_to_speak", invitee),
-                )
-            case AcceptSpeak():
-                await stage.act(self, lambda s, me: s.answer_invitation(me, accept=True))
-            case DeclineSpeak():
-                await stage.act(self, lambda s, me: s.answer_invitation(me, accept=False))
-            case MoveToAudience(user_id=moved) if moved == self.user.id:
-                await stage.act(self, lambda s, me: s.move_to_audience(me, me))
-            case MoveToAudience(user_id=moved):
-                await stage.act(
-                    self,
-                    lambda s, me: s.move_to_audience(me, moved),
-                    Audited("move_to_audience", moved),
-                )
-            case Mute(muted=muted, user_id=None):
-                await stage.act(self, lambda s, me: s.set_muted(me, muted))
-            case Mute(muted=muted, user_id=muted_id) if muted_id == self.user.id:
-                await stage.act(self, lambda s, me: s.set_muted(me, muted))
-            case Mute(muted=True, user_id=str(muted_id)):
-                await stage.act(
-                    self, lambda s, me: s.mute_other(me, muted_id), Audited("mute", muted_id)
-                )
-            case Mute(muted=False):
-                raise Forbidden("Only a speaker can unmute themselves.", ErrorCode.NOT_ALLOWED)
-            case MakeModerator(user_id=promoted):
-                await stage.act(
-                    self,
-                    lambda s, me: s.make_moderator(me, promoted),
-                    Audited("make_moderator", promoted),
-                )
-            case RemoveModerator(user_id=demoted):
-                await stage.act(
-                    self,
-                    lambda s, me: s.remove_moderator(me, demoted),
-                    Audited("remove_moderator", demoted),
-                )
             case RemoveFromRoom(user_id=removed):
                 await stage.remove_from_room(self, removed)
             case EndRoom():
                 await stage.end_by_moderator(self)
-            case SetHands(enabled=enabled):
-                await stage.act(
-                    self,
-                    lambda s, me: s.set_hands(me, enabled),
-                    Audited("set_hands", detail={"enabled": enabled}),
-                )
             case Audience(after=after, limit=limit):
-                page = stage.audience(self, after, limit)
-                if message.id is not None:
-                    page["ref"] = message.id
-                self.send(encode(page))
+                self.send(encode(stage.audience.page(self, after, limit, ref=message.id)))
             case Publish(sdp=sdp):
-                answer = await stage.publish(self, sdp)
-                self.send(encode({"type": "publish_answer", "sdp": answer}))
+                answer = await stage.media.publish(self, sdp)
+                self.send(encode(PublishAnswerMessage(sdp=answer)))
             case Unpublish():
-                await stage.unpublish(self)
+                await stage.media.unpublish(self)
             case SubscribeAnswer(sdp=sdp):
-                await stage.subscribe_answer(self, sdp)
+                await stage.media.subscribe_answer(self, sdp)
             case Ping():
-                self.send(encode({"type": "pong"}))
+                self.send(PONG)
+            case _:  # a stage action: its rule and audit are declared in live/actions.py
+                await stage.act(self, message)
 
     def _send_error(self, code: ErrorCode, text: str, ref: str | None) -> None:
-        error: dict[str, str] = {"type": "error", "code": code, "message": text}
-        if ref is not None:
-            error["ref"] = ref
-        self.send(encode(error))
+        self.send(encode(ErrorMessage(code=code, message=text, ref=ref)))
 
     async def _send_loop(self) -> None:
         try:
-            while (text := await self._outgoing.get()) is not None:
-                await self._websocket.send_text(text)
+            while (frame := await self._outgoing.get()) is not None:
+                await self._websocket.send_text(frame)
         except Exception:  # the peer went away mid-send; the receive side notices
             self.close(self.close_code)
         with contextlib.suppress(Exception):

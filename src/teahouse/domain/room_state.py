@@ -10,6 +10,9 @@ everyone on the stage, and the listeners whose hand is raised or who have been
 invited to speak. A plain listener coming or going changes only the audience
 count, which :meth:`RoomState.flush_listeners` announces now and then (the Stage
 decides when), so a burst of joins costs one delta, not one per person.
+
+Everything here is a plain dataclass; the messages that carry it to members are
+built from them in realtime/server_messages.py.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any
 
 from teahouse.errors import BadRequest, Conflict, ErrorCode, Forbidden, NotFound
 
@@ -27,6 +29,8 @@ AUDIENCE_PAGE_MAX = 100
 
 
 class Role(StrEnum):
+    """A participant's role; moderators and speakers are on the stage."""
+
     MODERATOR = "moderator"
     SPEAKER = "speaker"
     LISTENER = "listener"
@@ -38,12 +42,11 @@ class Role(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class UserRef:
+    """A member as a live room knows them."""
+
     id: str
     username: str
     display_name: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"id": self.id, "username": self.username, "display_name": self.display_name}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,48 +64,25 @@ class Participant:
         """Whether every member is told about this participant (not a plain listener)."""
         return self.role.on_stage or self.hand_raised or self.invited
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "user": self.user.to_dict(),
-            "role": self.role.value,
-            "hand_raised": self.hand_raised,
-            "invited": self.invited,
-            "muted": self.muted,
-            "speaking": self.speaking,
-            "publishing": self.publishing,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Upsert:
     participant: Participant
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"op": "upsert", "participant": self.participant.to_dict()}
 
 
 @dataclass(frozen=True, slots=True)
 class Remove:
     user_id: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"op": "remove", "user_id": self.user_id}
-
 
 @dataclass(frozen=True, slots=True)
 class Listeners:
     count: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"op": "listeners", "count": self.count}
-
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     hands: bool
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"op": "settings", "settings": {"hands": self.hands}}
 
 
 Change = Upsert | Remove | Listeners | Settings
@@ -113,22 +93,31 @@ class Delta:
     version: int
     changes: tuple[Change, ...]
 
-    def to_message(self, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
-        """The delta as sent; the raised hands and invitations of ``hidden`` users
-        (blocked by or blocking the recipient) are left out, the version kept."""
-        return {
-            "type": "delta",
-            "version": self.version,
-            "changes": [
-                change.to_dict()
+    def hiding(self, hidden: frozenset[str]) -> Delta:
+        """The delta as a member in a block with ``hidden`` users sees it: their raised
+        hands and invitations left out, the version kept (maybe with no change left)."""
+        return Delta(
+            self.version,
+            tuple(
+                change
                 for change in self.changes
                 if not (
                     isinstance(change, Upsert)
                     and change.participant.user.id in hidden
                     and not change.participant.role.on_stage
                 )
-            ],
-        }
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RoomSnapshot:
+    """The visible set, the audience count and the settings, as of ``version``."""
+
+    version: int
+    participants: tuple[Participant, ...]
+    listeners: int
+    hands: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,18 +177,19 @@ class RoomState:
             return None
         return [delta for delta in self._history if delta.version > version]
 
-    def snapshot(self, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
-        """The visible set, the audience count and the settings, as of ``version``."""
-        return {
-            "version": self.version,
-            "participants": [
-                p.to_dict()
+    def snapshot(self, hidden: frozenset[str] = frozenset()) -> RoomSnapshot:
+        """The room as of ``version``; the raised hands and invitations of ``hidden``
+        users (in a block with the member it is for) are left out."""
+        return RoomSnapshot(
+            version=self.version,
+            participants=tuple(
+                p
                 for p in map(self.participants.__getitem__, self._visible)
                 if p.role.on_stage or p.user.id not in hidden
-            ],
-            "listeners": self.listener_count,
-            "settings": {"hands": self.hands_enabled},
-        }
+            ),
+            listeners=self.listener_count,
+            hands=self.hands_enabled,
+        )
 
     def audience_page(
         self, after: str | None, limit: int, hidden: frozenset[str] = frozenset()

@@ -27,11 +27,12 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 
 from teahouse.live.coalescer import Coalescer
-from teahouse.live.stage import Stage, encode
+from teahouse.live.stage import Stage
 from teahouse.realtime.presence import Presence
+from teahouse.realtime.server_messages import HallwayChangedMessage, encode
 
-HALLWAY_CHANGED = encode({"type": "hallway_changed"})
-
+# The same few bytes every time: encoded once, for the life of the process.
+HALLWAY_CHANGED = encode(HallwayChangedMessage())
 
 EXACT_UP_TO = 50
 

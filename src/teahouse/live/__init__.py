@@ -1,6 +1,8 @@
-"""Live rooms in this process: the Stage (joins, leaves and every stage action), each
-room's runtime (sockets, broadcasting, coalesced news), listening kept in line with
-publishing, and the index of who sits where.
+"""Live rooms in this process: the Stage (opening and ending rooms, joins, leaves,
+the stage rules, blocks, the audit log) and its collaborators: the stage actions'
+table, media steering (publishing, listening kept in line, the media server's
+events), room links, audience pages; each room's runtime (sockets, broadcasting,
+coalesced news), background timers and tasks, and the index of who sits where.
 
 May import: domain, views, realtime (the wire messages), rooms (the records), media
 (only through media/base.py's MediaBackend)."""

@@ -1,11 +1,13 @@
-"""One live room in memory: its state, its sockets, and how news reaches them.
+"""One live room in memory: its state, its sockets, and how news reaches them; and
+the live rooms of this process, by id.
 
-Every broadcast is serialised once and the same text goes to every socket. Two
-kinds of news are coalesced instead of sent as they happen, since in a room of
-thousands they would otherwise dominate: the audience count (people coming and
-going) and the speaking indicators (the media server's talking detector). Both
-follow the same rule: the first change after a quiet interval goes out at once,
-later ones together at the end of the interval.
+News is a typed server message (realtime/server_messages.py). Every broadcast is
+serialised once and the same text goes to every socket. Two kinds of news are
+coalesced instead of sent as they happen, since in a room of thousands they would
+otherwise dominate: the audience count (people coming and going) and the speaking
+indicators (the media server's talking detector). Both follow the same rule: the
+first change after a quiet interval goes out at once, later ones together at the
+end of the interval.
 
 Blocks reach into broadcasting: a listener's raised hand or invitation is not shown
 to members in a block relation with them (either direction). Those members get the
@@ -15,16 +17,22 @@ same delta, with the same version, without that change.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
-import json
-import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from teahouse.domain.room_state import Delta, RoomState, Upsert, UserRef
+from teahouse.errors import ErrorCode, NotFound
 from teahouse.live.coalescer import Coalescer
+from teahouse.realtime.server_messages import (
+    RoomHeader,
+    ServerMessage,
+    SnapshotMessage,
+    delta_message,
+    encode,
+    snapshot_message,
+)
+from teahouse.realtime.wire import Frame
 from teahouse.rooms.rooms import RoomInfo
 
 
@@ -34,19 +42,18 @@ class Client(Protocol):
     user: UserRef
     room_id: str | None
 
-    def send(self, text: str) -> None:
-        """Queue pre-serialised JSON for this client; never blocks."""
+    def send(self, frame: Frame) -> None:
+        """Queue an encoded server message for this client; never blocks."""
 
     def room_for(self) -> int:
         """How many more messages can be queued for this client before it is dropped."""
 
 
-def encode(message: dict[str, Any]) -> str:
-    return json.dumps(message, separators=(",", ":"))
-
-
 @dataclass(eq=False)
 class LiveRoom:
+    """One live room's runtime: its state, sockets, timers and per-room media work.
+    The Stage (and its collaborators) write it; others only read."""
+
     info: RoomInfo
     state: RoomState
     audience_interval: float = 1.0
@@ -77,10 +84,10 @@ class LiveRoom:
 
     # -- sending -------------------------------------------------------------------
 
-    def broadcast(self, message: dict[str, Any]) -> None:
-        text = encode(message)  # serialised once, the same bytes to everyone
+    def broadcast(self, message: ServerMessage) -> None:
+        frame = encode(message)  # serialised once, the same text to everyone
         for client in self.clients.values():
-            client.send(text)
+            client.send(frame)
         self.on_change()
 
     def publish(self, delta: Delta | None) -> None:
@@ -94,31 +101,19 @@ class LiveRoom:
                 and change.participant.user.id in self.relations
             ]
             if not subjects:
-                self.broadcast(delta.to_message())
+                self.broadcast(delta_message(delta))
             else:
                 self._publish_filtered(delta, subjects)
         if self.state.listeners_unannounced:
             self._listeners.poke()
 
-    def new_link(self) -> str:
-        code = secrets.token_urlsafe(24)
-        self.link_hashes.add(hashlib.sha256(code.encode()).hexdigest())
-        return code
-
-    def link_valid(self, code: str) -> bool:
-        digest = hashlib.sha256(code.encode()).hexdigest()
-        return any(hmac.compare_digest(digest, known) for known in self.link_hashes)
-
     def hidden_for(self, user_id: str) -> frozenset[str]:
         return self.relations.get(user_id, frozenset())
 
-    def snapshot(self, you: str) -> dict[str, Any]:
-        return {
-            "type": "snapshot",
-            **self.state.snapshot(self.hidden_for(you)),
-            "room": self.info.to_dict(),
-            "you": you,
-        }
+    def snapshot(self, you: str) -> SnapshotMessage:
+        """The room as ``you`` see it (hands hidden by a block left out)."""
+        header = RoomHeader.model_validate(self.info)
+        return snapshot_message(self.state.snapshot(self.hidden_for(you)), header, you)
 
     # -- coalesced news ----------------------------------------------------------------
 
@@ -138,15 +133,52 @@ class LiveRoom:
         self.publish(self.state.set_speaking(talking))
 
     def _publish_filtered(self, delta: Delta, subjects: list[str]) -> None:
-        plain = encode(delta.to_message())
-        variants: dict[frozenset[str], str] = {}
+        plain = encode(delta_message(delta))
+        variants: dict[frozenset[str], Frame] = {}  # one encoding per distinct hidden set
         for uid, client in self.clients.items():
             hidden = frozenset(s for s in subjects if uid in self.relations[s])
             if not hidden:
                 client.send(plain)
                 continue
-            text = variants.get(hidden)
-            if text is None:
-                text = variants[hidden] = encode(delta.to_message(hidden))
-            client.send(text)
+            frame = variants.get(hidden)
+            if frame is None:
+                frame = variants[hidden] = encode(delta_message(delta.hiding(hidden)))
+            client.send(frame)
         self.on_change()
+
+
+class LiveRooms:
+    """The live rooms of this process, by id. The Stage opens and ends them; its
+    collaborators (media steering, links, audience pages) only look them up."""
+
+    def __init__(self) -> None:
+        self._rooms: dict[str, LiveRoom] = {}
+
+    def add(self, room: LiveRoom) -> None:
+        self._rooms[room.info.id] = room
+
+    def pop(self, room_id: str) -> LiveRoom | None:
+        return self._rooms.pop(room_id, None)
+
+    def get(self, room_id: str) -> LiveRoom | None:
+        return self._rooms.get(room_id)
+
+    def __getitem__(self, room_id: str) -> LiveRoom:
+        return self._rooms[room_id]
+
+    def of(self, client: Client) -> LiveRoom:
+        """The room this client is in; refused when it is in none."""
+        room = self._rooms.get(client.room_id) if client.room_id else None
+        if room is None:
+            raise NotFound("Join a room first.", ErrorCode.NOT_IN_ROOM)
+        return room
+
+    def ids(self) -> list[str]:
+        return list(self._rooms)
+
+    def __contains__(self, room_id: object) -> bool:
+        return room_id in self._rooms
+
+    def __iter__(self) -> Iterator[LiveRoom]:
+        """Every live room, as of now (rooms opened or ended meanwhile do not matter)."""
+        return iter(list(self._rooms.values()))

@@ -1,34 +1,45 @@
-"""Live rooms: who is connected, the stage rules applied, and media steered.
+"""Live rooms: opening and ending them, who is in them, and the stage rules applied.
 
 The :class:`Stage` is the one writer of every live room's state. Each room has a
 lock; a state change and the broadcast of its delta happen under it, so every member
 sees deltas in version order. Media calls (slow, remote) happen outside the lock.
+
+The Stage keeps membership (joins, leaves, the reconnect grace, residents), the
+rules (stage actions, declared in actions.py; removing someone; ending the room),
+blocks and the audit log. It hands the rest to collaborators it builds with what
+each needs: :class:`MediaSteering` (publishing, listening, the media server's
+events), :class:`RoomLinks` (closed rooms' links) and :class:`AudiencePages`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Protocol
 
-from teahouse.domain.room_state import Delta, Role, RoomState, UserRef
-from teahouse.errors import Conflict, ErrorCode, Forbidden, NotFound, TeahouseError
+from pydantic import BaseModel
+
+from teahouse.domain.room_state import Role, RoomState, UserRef
+from teahouse.errors import Conflict, ErrorCode, Forbidden
+from teahouse.live.actions import STAGE_ACTIONS, Audited
+from teahouse.live.audience import AudiencePages
+from teahouse.live.background import Background
 from teahouse.live.index import LiveIndex
-from teahouse.live.room import Client, LiveRoom, encode
-from teahouse.live.subscriptions import sync_subscriptions
-from teahouse.media.base import (
-    FeedsChanged,
-    MediaBackend,
-    MediaEvent,
-    MediaServerState,
-    SubscriptionOffer,
-    Talking,
+from teahouse.live.links import RoomLinks
+from teahouse.live.media_steering import MediaSteering
+from teahouse.live.room import Client, LiveRoom, LiveRooms
+from teahouse.media.base import MediaBackend
+from teahouse.realtime.server_messages import (
+    ErrorMessage,
+    RemovedMessage,
+    RoomEndedMessage,
+    delta_message,
+    encode,
 )
 from teahouse.rooms.rooms import Relations, RoomInfo, Rooms
 
-__all__ = ["AuditSink", "Client", "LiveRoom", "Relations", "Stage", "encode"]
+__all__ = ["AuditSink", "Client", "LiveRoom", "Relations", "Stage"]
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +60,9 @@ class AuditSink(Protocol):
     ) -> None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Audited:
-    """A moderation action to write down once it has been applied."""
-
-    action: str
-    target_id: str | None = None
-    detail: Mapping[str, str | int | bool] | None = None
-
-
 class Stage:
-    """Joins, leaves and every stage action of every live room."""
+    """Joins, leaves and every stage action of every live room; its collaborators
+    :attr:`media`, :attr:`links` and :attr:`audience` do the rest."""
 
     def __init__(
         self,
@@ -73,17 +76,18 @@ class Stage:
         audit: AuditSink | None = None,
     ) -> None:
         self._rooms = rooms
-        self._media = media
         self._audit = audit
         self._audience_interval = audience_interval
         self._speaking_interval = speaking_interval
         self._reconnect_grace = reconnect_grace
         self._empty_room_grace = empty_room_grace
-        self._live: dict[str, LiveRoom] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._live = LiveRooms()
+        self._background = Background()
         self._on_rooms_changed: list[Callable[[], None]] = []
         self.index = LiveIndex()  # who sits in which room, for the hallway
-        media.set_event_handler(self.on_media_event)
+        self.media = MediaSteering(media, self._live, self._background)
+        self.links = RoomLinks(self._live)
+        self.audience = AudiencePages(self._live)
 
     def on_rooms_changed(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` (quick, never raising) when a room opens, ends or changes."""
@@ -96,7 +100,7 @@ class Stage:
     # -- queries ------------------------------------------------------------------
 
     def live_room_ids(self) -> list[str]:
-        return list(self._live)
+        return self._live.ids()
 
     def live(self, room_id: str) -> LiveRoom | None:
         return self._live.get(room_id)
@@ -111,16 +115,16 @@ class Stage:
             speaking_interval=self._speaking_interval,
             on_change=self._rooms_changed,
         )
-        self._live[info.id] = room
+        self._live.add(room)
         self._rooms_changed()
-        await self._media.ensure_room(info.id)
+        await self.media.open(info.id)
         # A room nobody moderates ends; give the creator time to walk in.
-        room.away[info.created_by.id] = self._later(
+        room.away[info.created_by.id] = self._background.later(
             self._empty_room_grace, self._expire_away, info.id, info.created_by.id
         )
 
     async def end_room(self, room_id: str, reason: str) -> None:
-        room = self._live.pop(room_id, None)
+        room = self._live.pop(room_id)
         if room is None:
             return
         self.index.ended(room_id, room.state.participants)
@@ -128,14 +132,13 @@ class Stage:
             for timer in room.away.values():
                 timer.cancel()
             room.stop()
-            room.broadcast({"type": "room_ended", "room": room_id, "reason": reason})
+            room.broadcast(RoomEndedMessage(room=room_id, reason=reason))
             for client in room.clients.values():
                 client.room_id = None
             room.clients.clear()
-        if room.subscription_task:
-            room.subscription_task.cancel()
+        self.media.stop(room)
         await self._rooms.mark_ended(room_id)
-        await self._quietly(self._media.destroy_room(room_id))
+        await self.media.destroy(room_id)
 
     async def end_if_live(self, room_id: str, reason: str) -> bool:
         """End a room if it is live (an admin's action); whether it was."""
@@ -145,10 +148,9 @@ class Stage:
         return True
 
     async def close(self) -> None:
-        for room_id in list(self._live):
+        for room_id in self._live.ids():
             await self.end_room(room_id, "server_shutdown")
-        for task in list(self._tasks):
-            task.cancel()
+        self._background.cancel()
 
     # -- joining and leaving ---------------------------------------------------------
 
@@ -182,11 +184,10 @@ class Stage:
                 previous.room_id = None
                 previous.send(
                     encode(
-                        {
-                            "type": "error",
-                            "code": ErrorCode.JOINED_ELSEWHERE,
-                            "message": "You joined this room from another window.",
-                        }
+                        ErrorMessage(
+                            code=ErrorCode.JOINED_ELSEWHERE,
+                            message="You joined this room from another window.",
+                        )
                     )
                 )
             if timer := room.away.pop(uid, None):
@@ -210,11 +211,11 @@ class Stage:
             else:
                 hidden = room.hidden_for(uid)
                 for delta in missed:
-                    client.send(encode(delta.to_message(hidden)))
-        self._refresh_subscriptions(room, only=uid)
+                    client.send(encode(delta_message(delta.hiding(hidden))))
+        self.media.refresh(room, only=uid)
 
     async def leave(self, client: Client) -> None:
-        room = self._room_of(client)
+        room = self._live.of(client)
         await self._remove(room, client.user.id)
         client.room_id = None
 
@@ -230,15 +231,15 @@ class Stage:
             if room.clients.get(uid) is not client:
                 return
             del room.clients[uid]
-            room.away[uid] = self._later(
+            room.away[uid] = self._background.later(
                 self._reconnect_grace, self._expire_away, room.info.id, uid
             )
-        await self._quietly(self._media.leave(room.info.id, uid))
+        await self.media.leave(room.info.id, uid)
 
     async def remove_user(self, user_id: str) -> None:
         """Take a member out of every live room at once (their account is going):
         each room goes on under its other moderators, or ends without one."""
-        for room in list(self._live.values()):
+        for room in self._live:
             client = room.clients.get(user_id)
             present = user_id in room.state.participants or user_id in room.away
             if client is None and not present:
@@ -271,29 +272,28 @@ class Stage:
 
     # -- stage actions ---------------------------------------------------------------
 
-    async def act(
-        self,
-        client: Client,
-        action: Callable[[RoomState, str], Delta | None],
-        audited: Audited | None = None,
-    ) -> None:
-        """Apply one stage rule as this client; a refusal raises and changes nothing.
-        A moderation action is written to the audit log once it is applied."""
-        room = self._room_of(client)
+    async def act(self, client: Client, message: BaseModel) -> None:
+        """Apply a stage action (actions.py) as this client; a refusal raises and
+        changes nothing. A moderation action is written to the audit log once it is
+        applied."""
+        action = STAGE_ACTIONS.get(type(message))
+        if action is None:
+            raise TypeError(f"{type(message).__name__} is not a stage action")
+        me = client.user.id
+        if action.check is not None:
+            action.check(message, me)
+        room = self._live.of(client)
         async with room.lock:
             before = room.state.on_stage()
-            room.publish(action(room.state, client.user.id))
+            room.publish(action.rule(room.state, me, message))
             left_stage = before - room.state.on_stage()
-        for uid in left_stage:
-            await self._quietly(self._media.unpublish(room.info.id, uid))
-        if left_stage:
-            self._refresh_subscriptions(room)
-        if audited is not None:
-            await self._record(client.user.id, room.info.id, audited)
+        await self.media.left_stage(room, left_stage)
+        if (audited := action.audit_entry(message, me)) is not None:
+            await self._record(me, room.info.id, audited)
 
     async def remove_from_room(self, client: Client, target_id: str) -> None:
         """A moderator removes someone; they are told, and cannot come back."""
-        room = self._room_of(client)
+        room = self._live.of(client)
         async with room.lock:
             room.publish(room.state.remove(client.user.id, target_id))
             self.index.left(room.info.id, target_id)
@@ -302,41 +302,19 @@ class Stage:
             removed = room.clients.pop(target_id, None)
             if removed is not None:
                 removed.room_id = None
-                removed.send(encode({"type": "removed", "room": room.info.id}))
-        await self._quietly(self._media.leave(room.info.id, target_id))
+                removed.send(encode(RemovedMessage(room=room.info.id)))
+        await self.media.leave(room.info.id, target_id)
         await self._record(client.user.id, room.info.id, Audited("remove_from_room", target_id))
 
     async def end_by_moderator(self, client: Client) -> None:
-        room = self._room_of(client)
+        room = self._live.of(client)
         room.state.require_moderator(client.user.id)
         await self.end_room(room.info.id, "ended_by_moderator")
         await self._record(client.user.id, room.info.id, Audited("end_room"))
 
-    def new_room_link(self, room_id: str, moderator_id: str) -> str:
-        """A code that lets its holder into a closed room while the room lives."""
-        room = self._live.get(room_id)
-        if room is None:
-            raise Conflict("This room has ended.", ErrorCode.ROOM_ENDED)
-        room.state.require_moderator(moderator_id)
-        return room.new_link()
-
-    def room_link_valid(self, room_id: str, code: str) -> bool:
-        room = self._live.get(room_id)
-        return room is not None and room.link_valid(code)
-
-    def audience(self, client: Client, after: str | None, limit: int) -> dict[str, object]:
-        room = self._room_of(client)
-        page = room.state.audience_page(after, limit, room.hidden_for(client.user.id))
-        return {
-            "type": "audience_page",
-            "listeners": [user.to_dict() for user in page.listeners],
-            "next": page.next,
-            "count": room.state.listener_count,
-        }
-
     def block_changed(self, blocker_id: str, blocked_id: str, blocked: bool) -> None:
         """A block was made or lifted: hands are hidden (or shown) from now on."""
-        for room in self._live.values():
+        for room in self._live:
             for one, other in ((blocker_id, blocked_id), (blocked_id, blocker_id)):
                 if one not in room.state.participants:
                     continue
@@ -346,24 +324,6 @@ class Stage:
                     room.relations[one] = now
                 else:
                     room.relations.pop(one, None)
-
-    async def publish(self, client: Client, offer_sdp: str) -> str:
-        room = self._room_of(client)
-        room.state.require_on_stage(client.user.id)
-        answer = await self._media.publish(room.info.id, client.user.id, offer_sdp)
-        # The role may have changed while Janus was answering: re-check, and undo.
-        if client.user.id not in room.state.on_stage():
-            await self._quietly(self._media.unpublish(room.info.id, client.user.id))
-            room.state.require_on_stage(client.user.id)
-        return answer
-
-    async def unpublish(self, client: Client) -> None:
-        room = self._room_of(client)
-        await self._media.unpublish(room.info.id, client.user.id)
-
-    async def subscribe_answer(self, client: Client, answer_sdp: str) -> None:
-        room = self._room_of(client)
-        await self._media.answer(room.info.id, client.user.id, answer_sdp)
 
     def role_of(self, room_id: str, user_id: str) -> str | None:
         """The member's role in a live room now (``moderator``, ``speaker``,
@@ -377,40 +337,7 @@ class Stage:
         participant = room.state.participants.get(user_id) if room else None
         return participant is not None and participant.role is Role.MODERATOR
 
-    # -- media events ----------------------------------------------------------------
-
-    async def on_media_event(self, event: MediaEvent) -> None:
-        match event:
-            case FeedsChanged(room_id=room_id, live_publishers=live):
-                if room := self._live.get(room_id):
-                    async with room.lock:
-                        room.publish(room.state.set_publishing(live))
-                    self._refresh_subscriptions(room)
-            case Talking(room_id=room_id, participant_id=uid, talking=talking):
-                if room := self._live.get(room_id):
-                    room.talking(uid, talking)
-            case SubscriptionOffer(room_id=room_id, participant_id=uid, sdp=sdp):
-                room = self._live.get(room_id)
-                if room and (client := room.clients.get(uid)):
-                    client.send(encode({"type": "subscribe_offer", "sdp": sdp}))
-            case MediaServerState(state=state):
-                await self._media_server_changed(state)
-
-    async def _media_server_changed(self, state: str) -> None:
-        for room in list(self._live.values()):
-            if state == "restarted":
-                await self._quietly(self._media.ensure_room(room.info.id))
-            async with room.lock:
-                room.publish(room.state.set_publishing(frozenset()))
-                room.broadcast({"type": "media_status", "state": state})
-
     # -- internals -----------------------------------------------------------------
-
-    def _room_of(self, client: Client) -> LiveRoom:
-        room = self._live.get(client.room_id) if client.room_id else None
-        if room is None:
-            raise NotFound("Join a room first.", ErrorCode.NOT_IN_ROOM)
-        return room
 
     async def _remove(self, room: LiveRoom, uid: str) -> None:
         async with room.lock:
@@ -425,38 +352,14 @@ class Stage:
                 room.publish(delta)
             room.relations.pop(uid, None)
         # A publisher's leaving reaches the others through FeedsChanged.
-        await self._quietly(self._media.leave(room.info.id, uid))
+        await self.media.leave(room.info.id, uid)
         if no_moderator:
             await self.end_room(room.info.id, "no_moderator")
 
     def _expire_away(self, room_id: str, uid: str) -> None:
         room = self._live.get(room_id)
         if room is not None and uid in room.away:
-            self._spawn(self._remove(room, uid))
-
-    def _refresh_subscriptions(self, room: LiveRoom, only: str | None = None) -> None:
-        """Bring listening in line with who publishes: for one member (a newcomer) or
-        for everyone (the publishers changed). Coalesced into one running task."""
-        if only is None:
-            room.resync_everyone = True
-        else:
-            room.resync.add(only)
-        if room.subscription_task is None or room.subscription_task.done():
-            still_live = lambda: room.info.id in self._live  # noqa: E731
-            room.subscription_task = self._spawn(
-                sync_subscriptions(room, self._media, still_live, self._retry_later(room))
-            )
-
-    def _retry_later(self, room: LiveRoom) -> Callable[[str, float], None]:
-        def retry(uid: str, delay: float) -> None:
-            self._later(delay, self._retry_subscription, room.info.id, uid)
-
-        return retry
-
-    def _retry_subscription(self, room_id: str, uid: str) -> None:
-        room = self._live.get(room_id)
-        if room is not None and uid in room.clients:
-            self._refresh_subscriptions(room, only=uid)
+            self._background.spawn(self._remove(room, uid))
 
     async def _record(self, actor_id: str, room_id: str, audited: Audited) -> None:
         if self._audit is None:
@@ -471,29 +374,3 @@ class Stage:
             )
         except Exception:  # the action stands; a lost audit entry is logged loudly
             log.exception("audit entry for %s in %s failed", audited.action, room_id)
-
-    def _later(
-        self, delay: float, callback: Callable[[str, str], None], room_id: str, uid: str
-    ) -> asyncio.TimerHandle:
-        return asyncio.get_running_loop().call_later(delay, callback, room_id, uid)
-
-    def _spawn(self, coro: Awaitable[None]) -> asyncio.Task[None]:
-        task: asyncio.Task[None] = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and (exc := task.exception()):
-            log.error("background room task failed", exc_info=exc)
-
-    @staticmethod
-    async def _quietly(operation: Awaitable[None]) -> None:
-        """Media clean-up that must not stop the room when the media server fails."""
-        try:
-            await operation
-        except TeahouseError as exc:  # expected: the media server is down
-            log.warning("media operation failed: %s", exc)
-        except Exception:
-            log.exception("media operation failed")

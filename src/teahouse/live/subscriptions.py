@@ -7,8 +7,9 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from teahouse.live.room import LiveRoom, encode
+from teahouse.live.room import LiveRoom
 from teahouse.media.base import MediaBackend
+from teahouse.realtime.server_messages import SubscribeOfferMessage, encode
 
 log = logging.getLogger(__name__)
 
@@ -64,5 +65,5 @@ async def _sync_one(
             log.exception("subscription of %s in %s failed", uid, room.info.id)
             return False
     if offer is not None and room.clients.get(uid) is client:
-        client.send(encode({"type": "subscribe_offer", "sdp": offer}))
+        client.send(encode(SubscribeOfferMessage(sdp=offer)))
     return True

@@ -1,4 +1,4 @@
-"""Notifications delivered live: ``{"type": "notification", ...}`` on every socket.
+"""Notifications delivered live: a ``notification`` message on every socket.
 
 :class:`teahouse.notifications.notifier.Notifications` calls :meth:`push` after it
 commits a row. A member with no socket open costs nothing more; otherwise the row
@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from teahouse.live.stage import encode
 from teahouse.notifications.inbox import Inbox
 from teahouse.realtime.presence import Presence
+from teahouse.realtime.server_messages import Notification, NotificationMessage
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,8 @@ class NotificationPusher:
             log.exception("rendering notification %s failed", notification_id)
             return
         if view is not None:
-            self._presence.send_to(user_id, encode({"type": "notification", "notification": view}))
+            message = NotificationMessage(notification=Notification.model_validate(view))
+            self._presence.send_to(user_id, message)
 
     async def close(self) -> None:
         for task in list(self._tasks):

@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Protocol
 
 from teahouse.domain.room_state import UserRef
+from teahouse.realtime.server_messages import ServerMessage, encode
+from teahouse.realtime.wire import Frame
 
 
 class Outbox(Protocol):
-    """One open socket, as presence sees it: whose it is and a way to queue text."""
+    """One open socket, as presence sees it: whose it is and a way to queue frames."""
 
     @property
     def user(self) -> UserRef: ...
@@ -22,8 +24,8 @@ class Outbox(Protocol):
     def room_id(self) -> str | None:
         """The live room this socket is in, if any."""
 
-    def send(self, text: str) -> None:
-        """Queue pre-serialised JSON; never blocks."""
+    def send(self, frame: Frame) -> None:
+        """Queue an encoded server message; never blocks."""
 
     def close(self, code: int) -> None:
         """Close the socket with this close code, at once (what is queued is dropped)."""
@@ -52,10 +54,14 @@ class Presence:
     def socket_count(self) -> int:
         return sum(len(sockets) for sockets in self._sockets.values())
 
-    def send_to(self, user_id: str, text: str) -> None:
-        """The same text to every socket of one member."""
-        for socket in list(self._sockets.get(user_id, ())):
-            socket.send(text)
+    def send_to(self, user_id: str, message: ServerMessage | Frame) -> None:
+        """The message to every socket of one member, encoded once."""
+        sockets = list(self._sockets.get(user_id, ()))
+        if not sockets:
+            return
+        frame = _frame(message)
+        for socket in sockets:
+            socket.send(frame)
 
     def close_user(self, user_id: str, code: int) -> int:
         """Close every socket of one member (suspended, say); how many there were."""
@@ -64,10 +70,15 @@ class Presence:
             socket.close(code)
         return len(sockets)
 
-    def send_to_all(self, text: str, *, in_rooms: bool = True) -> None:
-        """The same text to every open socket of every member (without ``in_rooms``:
-        only to the sockets not in a room)."""
+    def send_to_all(self, message: ServerMessage | Frame, *, in_rooms: bool = True) -> None:
+        """The message to every open socket of every member, encoded once (without
+        ``in_rooms``: only to the sockets not in a room)."""
+        frame = _frame(message)
         for sockets in list(self._sockets.values()):
             for socket in list(sockets):
                 if in_rooms or socket.room_id is None:
-                    socket.send(text)
+                    socket.send(frame)
+
+
+def _frame(message: ServerMessage | Frame) -> Frame:
+    return message if isinstance(message, str) else encode(message)

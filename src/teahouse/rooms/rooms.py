@@ -53,17 +53,6 @@ class RoomInfo:
     def __post_init__(self) -> None:
         object.__setattr__(self, "moderators", self.moderators | {self.created_by.id})
 
-    def to_dict(self, *, ended: bool = False) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "visibility": self.visibility,
-            "created_by": self.created_by.to_dict(),
-            "created_at": self.created_at,
-            "ended": ended,
-            "demo": self.demo,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Relations:

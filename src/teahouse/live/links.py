@@ -1,0 +1,43 @@
+"""Room links: codes that let their holders into a closed room while it lives.
+
+A moderator makes one (``POST /api/rooms/{id}/link``); whoever opens it is let in
+(``POST /api/rooms/{id}/enter``, docs/API.md). Only the SHA-256 of each code is
+kept, in the live room, so the codes end with the room.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from teahouse.errors import Conflict, ErrorCode
+from teahouse.live.room import LiveRooms
+
+
+class RoomLinks:
+    """Makes and checks the links of every live room."""
+
+    def __init__(self, live: LiveRooms) -> None:
+        self._live = live
+
+    def new(self, room_id: str, moderator_id: str) -> str:
+        """A new code for the room; only one of its moderators may ask."""
+        room = self._live.get(room_id)
+        if room is None:
+            raise Conflict("This room has ended.", ErrorCode.ROOM_ENDED)
+        room.state.require_moderator(moderator_id)
+        code = secrets.token_urlsafe(24)
+        room.link_hashes.add(_digest(code))
+        return code
+
+    def valid(self, room_id: str, code: str) -> bool:
+        room = self._live.get(room_id)
+        if room is None:
+            return False
+        digest = _digest(code)
+        return any(hmac.compare_digest(digest, known) for known in room.link_hashes)
+
+
+def _digest(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
