@@ -1,4 +1,7 @@
-"""create_app(settings): wiring and lifespan only."""
+"""create_app(settings): wiring and lifespan only.
+
+May import: any package.
+"""
 
 from __future__ import annotations
 

@@ -6,6 +6,8 @@ the database is opened on first use and the media server is started only by
 :meth:`Services.start`, which ``teahouse serve`` calls and a command line tool
 never does (live rooms exist only in the serving process; a command that changes
 something they depend on, a suspension say, reaches them through the database).
+
+May import: any package but the edges (api, cli).
 """
 
 from __future__ import annotations

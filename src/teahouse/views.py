@@ -1,4 +1,6 @@
-"""JSON-ready shapes the services hand to the edges (see docs/API.md)."""
+"""JSON-ready shapes the services hand to the edges (see docs/API.md).
+
+May import: domain, store."""
 
 from __future__ import annotations
 

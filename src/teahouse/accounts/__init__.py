@@ -1,5 +1,5 @@
 """Accounts: invitations, sign-up, log-in and sessions, passwords and their rate
 limit, and a member's own data (export, deletion).
 
-May import: domain, store, views, social (a member's card, search's index on
+May import: config, domain, store, views, social (a member's card, search's index on
 deletion), live (a deleted member leaves their live rooms)."""

@@ -1,1 +1,3 @@
-"""HTTP and WebSocket edges: authenticate, validate, call a service, nothing else."""
+"""HTTP and WebSocket edges: authenticate, validate, call a service, nothing else.
+
+May import: any package."""

@@ -2,6 +2,8 @@
 
 Every subcommand reads the settings through :mod:`teahouse.cli.context` and works on
 the services :func:`~teahouse.services.build_services` makes, as the server does.
+
+May import: any package.
 """
 
 from __future__ import annotations

@@ -1,1 +1,3 @@
-"""Persistence: SQLAlchemy 2 models, queries and Alembic migrations."""
+"""Persistence: SQLAlchemy 2 models, queries and Alembic migrations.
+
+May import: domain."""
