@@ -25,6 +25,7 @@ from teahouse.api import (
 )
 from teahouse.api.errors import install_error_handlers
 from teahouse.api.guards import Guards
+from teahouse.api.openapi import install_openapi
 from teahouse.api.web import mount_web_client
 from teahouse.config import Settings
 from teahouse.media.base import MediaBackend
@@ -80,5 +81,6 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
     # Before the web client: its catch-all route would answer /calendar/... with the app.
     app.include_router(calendar.feeds)
     mount_web_client(app)
+    install_openapi(app)
     app.add_middleware(Guards, allowed_origins=settings.allowed_origins)
     return app

@@ -329,8 +329,8 @@ class Stage:
         page = room.state.audience_page(after, limit, room.hidden_for(client.user.id))
         return {
             "type": "audience_page",
-            "listeners": [user.to_dict() for user in page.listeners],
-            "next": page.next,
+            "listeners": [user.to_dict() for user in page.items],
+            "next": page.next_cursor,
             "count": room.state.listener_count,
         }
 
