@@ -77,7 +77,7 @@ class _Collector:
 async def collect_export(s: DbSession, user_id: str) -> AccountExport | None:
     """The export of ``user_id`` (None: no such member). It is gathered as plain
     values with placeholders for other members, then the placeholders become cards;
-    tests/integration/test_export_shape.py checks the result is an AccountExport."""
+    tests/integration/test_privacy.py checks the result is an AccountExport."""
     user = await s.get(User, user_id)
     if user is None:
         return None

@@ -142,7 +142,7 @@ async def list_invites(user: Member, svc: Svc) -> MyInvitesView:
 
 @router.get("/me/export", response_model=AccountExport)
 async def export(user: Member, svc: Svc) -> JSONResponse:
-    # Sent as it is, a download; tests/integration/test_export_shape.py checks that
+    # Sent as it is, a download; tests/integration/test_privacy.py checks that
     # an export is exactly an ``AccountExport``.
     data = await svc.privacy.export(user.id)
     filename = f"teahouse-{user.username}.json"  # usernames are [a-z0-9_]

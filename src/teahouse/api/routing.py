@@ -12,7 +12,7 @@ kind may answer, found from the route itself rather than written again on each:
 
 Each error status then has one response, the ``ErrorResponse`` body, whose
 description names its codes and whose ``x-error-codes`` lists them for tools
-(``tests/unit/test_api_docs.py`` checks them against docs/API*.md).
+(``tests/unit/test_error_codes.py`` checks them against docs/API*.md).
 """
 
 from __future__ import annotations

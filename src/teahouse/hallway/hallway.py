@@ -23,9 +23,7 @@ from teahouse.clubs.events import EventView
 from teahouse.domain.cursors import HallwayCursor, Page
 from teahouse.domain.hallway import (
     ClubRef,
-    Ranked,
     Reason,
-    RoomCandidate,
     Viewer,
     rank_events,
 )
@@ -139,8 +137,8 @@ class Hallway:
         return [self._event_view(viewer.id, loaded[r.item.id], r.reason) for r in ranked]
 
     def _room_view(self, shown: ShownRoom) -> HallwayRoomView:
-        ranked: Ranked[RoomCandidate] = shown.ranked
-        room, info = ranked.item, shown.live.info
+        ranked, info = shown.ranked, shown.live.info
+        room = ranked.item
         return {
             "id": info.id,
             "title": info.title,
