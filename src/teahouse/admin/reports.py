@@ -44,7 +44,7 @@ RESOLUTION_MAX = 500
 OPEN_PER_HOUR = 5
 
 
-class ContextRoomView(TypedDict):
+class ReportContextRoomView(TypedDict):
     id: str
     title: str | None  # null once the room's creator deleted their account
 
@@ -53,7 +53,7 @@ class ReportContextView(TypedDict):
     """What the server knew when the report was filed."""
 
     at: str
-    room: ContextRoomView | None
+    room: ReportContextRoomView | None
     reporter_role: str | None
     target_role: str | None
 

@@ -40,7 +40,7 @@ ROOMS_PAGE_MAX = 100
 EVENTS_PAGE = 20
 
 
-class ReasonView(TypedDict):
+class HallwayReasonView(TypedDict):
     """Why a room or an event is in the member's hallway."""
 
     kind: str
@@ -62,20 +62,20 @@ class HallwayRoomView(TypedDict):
     participant_count: int
     club: views.ClubRef | None
     demo: bool
-    reason: ReasonView
+    reason: HallwayReasonView
 
 
 class HallwayEventView(EventView):
     """docs/API-SOCIAL.md ``HallwayEvent``: an ``Event`` and why it is there."""
 
-    reason: ReasonView
+    reason: HallwayReasonView
 
 
 def club_view(club: ClubRef | None) -> views.ClubRef | None:
     return {"id": club.id, "name": club.name} if club else None
 
 
-def reason_view(reason: Reason, cards: dict[str, UserCard] | None = None) -> ReasonView:
+def reason_view(reason: Reason, cards: dict[str, UserCard] | None = None) -> HallwayReasonView:
     cards = cards or {}
     return {
         "kind": reason.kind,
