@@ -12,7 +12,9 @@ cannot know:
 - no 422 responses: a request that does not validate is ``invalid_request`` 400
   (``api/errors.py``), which ``api/routing.py`` lists where it can happen;
 - schema names as the docs write them: a ``...View`` shape is the ``...`` schema
-  (``UserView`` is ``User``, ``ClubView`` is ``Club``).
+  (``UserView`` is ``User``, ``ClubView`` is ``Club``);
+- no titles on properties (pydantic's "Next Cursor" for ``next_cursor``), which
+  generated TypeScript would repeat as a comment on every field.
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ def openapi_document(app: FastAPI) -> dict[str, Any]:
         schemas.pop(name, None)
     errors = TypeAdapter(ErrorResponse).json_schema(ref_template=SCHEMAS + "{model}")
     schemas.update(errors.pop("$defs"), ErrorResponse=errors)
+    for schema in schemas.values():
+        for prop in schema.get("properties", {}).values():
+            prop.pop("title", None)
     renamed = _view_names(schemas)
     document["components"]["schemas"] = dict(
         sorted((renamed.get(name, name), schema) for name, schema in schemas.items())
