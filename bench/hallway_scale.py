@@ -476,8 +476,8 @@ async def timed(calls: Sequence[Callable[[], Any]]) -> tuple[list[float], list[A
 async def page_size(hallway: Hallway, uid: str) -> tuple[int, int]:
     """One hallway; only its size is kept (keeping 200 pages alive would swell the heap
     that every full garbage collection scans)."""
-    page = await hallway.for_member(uid)
-    return len(page.rooms), len(page.events)
+    rooms, events = await hallway.for_member(uid)
+    return len(rooms.items), len(events)
 
 
 async def hallway_parts(hallway: Hallway, viewers: Sequence[str]) -> None:
@@ -499,7 +499,7 @@ async def hallway_parts(hallway: Hallway, viewers: Sequence[str]) -> None:
         t = mark("events (2 queries, rank, views)", t)
         live = hallway._live.page(viewer, admitted, None, ROOMS_PAGE)
         t = mark("rooms page (Stage index, rank)", t)
-        cards = [hallway._room_view(r, live.rooms[r.item.id]) for r in live.ranked]
+        cards = [hallway._room_view(shown) for shown in live.items]
         await hallway._add_pictures(cards)
         mark("room cards + pictures (1 query)", t)
     log("hallway, step by step (same viewers, each step timed alone):")

@@ -13,21 +13,10 @@ from typing import Any
 from fastapi import FastAPI
 
 from teahouse import __version__
-from teahouse.api import (
-    accounts,
-    admin,
-    calendar,
-    clubs,
-    events,
-    hallway,
-    notifications,
-    reports,
-    rooms,
-    social,
-    ws,
-)
 from teahouse.api.errors import install_error_handlers
 from teahouse.api.guards import Guards
+from teahouse.api.openapi import TITLE, install_openapi
+from teahouse.api.routers import include_routers
 from teahouse.api.web import mount_web_client
 from teahouse.config import Settings
 from teahouse.media.base import MediaBackend
@@ -66,22 +55,11 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
             await services.close()
 
     app = FastAPI(
-        title="Teahouse", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None
+        title=TITLE, version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None
     )
     install_error_handlers(app)
-    app.include_router(accounts.router)
-    app.include_router(rooms.router)
-    app.include_router(hallway.router)
-    app.include_router(notifications.router)
-    app.include_router(social.router)
-    app.include_router(ws.router)
-    app.include_router(clubs.router)
-    app.include_router(events.router)
-    app.include_router(calendar.router)
-    app.include_router(admin.router)
-    app.include_router(reports.router)
-    # Before the web client: its catch-all route would answer /calendar/... with the app.
-    app.include_router(calendar.feeds)
+    include_routers(app)
     mount_web_client(app)
+    install_openapi(app)
     app.add_middleware(Guards, allowed_origins=settings.allowed_origins)
     return app

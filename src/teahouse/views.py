@@ -32,6 +32,11 @@ class ClubRef(TypedDict):
     name: str
 
 
+class RoomRef(TypedDict):
+    id: str
+    title: str
+
+
 class RoomSummary(TypedDict):
     id: str
     title: str

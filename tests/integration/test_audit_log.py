@@ -33,11 +33,11 @@ async def test_entries_read_back_newest_first_with_cards_and_room_titles(
     await audit.record(None, "suspend", target_id=ids["bob"], detail={"via": "cli"})
 
     everything = await audit.all(None, 100)
-    assert [e["action"] for e in everything.entries] == ["suspend"] + ["mute"] * 5
-    newest, *_ = everything.entries
+    assert [e["action"] for e in everything.items] == ["suspend"] + ["mute"] * 5
+    newest, *_ = everything.items
     assert newest["actor"] is None and newest["detail"] == {"via": "cli"}
     assert newest["target"]["username"] == "bob" and newest["room"] is None
-    mute = everything.entries[1]
+    mute = everything.items[1]
     assert mute["actor"]["username"] == "ada" and mute["detail"] == {"muted": True, "n": 4}
     assert mute["room"] == {"id": room_id, "title": "Tea time"}
 
@@ -45,7 +45,7 @@ async def test_entries_read_back_newest_first_with_cards_and_room_titles(
     cursor: Cursor | None = None
     while True:
         page = await audit.for_room(room_id, cursor, 2)
-        seen += [e["detail"]["n"] for e in page.entries]
+        seen += [e["detail"]["n"] for e in page.items]
         if page.next_cursor is None:
             break
         cursor = Cursor.decode(page.next_cursor)
@@ -56,7 +56,7 @@ async def test_entries_read_back_newest_first_with_cards_and_room_titles(
         await s.execute(delete(User).where(User.id == ids["bob"]))
     async with database.sessions() as s:
         assert await s.scalar(select(func.count()).where(AuditEntry.target_id.is_not(None))) == 0
-    assert (await audit.all(None, 1)).entries[0]["target"] is None
+    assert (await audit.all(None, 1)).items[0]["target"] is None
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 import websockets
 from PIL import Image
+from pydantic import TypeAdapter
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Connection
 
+from teahouse.accounts.export_views import AccountExport
 from teahouse.domain.clock import utcnow
 from teahouse.domain.ids import new_id
 from teahouse.store.models import Room, User
@@ -270,6 +272,17 @@ async def test_the_export_holds_the_members_data_and_nobody_elses(server: LiveSe
     async with server.services.db.sessions() as s:
         hashes = list(await s.scalars(select(User.password_hash)))
     assert not any(h in raw for h in hashes)
+
+
+async def test_the_export_is_exactly_what_the_api_declares(server: LiveServer) -> None:
+    """The download is sent as it is, not validated on its way out: its declared shape
+    (``AccountExport``, in the OpenAPI document) must hold every key it has, no more."""
+    story = Story(server)
+    await story.build()
+    async with story.leaver.http() as http:
+        export = (await http.get("/api/me/export")).json()
+    assert export["reports_filed"] and export["avatar"] and export["notifications"]
+    assert TypeAdapter(AccountExport).validate_python(export) == export
 
 
 async def test_deleting_the_account_leaves_nothing_that_names_them(

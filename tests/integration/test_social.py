@@ -110,8 +110,8 @@ async def test_followers_and_following_pages_are_stable_and_newest_first(
         cursor: Cursor | None = None
         while True:
             page = await getattr(social, listing)(ids["star"], "star", cursor, limit)
-            assert len(page.users) <= limit
-            seen += [u["username"] for u in page.users]
+            assert len(page.items) <= limit
+            seen += [u["username"] for u in page.items]
             if page.next_cursor is None:
                 return seen
             cursor = Cursor.decode(page.next_cursor)
@@ -126,8 +126,8 @@ async def test_followers_and_following_pages_are_stable_and_newest_first(
     following = await walk("following", 4)
     assert following == list(reversed(names))  # made one after another
     page = await social.following(ids["star"], "star", None, 100)
-    assert page.next_cursor is None and len(page.users) == 23
-    assert page.users[0]["avatar_url"] is None
+    assert page.next_cursor is None and len(page.items) == 23
+    assert page.items[0]["avatar_url"] is None
 
 
 async def test_a_block_hides_both_ways_and_removes_follows(
@@ -152,13 +152,13 @@ async def test_a_block_hides_both_ways_and_removes_follows(
 
     # Lists leave the hidden member out, for each of the two; counts agree with lists.
     cy_followers = await social.followers(ids["ada"], "cy", None, 30)
-    assert [u["username"] for u in cy_followers.users] == []
+    assert [u["username"] for u in cy_followers.items] == []
     cy_following = await social.following(ids["ada"], "cy", None, 30)
-    assert [u["username"] for u in cy_following.users] == ["ada"]
+    assert [u["username"] for u in cy_following.items] == ["ada"]
     seen_by_ada = await profiles.profile(ids["ada"], "cy")
     assert (seen_by_ada["followers_count"], seen_by_ada["following_count"]) == (0, 1)
     seen_by_bob = await social.following(ids["bob"], "cy", None, 30)
-    assert [u["username"] for u in seen_by_bob.users] == ["bob"]
+    assert [u["username"] for u in seen_by_bob.items] == ["bob"]
     assert await social.hidden_among(ids["bob"], [ids["ada"], ids["cy"], ids["bob"]]) == {
         ids["ada"]
     }

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from teahouse.domain.clubs import Role, check_removal, normalise_club_name, require_admin
-from teahouse.domain.cursors import decode_cursor, encode_cursor
+from teahouse.domain.cursors import Cursor
 from teahouse.errors import BadRequest, TeahouseError
 
 
@@ -68,8 +68,8 @@ def test_who_may_remove_whom(
 
 def test_cursors_round_trip_and_refuse_what_we_did_not_make() -> None:
     at = datetime(2026, 3, 28, 18, 0, 0, 123456, tzinfo=UTC)
-    cursor = encode_cursor(at, "A" * 22)
-    assert decode_cursor(cursor) == (at, "A" * 22)
-    for bad in ["", "!!!", "bm90IGpzb24", encode_cursor(at, "short"), "A" * 300]:
+    cursor = Cursor(at, "A" * 22).encode()
+    assert Cursor.decode(cursor) == Cursor(at, "A" * 22)
+    for bad in ["", "!!!", "bm90IGpzb24", Cursor(at, "short").encode(), "A" * 300]:
         with pytest.raises(BadRequest):
-            decode_cursor(bad)
+            Cursor.decode(bad)

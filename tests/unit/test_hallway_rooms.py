@@ -9,8 +9,9 @@ from typing import Any, cast
 
 import pytest
 
+from teahouse.domain.cursors import HallwayCursor
 from teahouse.domain.hallway import ClubRef as HallClub
-from teahouse.domain.hallway import Key, RoomCandidate, Viewer, rank_rooms
+from teahouse.domain.hallway import RoomCandidate, Viewer, rank_rooms
 from teahouse.domain.room_state import Role, UserRef
 from teahouse.hallway.rooms import HallwayRooms
 from teahouse.live.stage import Stage
@@ -83,14 +84,14 @@ def full_candidates(stage: Stage, admitted: set[str]) -> list[RoomCandidate]:
 
 def paged(rooms: HallwayRooms, viewer: Viewer, admitted: set[str], limit: int) -> list[Any]:
     seen: list[Any] = []
-    after: Key | None = None
+    after: HallwayCursor | None = None
     while True:
         page = rooms.page(viewer, admitted, after, limit)
-        assert len(page.ranked) <= limit
-        seen.extend((r.item.id, r.reason, r.key) for r in page.ranked)
-        if not page.more:
+        assert len(page.items) <= limit
+        seen.extend((r.ranked.item.id, r.ranked.reason, r.ranked.key) for r in page.items)
+        if page.next_cursor is None:
             return seen
-        after = page.ranked[-1].key
+        after = HallwayCursor.decode(page.next_cursor)
 
 
 @pytest.mark.parametrize("seed", range(8))

@@ -289,7 +289,7 @@ def test_blocked_hands_are_left_out_of_what_a_member_sees() -> None:
     ids = [p.user.id for p in state.snapshot(frozenset({HAND, SPEAKER})).participants]
     assert HAND not in ids and SPEAKER in ids  # someone on stage is seen (and heard)
     page = state.audience_page(None, 100, frozenset({LISTENER}))
-    assert LISTENER not in [u.id for u in page.listeners]
+    assert LISTENER not in [u.id for u in page.items]
 
 
 def test_audience_pages_walk_everyone_once_in_join_order() -> None:
@@ -301,10 +301,10 @@ def test_audience_pages_walk_everyone_once_in_join_order() -> None:
     after = None
     while True:
         page = state.audience_page(after, 100)
-        seen.extend(u.id for u in page.listeners)
-        if page.next is None:
+        seen.extend(u.id for u in page.items)
+        if page.next_cursor is None:
             break
-        after = page.next
+        after = page.next_cursor
         state.leave(seen[0]) if seen[0] in state.participants else None  # churn between pages
     assert seen == [f"u{i:03}" for i in range(250)]
     with pytest.raises(TeahouseError) as bad:

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from teahouse.domain.cursors import Cursor, optional_cursor
+from teahouse.api.context import optional_cursor
+from teahouse.domain.cursors import Cursor
 from teahouse.domain.profiles import BIO_MAX, normalise_bio
 from teahouse.domain.search_query import QUERY_MAX, TERMS_MAX, SearchQuery
 from teahouse.errors import BadRequest

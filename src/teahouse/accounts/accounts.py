@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
+from typing_extensions import TypedDict
 
 from teahouse.accounts.passwords import Passwords
 from teahouse.config import Settings
@@ -24,6 +25,16 @@ class NewInvite:
     code: str
     url: str
     expires_at: datetime
+
+
+class MyInviteView(TypedDict):
+    """An invitation the member made, as their invitations page lists it."""
+
+    id: str
+    created_at: str
+    expires_at: str
+    used: bool
+    used_by: UserView | None
 
 
 class Accounts:
@@ -82,7 +93,7 @@ class Accounts:
             inviter = await s.get(User, invite.created_by_id) if invite.created_by_id else None
         return (user_view(inviter) if inviter else None), invite.expires_at
 
-    async def list_invites(self, user_id: str) -> tuple[list[dict[str, object]], int]:
+    async def list_invites(self, user_id: str) -> tuple[list[MyInviteView], int]:
         async with self._db.sessions() as s:
             me = await s.get(User, user_id)
             if me is None:
@@ -95,7 +106,7 @@ class Accounts:
                     .order_by(Invite.created_at.desc())
                 )
             ).all()
-        invites: list[dict[str, object]] = [
+        invites: list[MyInviteView] = [
             {
                 "id": invite.id,
                 "created_at": invite.created_at.isoformat(),

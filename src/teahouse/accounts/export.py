@@ -11,11 +11,12 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from teahouse.accounts.export_views import AccountExport
 from teahouse.domain.clock import utcnow
 from teahouse.social.cards import cards_by_id
 from teahouse.store.admin_models import Report
@@ -73,7 +74,10 @@ class _Collector:
         return list((await self.s.execute(stmt)).all())
 
 
-async def collect_export(s: DbSession, user_id: str) -> dict[str, Any] | None:
+async def collect_export(s: DbSession, user_id: str) -> AccountExport | None:
+    """The export of ``user_id`` (None: no such member). It is gathered as plain
+    values with placeholders for other members, then the placeholders become cards;
+    tests/integration/test_privacy.py checks the result is an AccountExport."""
     user = await s.get(User, user_id)
     if user is None:
         return None
@@ -165,8 +169,7 @@ async def collect_export(s: DbSession, user_id: str) -> dict[str, Any] | None:
         ],
     }
     cards = await cards_by_id(s, c.people)
-    resolved: dict[str, Any] = _resolve(data, cards)
-    return resolved
+    return cast(AccountExport, _resolve(data, cards))
 
 
 async def _avatar(c: _Collector) -> dict[str, str | None] | None:

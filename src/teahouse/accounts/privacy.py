@@ -26,11 +26,10 @@ then deletes the user row; every foreign key naming a member cascades or nulls
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import case, delete, select, text, update
 
 from teahouse.accounts.export import collect_export
+from teahouse.accounts.export_views import AccountExport
 from teahouse.accounts.passwords import Passwords
 from teahouse.errors import ErrorCode, NotAuthenticated
 from teahouse.live.stage import Stage
@@ -51,7 +50,7 @@ class Privacy:
 
     # -- export --------------------------------------------------------------------
 
-    async def export(self, user_id: str) -> dict[str, Any]:
+    async def export(self, user_id: str) -> AccountExport:
         async with self._db.sessions() as s:
             data = await collect_export(s, user_id)
         if data is None:

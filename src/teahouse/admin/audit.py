@@ -17,23 +17,22 @@ shape. Pages are newest first with keyset cursors (domain/cursors.py).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
+from typing_extensions import TypedDict
 
 from teahouse.domain.clock import utcnow
-from teahouse.domain.cursors import Cursor
+from teahouse.domain.cursors import Cursor, Page
 from teahouse.domain.ids import looks_like_id, new_id
 from teahouse.errors import ErrorCode, NotFound
 from teahouse.social.cards import cards_by_id
 from teahouse.store.admin_models import AuditEntry
 from teahouse.store.database import Database, DbSession
-from teahouse.store.keyset import newest_first, split_page
+from teahouse.store.keyset import newest_first
 from teahouse.store.models import Room
-from teahouse.views import UserCard
+from teahouse.views import RoomRef, UserCard
 
 DetailValue = str | int | bool
 ACTION_MAX = 32
@@ -55,13 +54,16 @@ def check_detail(detail: Mapping[str, DetailValue] | None) -> dict[str, DetailVa
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class AuditPage:
-    entries: list[dict[str, Any]]
-    next_cursor: str | None
+class AuditEntryView(TypedDict):
+    """docs/API-ADMIN.md ``AuditEntry``."""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"entries": self.entries, "next_cursor": self.next_cursor}
+    id: str
+    at: str
+    action: str
+    actor: UserCard | None
+    target: UserCard | None
+    room: RoomRef | None
+    detail: dict[str, DetailValue]
 
 
 class AuditLog:
@@ -121,26 +123,26 @@ class AuditLog:
         if creator is None or not (is_admin or is_moderator or creator == viewer_id):
             raise NotFound("There is no such room.", ErrorCode.ROOM_NOT_FOUND)
 
-    async def for_room(self, room_id: str, cursor: Cursor | None, limit: int) -> AuditPage:
+    async def for_room(
+        self, room_id: str, cursor: Cursor | None, limit: int
+    ) -> Page[AuditEntryView]:
         """The entries about one room, newest first."""
         return await self._page(_select().where(AuditEntry.room_id == room_id), cursor, limit)
 
-    async def all(self, cursor: Cursor | None, limit: int) -> AuditPage:
+    async def all(self, cursor: Cursor | None, limit: int) -> Page[AuditEntryView]:
         """Every entry, newest first."""
         return await self._page(_select(), cursor, limit)
 
     async def _page(
         self, stmt: Select[AuditEntry, str], cursor: Cursor | None, limit: int
-    ) -> AuditPage:
+    ) -> Page[AuditEntryView]:
         stmt = newest_first(stmt, AuditEntry.at, AuditEntry.id, cursor, limit)
         async with self._db.sessions() as s:
-            rows, more = split_page(list((await s.execute(stmt)).all()), limit)
-            people = {uid for e, _ in rows for uid in (e.actor_id, e.target_id) if uid}
+            rows = (await s.execute(stmt)).all()
+            page = Page.of(rows, limit, lambda row: Cursor(row[0].at, row[0].id))
+            people = {uid for e, _ in page.items for uid in (e.actor_id, e.target_id) if uid}
             cards = await cards_by_id(s, people)
-        entries = [_entry_view(entry, title, cards) for entry, title in rows]
-        last = rows[-1][0] if rows else None
-        next_cursor = Cursor(last.at, last.id).encode() if more and last else None
-        return AuditPage(entries, next_cursor)
+        return page.map(lambda row: _entry_view(row[0], row[1], cards))
 
 
 def _select() -> Select[AuditEntry, str]:
@@ -150,7 +152,7 @@ def _select() -> Select[AuditEntry, str]:
 
 def _entry_view(
     entry: AuditEntry, room_title: str | None, cards: dict[str, UserCard]
-) -> dict[str, Any]:
+) -> AuditEntryView:
     return {
         "id": entry.id,
         "at": entry.at.isoformat(),

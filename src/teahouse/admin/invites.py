@@ -13,24 +13,53 @@ SQLite and PostgreSQL and stops at :data:`MAX_DEPTH` levels.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import CTE, ColumnElement, and_, func, literal, select, update
 from sqlalchemy.orm import aliased
+from typing_extensions import TypedDict
 
 from teahouse.admin.audit import AuditLog
 from teahouse.admin.members import user_not_found, via
 from teahouse.domain.clock import utcnow
-from teahouse.domain.cursors import Cursor
+from teahouse.domain.cursors import Cursor, Page
 from teahouse.domain.ids import looks_like_id
 from teahouse.errors import ErrorCode, InviteError, NotFound
 from teahouse.social.cards import cards_by_id
 from teahouse.store.database import Database
-from teahouse.store.keyset import newest_first, split_page
+from teahouse.store.keyset import newest_first
 from teahouse.store.models import Invite, User
+from teahouse.views import UserCard
 
 InviteStatus = Literal["all", "unused", "used", "expired", "revoked"]
+InviteState = Literal["unused", "used", "expired", "revoked"]
 MAX_DEPTH = 32
+
+
+class AdminInviteView(TypedDict):
+    """docs/API-ADMIN.md ``AdminInvite``."""
+
+    id: str
+    status: InviteState
+    created_at: str
+    expires_at: str
+    created_by: UserCard | None
+    used_by: UserCard | None
+    used_at: str | None
+    revoked_at: str | None
+
+
+class TreeMemberView(UserCard):
+    is_admin: bool
+    suspended: bool
+
+
+class TreeNodeView(TypedDict):
+    """docs/API-ADMIN.md ``TreeNode``: a member and, below them, whom they invited."""
+
+    member: TreeMemberView
+    unused_invites: int
+    children: list[TreeNodeView]
 
 
 def _usable() -> ColumnElement[bool]:
@@ -50,12 +79,16 @@ def _status_filter(status: InviteStatus) -> ColumnElement[bool] | None:
     }[status]
 
 
-def invite_status(invite: Invite) -> str:
+def invite_status(invite: Invite) -> InviteState:
     if invite.used_at is not None:
         return "used"
     if invite.revoked_at is not None:
         return "revoked"
     return "expired" if invite.expires_at <= utcnow() else "unused"
+
+
+def _cursor(invite: Invite) -> Cursor:
+    return Cursor(invite.created_at, invite.id)
 
 
 def _branch(root_id: str) -> CTE:
@@ -77,35 +110,32 @@ class InviteAdmin:
 
     async def invites(
         self, status: InviteStatus, cursor: Cursor | None, limit: int
-    ) -> dict[str, Any]:
+    ) -> Page[AdminInviteView]:
         """Every invitation, newest first, with who made it and who used it."""
         stmt = select(Invite)
         if (condition := _status_filter(status)) is not None:
             stmt = stmt.where(condition)
         stmt = newest_first(stmt, Invite.created_at, Invite.id, cursor, limit)
         async with self._db.sessions() as s:
-            rows, more = split_page(list(await s.scalars(stmt)), limit)
-            people = {i for r in rows for i in (r.created_by_id, r.used_by_id) if i}
+            page = Page.of(list(await s.scalars(stmt)), limit, _cursor)
+            people = {i for r in page.items for i in (r.created_by_id, r.used_by_id) if i}
             cards = await cards_by_id(s, people)
-        last = rows[-1] if rows else None
-        return {
-            "invites": [
-                {
-                    "id": r.id,
-                    "status": invite_status(r),
-                    "created_at": r.created_at.isoformat(),
-                    "expires_at": r.expires_at.isoformat(),
-                    "created_by": cards.get(r.created_by_id or ""),
-                    "used_by": cards.get(r.used_by_id or ""),
-                    "used_at": r.used_at.isoformat() if r.used_at else None,
-                    "revoked_at": r.revoked_at.isoformat() if r.revoked_at else None,
-                }
-                for r in rows
-            ],
-            "next_cursor": Cursor(last.created_at, last.id).encode() if more and last else None,
-        }
 
-    async def revoke(self, actor_id: str | None, invite_id: str) -> str:
+        def view(r: Invite) -> AdminInviteView:
+            return {
+                "id": r.id,
+                "status": invite_status(r),
+                "created_at": r.created_at.isoformat(),
+                "expires_at": r.expires_at.isoformat(),
+                "created_by": cards.get(r.created_by_id or ""),
+                "used_by": cards.get(r.used_by_id or ""),
+                "used_at": r.used_at.isoformat() if r.used_at else None,
+                "revoked_at": r.revoked_at.isoformat() if r.revoked_at else None,
+            }
+
+        return page.map(view)
+
+    async def revoke(self, actor_id: str | None, invite_id: str) -> InviteState:
         """Revoke one unused invitation; revoking a revoked one changes nothing.
         Returns the invitation's status afterwards (``revoked``)."""
         if not looks_like_id(invite_id):
@@ -126,7 +156,7 @@ class InviteAdmin:
                 self._audit.add(s, actor_id, "revoke_invite", target_id=target, detail=detail)
         return "revoked"
 
-    async def tree(self, username: str) -> dict[str, Any]:
+    async def tree(self, username: str) -> TreeNodeView:
         """``{"member", "unused_invites", "children": [...]}`` from this member down."""
         async with self._db.sessions() as s:
             root_id = await s.scalar(select(User.id).where(User.username == username.lower()))
@@ -150,9 +180,9 @@ class InviteAdmin:
                 ).all()
             )
             cards = await cards_by_id(s, [user.id for user, _, _ in rows])
-        nodes: dict[str, dict[str, Any]] = {}
+        nodes: dict[str, TreeNodeView] = {}
         for user, count, _depth in rows:
-            node: dict[str, Any] = {
+            node: TreeNodeView = {
                 "member": {
                     **cards[user.id],
                     "is_admin": user.is_admin,

@@ -21,19 +21,19 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import delete, func, or_, select, update
 
 from teahouse.admin.audit import CLI, AuditLog
 from teahouse.domain.clock import utcnow
-from teahouse.domain.cursors import Cursor
+from teahouse.domain.cursors import Cursor, Page
 from teahouse.errors import Conflict, ErrorCode, NotFound
 from teahouse.store.database import Database, DbSession
-from teahouse.store.keyset import newest_first, split_page
+from teahouse.store.keyset import newest_first
 from teahouse.store.models import Session, User
 from teahouse.store.social_models import Avatar
-from teahouse.views import user_card
+from teahouse.views import UserCard, user_card
 
 MemberStatus = Literal["all", "active", "suspended", "admin"]
 Eject = Callable[[str], Awaitable[None]]
@@ -48,7 +48,16 @@ def via(actor_id: str | None) -> dict[str, str] | None:
     return CLI if actor_id is None else None
 
 
-def member_view(user: User, etag: str | None, invited_by: User | None) -> dict[str, Any]:
+class AdminMemberView(UserCard):
+    """docs/API-ADMIN.md ``AdminMember``."""
+
+    is_admin: bool
+    suspended_at: str | None
+    joined_at: str
+    invited_by: UserCard | None
+
+
+def member_view(user: User, etag: str | None, invited_by: User | None) -> AdminMemberView:
     return {
         **user_card(user, etag),
         "is_admin": user.is_admin,
@@ -82,7 +91,7 @@ class Admin:
 
     async def members(
         self, query: str, status: MemberStatus, cursor: Cursor | None, limit: int
-    ) -> dict[str, Any]:
+    ) -> Page[AdminMemberView]:
         """Members, newest first; ``query`` matches a username's start or any part of a
         display name, whatever the case."""
         stmt = select(User, Avatar.etag).outerjoin(Avatar, Avatar.user_id == User.id)
@@ -102,17 +111,17 @@ class Admin:
             stmt = stmt.where(User.is_admin)
         stmt = newest_first(stmt, User.created_at, User.id, cursor, limit)
         async with self._db.sessions() as s:
-            rows, more = split_page(list((await s.execute(stmt)).all()), limit)
-            inviter_ids = {u.invited_by_id for u, _ in rows if u.invited_by_id}
+            rows = (await s.execute(stmt)).all()
+            page = Page.of(rows, limit, lambda row: Cursor(row[0].created_at, row[0].id))
+            inviter_ids = {u.invited_by_id for u, _ in page.items if u.invited_by_id}
             inviters = {
                 u.id: u for u in await s.scalars(select(User).where(User.id.in_(inviter_ids)))
             }
-        members = [member_view(u, etag, inviters.get(u.invited_by_id or "")) for u, etag in rows]
-        last = rows[-1][0] if rows else None
-        next_cursor = Cursor(last.created_at, last.id).encode() if more and last else None
-        return {"members": members, "next_cursor": next_cursor}
+        return page.map(
+            lambda row: member_view(row[0], row[1], inviters.get(row[0].invited_by_id or ""))
+        )
 
-    async def member(self, username: str) -> dict[str, Any]:
+    async def member(self, username: str) -> AdminMemberView:
         async with self._db.sessions() as s:
             user = await _by_username(s, username)
             etag = await s.scalar(select(Avatar.etag).where(Avatar.user_id == user.id))
@@ -129,7 +138,7 @@ class Admin:
 
     # -- admin rights ----------------------------------------------------------------
 
-    async def set_admin(self, actor_id: str | None, username: str, admin: bool) -> dict[str, Any]:
+    async def set_admin(self, actor_id: str | None, username: str, admin: bool) -> AdminMemberView:
         """Grant or revoke admin rights; a no-op (and no entry) if already so."""
         async with self._db.sessions.begin() as s:
             await _lock_admins(s, sqlite=self._db.is_sqlite)
@@ -148,7 +157,7 @@ class Admin:
 
     # -- suspension --------------------------------------------------------------------
 
-    async def suspend(self, actor_id: str | None, username: str) -> dict[str, Any]:
+    async def suspend(self, actor_id: str | None, username: str) -> AdminMemberView:
         """Suspend a member: their sessions end, their sockets close, they leave every
         live room. Suspending a suspended member changes nothing."""
         async with self._db.sessions.begin() as s:
@@ -166,7 +175,7 @@ class Admin:
         await self._eject(user.id)
         return await self.member(username)
 
-    async def unsuspend(self, actor_id: str | None, username: str) -> dict[str, Any]:
+    async def unsuspend(self, actor_id: str | None, username: str) -> AdminMemberView:
         async with self._db.sessions.begin() as s:
             user = await _by_username(s, username)
             if user.suspended_at is not None:

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from typing import Any, Literal, get_args
+from typing import Literal, cast, get_args
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
+from typing_extensions import TypedDict
 
 from teahouse.admin.audit import AuditLog
 from teahouse.admin.members import via
 from teahouse.domain.clock import utcnow
-from teahouse.domain.cursors import Cursor
+from teahouse.domain.cursors import Cursor, Page
 from teahouse.domain.ids import looks_like_id, new_id
 from teahouse.errors import BadRequest, Conflict, ErrorCode, NotFound, TooManyRequests
 from teahouse.live.stage import Stage
@@ -31,8 +32,9 @@ from teahouse.rooms.rooms import Rooms
 from teahouse.social.cards import cards_by_id
 from teahouse.store.admin_models import Report
 from teahouse.store.database import Database
-from teahouse.store.keyset import newest_first, split_page
+from teahouse.store.keyset import newest_first
 from teahouse.store.models import Room, User
+from teahouse.views import UserCard
 
 Reason = Literal["harassment", "hate", "spam", "impersonation", "self_harm", "other"]
 REASONS: tuple[str, ...] = get_args(Reason)
@@ -40,6 +42,43 @@ ReportStatus = Literal["open", "resolved"]
 DETAILS_MAX = 1000
 RESOLUTION_MAX = 500
 OPEN_PER_HOUR = 5
+
+
+class ReportContextRoomView(TypedDict):
+    id: str
+    title: str | None  # null once the room's creator deleted their account
+
+
+class ReportContextView(TypedDict):
+    """What the server knew when the report was filed."""
+
+    at: str
+    room: ReportContextRoomView | None
+    reporter_role: str | None
+    target_role: str | None
+
+
+class ReportRoomView(TypedDict):
+    id: str
+    title: str
+    live: bool
+
+
+class ReportView(TypedDict):
+    """docs/API-ADMIN.md ``Report``."""
+
+    id: str
+    status: ReportStatus
+    reason: Reason
+    details: str
+    reporter: UserCard | None
+    user: UserCard | None
+    room: ReportRoomView | None
+    context: ReportContextView
+    created_at: str
+    resolved_at: str | None
+    resolved_by: UserCard | None
+    resolution: str | None
 
 
 def _clean(text: str, limit: int, what: str) -> str:
@@ -70,7 +109,7 @@ class Reports:
         room_id: str | None,
         reason: str,
         details: str,
-    ) -> dict[str, Any]:
+    ) -> ReportView:
         if reason not in REASONS:
             raise BadRequest(f"The reason is one of: {', '.join(REASONS)}.")
         details = _clean(details, DETAILS_MAX, "Details")
@@ -87,7 +126,7 @@ class Reports:
         if room_id is not None:
             # A room the reporter could never enter stays invisible: room_not_found.
             room_title = await self._visible_room_title(reporter_id, room_id)
-        context: dict[str, Any] = {
+        context: ReportContextView = {
             "at": utcnow().isoformat(),
             "room": {"id": room_id, "title": room_title} if room_id else None,
             "reporter_role": self._role_of(room_id, reporter_id),
@@ -100,7 +139,7 @@ class Reports:
             room_id=room_id,
             reason=reason,
             details=details,
-            context=context,
+            context=dict(context),
             created_at=utcnow(),
         )
         async with self._filing, self._db.sessions.begin() as s:
@@ -133,7 +172,7 @@ class Reports:
                 title = await s.scalar(select(Room.title).where(Room.id == room_id))
             return title or ""
 
-    async def mine(self, reporter_id: str) -> list[dict[str, Any]]:
+    async def mine(self, reporter_id: str) -> list[ReportView]:
         async with self._db.sessions() as s:
             rows = list(
                 await s.scalars(
@@ -144,20 +183,19 @@ class Reports:
             )
         return await self._views(rows)
 
-    async def page(self, status: ReportStatus, cursor: Cursor | None, limit: int) -> dict[str, Any]:
+    async def page(
+        self, status: ReportStatus, cursor: Cursor | None, limit: int
+    ) -> Page[ReportView]:
         """Open or resolved reports, newest first."""
         done = Report.resolved_at.is_not(None)
         stmt = select(Report).where(done if status == "resolved" else ~done)
         stmt = newest_first(stmt, Report.created_at, Report.id, cursor, limit)
         async with self._db.sessions() as s:
-            rows, more = split_page(list(await s.scalars(stmt)), limit)
-        last = rows[-1] if rows else None
-        return {
-            "reports": await self._views(rows),
-            "next_cursor": Cursor(last.created_at, last.id).encode() if more and last else None,
-        }
+            rows = list(await s.scalars(stmt))
+        page = Page.of(rows, limit, lambda report: Cursor(report.created_at, report.id))
+        return Page(await self._views(page.items), page.next_cursor)
 
-    async def resolve(self, actor_id: str | None, report_id: str, note: str) -> dict[str, Any]:
+    async def resolve(self, actor_id: str | None, report_id: str, note: str) -> ReportView:
         note = _clean(note, RESOLUTION_MAX, "Resolution notes")
         if not looks_like_id(report_id):
             raise NotFound("There is no such report.", ErrorCode.REPORT_NOT_FOUND)
@@ -181,7 +219,7 @@ class Reports:
             )
         return (await self._views([report]))[0]
 
-    async def _views(self, reports: list[Report]) -> list[dict[str, Any]]:
+    async def _views(self, reports: list[Report]) -> list[ReportView]:
         room = aliased(Room)
         room_ids = {r.room_id for r in reports if r.room_id}
         people = {
@@ -199,7 +237,7 @@ class Reports:
             {
                 "id": r.id,
                 "status": "resolved" if r.resolved_at else "open",
-                "reason": r.reason,
+                "reason": cast(Reason, r.reason),
                 "details": r.details,
                 "reporter": cards.get(r.reporter_id),
                 "user": cards.get(r.target_user_id or ""),
@@ -212,7 +250,7 @@ class Reports:
                     if r.room_id
                     else None
                 ),
-                "context": r.context,
+                "context": cast(ReportContextView, r.context),
                 "created_at": r.created_at.isoformat(),
                 "resolved_at": r.resolved_at.isoformat() if r.resolved_at else None,
                 "resolved_by": cards.get(r.resolved_by_id or ""),

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
+from typing_extensions import TypedDict
 
+from teahouse.accounts.accounts import MyInviteView
+from teahouse.accounts.export_views import AccountExport
 from teahouse.api.context import (
     Body,
     Member,
@@ -16,13 +19,41 @@ from teahouse.api.context import (
     clear_session_cookie,
     set_session_cookie,
 )
-from teahouse.errors import NotAuthenticated
-from teahouse.views import MeView
+from teahouse.api.routing import api_router, refuses
+from teahouse.errors import ErrorCode, NotAuthenticated
+from teahouse.views import MeView, UserView
 
-router = APIRouter(prefix="/api")
+router = api_router()
+INVITE_REFUSALS = (
+    ErrorCode.INVITE_MALFORMED,
+    ErrorCode.INVITE_UNKNOWN,
+    ErrorCode.INVITE_USED,
+    ErrorCode.INVITE_EXPIRED,
+    ErrorCode.INVITE_REVOKED,
+)
 
 
-class InspectBody(Body):
+class InviteInfoView(TypedDict):
+    """Who made an invitation, and until when it can be used."""
+
+    nominated_by: UserView | None
+    expires_at: str
+
+
+class NewInviteView(TypedDict):
+    """An invitation just made: its code is shown this once."""
+
+    code: str
+    url: str
+    expires_at: str
+
+
+class MyInvitesView(TypedDict):
+    invites: list[MyInviteView]
+    invites_left: int
+
+
+class InspectInviteBody(Body):
     code: Annotated[str, Field(max_length=200)]
 
 
@@ -38,17 +69,26 @@ class LoginBody(Body):
     password: Annotated[str, Field(max_length=1024)]
 
 
-class PasswordBody(Body):
+class DeleteAccountBody(Body):
     password: Annotated[str, Field(max_length=1024)]
 
 
-@router.post("/invites/inspect")
-async def inspect_invite(body: InspectBody, svc: Svc) -> dict[str, object]:
+@router.post("/invites/inspect", responses=refuses(*INVITE_REFUSALS))
+async def inspect_invite(body: InspectInviteBody, svc: Svc) -> InviteInfoView:
     nominated_by, expires_at = await svc.accounts.inspect_invite(body.code)
     return {"nominated_by": nominated_by, "expires_at": expires_at.isoformat()}
 
 
-@router.post("/signup", status_code=201)
+@router.post(
+    "/signup",
+    status_code=201,
+    responses=refuses(
+        *INVITE_REFUSALS,
+        ErrorCode.INVALID_USERNAME,
+        ErrorCode.WEAK_PASSWORD,
+        ErrorCode.USERNAME_TAKEN,
+    ),
+)
 async def signup(body: SignupBody, svc: Svc, response: Response) -> MeView:
     me, token = await svc.accounts.signup(
         body.code, body.username, body.password, body.display_name
@@ -57,7 +97,10 @@ async def signup(body: SignupBody, svc: Svc, response: Response) -> MeView:
     return me
 
 
-@router.post("/login")
+@router.post(
+    "/login",
+    responses=refuses(ErrorCode.BAD_CREDENTIALS, ErrorCode.SUSPENDED, ErrorCode.TOO_MANY_ATTEMPTS),
+)
 async def login(body: LoginBody, request: Request, svc: Svc, response: Response) -> MeView:
     # The address only ever becomes a keyed hash in memory (accounts/attempts.py).
     address = request.client.host if request.client else None
@@ -85,20 +128,22 @@ async def me(user: Member, svc: Svc) -> MeView:
     return await svc.accounts.me(user.id)
 
 
-@router.post("/invites", status_code=201)
-async def create_invite(user: Member, svc: Svc) -> dict[str, str]:
+@router.post("/invites", status_code=201, responses=refuses(ErrorCode.INVITE_QUOTA_EXHAUSTED))
+async def create_invite(user: Member, svc: Svc) -> NewInviteView:
     invite = await svc.accounts.create_invite(user.id)
     return {"code": invite.code, "url": invite.url, "expires_at": invite.expires_at.isoformat()}
 
 
 @router.get("/invites")
-async def list_invites(user: Member, svc: Svc) -> dict[str, object]:
+async def list_invites(user: Member, svc: Svc) -> MyInvitesView:
     invites, left = await svc.accounts.list_invites(user.id)
     return {"invites": invites, "invites_left": left}
 
 
-@router.get("/me/export")
+@router.get("/me/export", response_model=AccountExport)
 async def export(user: Member, svc: Svc) -> JSONResponse:
+    # Sent as it is, a download; tests/integration/test_privacy.py checks that
+    # an export is exactly an ``AccountExport``.
     data = await svc.privacy.export(user.id)
     filename = f"teahouse-{user.username}.json"  # usernames are [a-z0-9_]
     return JSONResponse(
@@ -110,7 +155,9 @@ async def export(user: Member, svc: Svc) -> JSONResponse:
     )
 
 
-@router.delete("/me", status_code=204)
-async def delete_account(body: PasswordBody, user: Member, svc: Svc, response: Response) -> None:
+@router.delete("/me", status_code=204, responses=refuses(ErrorCode.BAD_CREDENTIALS))
+async def delete_account(
+    body: DeleteAccountBody, user: Member, svc: Svc, response: Response
+) -> None:
     await svc.privacy.delete_account(user.id, body.password)
     clear_session_cookie(response, svc)

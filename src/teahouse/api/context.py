@@ -3,13 +3,14 @@ shared by the routers (request bodies, page parameters, the session cookie)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 from starlette.requests import HTTPConnection
 
-from teahouse.domain.cursors import LIMIT_MAX
+from teahouse.domain.cursors import CURSOR_MAX, LIMIT_MAX, LIMIT_MIN, Cursor, HallwayCursor, SortKey
 from teahouse.errors import ErrorCode, Forbidden, NotAuthenticated
 from teahouse.services import Services
 from teahouse.store.models import User
@@ -41,11 +42,29 @@ async def current_admin(request: Request) -> User:
     return user
 
 
+K = TypeVar("K", bound=SortKey)
+
+
+def cursor_parameter(kind: type[K]) -> Callable[[str | None], K | None]:
+    """The dependency that reads a list's ``?cursor=`` as a ``kind``: none (or an
+    empty one) is the first page; one that does not decode is ``invalid_request``."""
+
+    def read(cursor: Annotated[str | None, Query(max_length=CURSOR_MAX)] = None) -> K | None:
+        return kind.decode(cursor) if cursor else None
+
+    return read
+
+
+optional_cursor = cursor_parameter(Cursor)
+
 Member = Annotated[User, Depends(current_user)]
 AdminUser = Annotated[User, Depends(current_admin)]
 Svc = Annotated[Services, Depends(services)]
-Limit = Annotated[int, Query(ge=1, le=LIMIT_MAX)]
-CursorParam = Annotated[str | None, Query(max_length=200)]
+Limit = Annotated[int, Query(ge=LIMIT_MIN, le=LIMIT_MAX)]
+# Declared after ``Member`` in a route: a request without a session is answered
+# ``not_authenticated`` before its cursor is read.
+KeysetCursor = Annotated[Cursor | None, Depends(optional_cursor)]
+HallwayCursorParam = Annotated[HallwayCursor | None, Depends(cursor_parameter(HallwayCursor))]
 
 
 class Body(BaseModel):

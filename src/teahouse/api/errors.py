@@ -8,18 +8,32 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from typing_extensions import TypedDict
 
 from teahouse.errors import ErrorCode, TeahouseError, TooManyRequests
 
 log = logging.getLogger(__name__)
 
 
+class ErrorDetail(TypedDict):
+    """A machine-readable code (the web client shows its own text for each) and a
+    message for developers."""
+
+    code: ErrorCode
+    message: str
+
+
+class ErrorResponse(TypedDict):
+    """The body of every error response."""
+
+    error: ErrorDetail
+
+
 def error_response(code: ErrorCode, message: str, status: int | None = None) -> JSONResponse:
     """The error body every route answers with; the status is the code's own unless
     the framework said otherwise (``status``)."""
-    return JSONResponse(
-        {"error": {"code": code, "message": message}}, status_code=status or code.status
-    )
+    body: ErrorResponse = {"error": {"code": code, "message": message}}
+    return JSONResponse(body, status_code=status or code.status)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from pydantic import Field
+from typing_extensions import TypedDict
 
 from teahouse.api.context import Body, Member, services
+from teahouse.api.routing import api_router, refuses
 from teahouse.clubs.events import COHOSTS_MAX, DESCRIPTION_MAX, UNSET, EventFields, EventView
+from teahouse.errors import ErrorCode
 
-router = APIRouter(prefix="/api")
+router = api_router()
+EVENT = ErrorCode.EVENT_NOT_FOUND
+PLANNING = (  # what the fields of a new or changed event can be refused for
+    ErrorCode.INVALID_TIME_ZONE,
+    ErrorCode.EVENT_IN_PAST,
+    ErrorCode.NOT_CLUB_ADMIN,
+    ErrorCode.CLUB_NOT_FOUND,
+    ErrorCode.USER_NOT_FOUND,
+)
+BEGUN = (ErrorCode.EVENT_STARTED, ErrorCode.EVENT_CANCELLED)
 Text = Annotated[str, Field(max_length=500)]
 Cohosts = Annotated[list[Annotated[str, Field(max_length=100)]], Field(max_length=COHOSTS_MAX)]
 Description = Annotated[str, Field(max_length=DESCRIPTION_MAX)]
@@ -35,18 +47,24 @@ class EventPatchBody(Body):
     club_id: ClubId | None = None  # null takes the event out of its club
 
 
-@router.post("/events", status_code=201)
+class StartedEvent(TypedDict):
+    """The room the event's start opened."""
+
+    room_id: str
+
+
+@router.post("/events", status_code=201, responses=refuses(*PLANNING))
 async def create_event(body: NewEventBody, user: Member, request: Request) -> EventView:
     fields = EventFields(**body.model_dump())
     return await services(request).events.create(user, fields)
 
 
-@router.get("/events/{event_id}")
+@router.get("/events/{event_id}", responses=refuses(EVENT))
 async def get_event(event_id: str, user: Member, request: Request) -> EventView:
     return await services(request).events.get(user.id, event_id)
 
 
-@router.patch("/events/{event_id}")
+@router.patch("/events/{event_id}", responses=refuses(EVENT, ErrorCode.NOT_HOST, *PLANNING, *BEGUN))
 async def edit_event(
     event_id: str, body: EventPatchBody, user: Member, request: Request
 ) -> EventView:
@@ -56,21 +74,29 @@ async def edit_event(
     return await services(request).events.update(user.id, event_id, fields)
 
 
-@router.delete("/events/{event_id}", status_code=204)
+@router.delete(
+    "/events/{event_id}",
+    status_code=204,
+    responses=refuses(EVENT, ErrorCode.NOT_HOST, ErrorCode.EVENT_STARTED),
+)
 async def cancel_event(event_id: str, user: Member, request: Request) -> None:
     await services(request).events.cancel(user.id, event_id)
 
 
-@router.post("/events/{event_id}/notify", status_code=204)
+@router.post("/events/{event_id}/notify", status_code=204, responses=refuses(EVENT))
 async def notify_me(event_id: str, user: Member, request: Request) -> None:
     await services(request).events.set_notify(user.id, event_id, on=True)
 
 
-@router.delete("/events/{event_id}/notify", status_code=204)
+@router.delete("/events/{event_id}/notify", status_code=204, responses=refuses(EVENT))
 async def do_not_notify_me(event_id: str, user: Member, request: Request) -> None:
     await services(request).events.set_notify(user.id, event_id, on=False)
 
 
-@router.post("/events/{event_id}/start", status_code=201)
-async def start_event(event_id: str, user: Member, request: Request) -> dict[str, str]:
+@router.post(
+    "/events/{event_id}/start",
+    status_code=201,
+    responses=refuses(EVENT, ErrorCode.NOT_HOST, *BEGUN, ErrorCode.MEDIA_UNAVAILABLE),
+)
+async def start_event(event_id: str, user: Member, request: Request) -> StartedEvent:
     return {"room_id": await services(request).events.start(user, event_id)}

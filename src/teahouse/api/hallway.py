@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from typing_extensions import TypedDict
 
-from teahouse.api.context import Member, services
+from teahouse.api.context import HallwayCursorParam, Member, services
+from teahouse.api.routing import api_router
 from teahouse.hallway.hallway import (
     ROOMS_PAGE,
     ROOMS_PAGE_MAX,
@@ -15,10 +16,12 @@ from teahouse.hallway.hallway import (
     HallwayRoomView,
 )
 
-router = APIRouter(prefix="/api")
+router = api_router()
 
 
-class HallwayResponse(TypedDict):
+class HallwayView(TypedDict):
+    """A page of the member's rooms; with the first page, the top events too."""
+
     rooms: list[HallwayRoomView]
     events: list[HallwayEventView]
     next_cursor: str | None
@@ -28,8 +31,8 @@ class HallwayResponse(TypedDict):
 async def hallway(
     user: Member,
     request: Request,
-    cursor: Annotated[str | None, Query(max_length=300)] = None,
+    cursor: HallwayCursorParam,
     limit: Annotated[int, Query(ge=1, le=ROOMS_PAGE_MAX)] = ROOMS_PAGE,
-) -> HallwayResponse:
-    page = await services(request).hallway.for_member(user.id, cursor, limit)
-    return {"rooms": page.rooms, "events": page.events, "next_cursor": page.next_cursor}
+) -> HallwayView:
+    rooms, events = await services(request).hallway.for_member(user.id, cursor, limit)
+    return {"rooms": rooms.items, "events": events, "next_cursor": rooms.next_cursor}

@@ -4,29 +4,42 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Request
 from pydantic import Field
+from typing_extensions import TypedDict
 
-from teahouse.api.context import Body, Member, services
-from teahouse.notifications.inbox import PAGE_DEFAULT, PAGE_MAX, NotificationPage
+from teahouse.api.context import Body, KeysetCursor, Limit, Member, services
+from teahouse.api.routing import api_router
+from teahouse.domain.cursors import LIMIT_DEFAULT
+from teahouse.notifications.inbox import NotificationView
 
-router = APIRouter(prefix="/api")
+router = api_router()
 
 
-class ReadBody(Body):
+class NotificationList(TypedDict):
+    """A page of the member's notifications, and how many of all of them are unread."""
+
+    notifications: list[NotificationView]
+    unread: int
+    next_cursor: str | None
+
+
+class MarkReadBody(Body):
     ids: Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=1000)] | None = None
 
 
 @router.get("/notifications")
 async def notifications(
-    user: Member,
-    request: Request,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = PAGE_DEFAULT,
-) -> NotificationPage:
-    return await services(request).inbox.page(user.id, cursor, limit)
+    user: Member, request: Request, cursor: KeysetCursor, limit: Limit = LIMIT_DEFAULT
+) -> NotificationList:
+    inbox = services(request).inbox
+    page = await inbox.page(user.id, cursor, limit)
+    unread = await inbox.unread(user.id)
+    return {"notifications": page.items, "unread": unread, "next_cursor": page.next_cursor}
 
 
 @router.post("/notifications/read", status_code=204)
-async def read_notifications(user: Member, request: Request, body: ReadBody | None = None) -> None:
+async def read_notifications(
+    user: Member, request: Request, body: MarkReadBody | None = None
+) -> None:
     await services(request).inbox.mark_read(user.id, body.ids if body else None)

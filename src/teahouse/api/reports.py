@@ -3,16 +3,19 @@ reading a room's audit log."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from pydantic import Field
 
-from teahouse.admin.reports import Reason
-from teahouse.api.context import Body, CursorParam, Limit, Member, services
-from teahouse.domain.cursors import LIMIT_DEFAULT, optional_cursor
+from teahouse.admin.reports import Reason, ReportView
+from teahouse.api.admin import AuditEntryList
+from teahouse.api.context import Body, KeysetCursor, Limit, Member, services
+from teahouse.api.routing import api_router, refuses
+from teahouse.domain.cursors import LIMIT_DEFAULT
+from teahouse.errors import ErrorCode
 
-router = APIRouter(prefix="/api")
+router = api_router()
 
 
 class ReportBody(Body):
@@ -22,22 +25,27 @@ class ReportBody(Body):
     details: Annotated[str, Field(max_length=1000)] = ""
 
 
-@router.post("/reports", status_code=201)
-async def file_report(body: ReportBody, user: Member, request: Request) -> dict[str, Any]:
+@router.post(
+    "/reports",
+    status_code=201,
+    responses=refuses(
+        ErrorCode.CANNOT_REPORT_YOURSELF,
+        ErrorCode.USER_NOT_FOUND,
+        ErrorCode.ROOM_NOT_FOUND,
+        ErrorCode.TOO_MANY_REPORTS,
+    ),
+)
+async def file_report(body: ReportBody, user: Member, request: Request) -> ReportView:
     return await services(request).reports.file(
         user.id, user_id=body.user_id, room_id=body.room_id, reason=body.reason,
         details=body.details,
     )  # fmt: skip
 
 
-@router.get("/rooms/{room_id}/audit")
+@router.get("/rooms/{room_id}/audit", responses=refuses(ErrorCode.ROOM_NOT_FOUND))
 async def room_audit(
-    room_id: str,
-    user: Member,
-    request: Request,
-    cursor: CursorParam = None,
-    limit: Limit = LIMIT_DEFAULT,
-) -> dict[str, Any]:
+    room_id: str, user: Member, request: Request, cursor: KeysetCursor, limit: Limit = LIMIT_DEFAULT
+) -> AuditEntryList:
     svc = services(request)
     await svc.audit.check_room_reader(
         room_id,
@@ -45,5 +53,5 @@ async def room_audit(
         is_admin=user.is_admin,
         is_moderator=svc.stage.is_moderator(room_id, user.id),
     )
-    page = await svc.audit.for_room(room_id, optional_cursor(cursor), limit)
-    return page.to_dict()
+    page = await svc.audit.for_room(room_id, cursor, limit)
+    return {"entries": page.items, "next_cursor": page.next_cursor}

@@ -5,18 +5,30 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter
 from pydantic import Field
+from typing_extensions import TypedDict
 
 from teahouse.api.context import Body, Member, Svc
+from teahouse.api.routing import api_router, refuses
 from teahouse.errors import Conflict, ErrorCode, Forbidden, NotFound
 from teahouse.live.summary import room_summary
 from teahouse.views import RoomSummary
 
-router = APIRouter(prefix="/api")
+router = api_router()
+ENTERABLE = (ErrorCode.ROOM_NOT_FOUND, ErrorCode.ROOM_ENDED)  # Rooms.enterable's refusals
 
 
-class RoomBody(Body):
+class RoomList(TypedDict):
+    rooms: list[RoomSummary]
+
+
+class RoomLink(TypedDict):
+    """A link that lets whoever opens it into a closed room while the room lives."""
+
+    url: str
+
+
+class NewRoomBody(Body):
     title: Annotated[str, Field(max_length=500)]
     visibility: Literal["open", "social", "closed", "club"] = "open"
     club_id: Annotated[str, Field(max_length=100)] | None = None
@@ -26,12 +38,12 @@ class AdmitBody(Body):
     username: Annotated[str, Field(max_length=100)]
 
 
-class LinkBody(Body):
+class RoomLinkBody(Body):
     code: Annotated[str, Field(min_length=1, max_length=100)]
 
 
 @router.get("/rooms")
-async def list_rooms(user: Member, svc: Svc) -> dict[str, list[RoomSummary]]:
+async def list_rooms(user: Member, svc: Svc) -> RoomList:
     live_ids = svc.stage.live_room_ids()
     allowed = await svc.rooms.enterable_live_ids(user.id, live_ids, svc.stage.moderators_of)
     summaries = [s for rid in live_ids if rid in allowed and (s := room_summary(svc.stage, rid))]
@@ -39,8 +51,14 @@ async def list_rooms(user: Member, svc: Svc) -> dict[str, list[RoomSummary]]:
     return {"rooms": summaries}
 
 
-@router.post("/rooms", status_code=201)
-async def create_room(body: RoomBody, user: Member, svc: Svc) -> RoomSummary:
+@router.post(
+    "/rooms",
+    status_code=201,
+    responses=refuses(
+        ErrorCode.NOT_CLUB_MEMBER, ErrorCode.CLUB_NOT_FOUND, ErrorCode.MEDIA_UNAVAILABLE
+    ),
+)
+async def create_room(body: NewRoomBody, user: Member, svc: Svc) -> RoomSummary:
     info = await svc.rooms.create(user, body.title, body.visibility, body.club_id)
     await svc.stage.open_room(info)
     summary = room_summary(svc.stage, info.id)
@@ -48,7 +66,7 @@ async def create_room(body: RoomBody, user: Member, svc: Svc) -> RoomSummary:
     return summary
 
 
-@router.get("/rooms/{room_id}")
+@router.get("/rooms/{room_id}", responses=refuses(*ENTERABLE))
 async def get_room(room_id: str, user: Member, svc: Svc) -> RoomSummary:
     info = await svc.rooms.enterable(user.id, room_id, svc.stage.moderators_of(room_id))
     summary = room_summary(svc.stage, info.id)
@@ -57,7 +75,11 @@ async def get_room(room_id: str, user: Member, svc: Svc) -> RoomSummary:
     return summary
 
 
-@router.post("/rooms/{room_id}/admit", status_code=204)
+@router.post(
+    "/rooms/{room_id}/admit",
+    status_code=204,
+    responses=refuses(*ENTERABLE, ErrorCode.NOT_MODERATOR, ErrorCode.USER_NOT_FOUND),
+)
 async def admit(room_id: str, body: AdmitBody, user: Member, svc: Svc) -> None:
     info = await svc.rooms.enterable(user.id, room_id, svc.stage.moderators_of(room_id))
     if not svc.stage.is_moderator(info.id, user.id):
@@ -67,16 +89,22 @@ async def admit(room_id: str, body: AdmitBody, user: Member, svc: Svc) -> None:
     await svc.audit.record(user.id, "admit", room_id=info.id, target_id=admitted.id)
 
 
-@router.post("/rooms/{room_id}/link", status_code=201)
-async def create_room_link(room_id: str, user: Member, svc: Svc) -> dict[str, str]:
+@router.post(
+    "/rooms/{room_id}/link",
+    status_code=201,
+    responses=refuses(*ENTERABLE, ErrorCode.NOT_MODERATOR, ErrorCode.NOT_IN_ROOM),
+)
+async def create_room_link(room_id: str, user: Member, svc: Svc) -> RoomLink:
     """A link that lets whoever holds it into a closed room, while the room lives."""
     info = await svc.rooms.enterable(user.id, room_id, svc.stage.moderators_of(room_id))
     code = svc.stage.links.new(info.id, user.id)
     return {"url": f"{svc.settings.public_url}/room/{info.id}#link={code}"}
 
 
-@router.post("/rooms/{room_id}/enter", status_code=204)
-async def enter_by_link(room_id: str, body: LinkBody, user: Member, svc: Svc) -> None:
+@router.post(
+    "/rooms/{room_id}/enter", status_code=204, responses=refuses(ErrorCode.ROOM_LINK_INVALID)
+)
+async def enter_by_link(room_id: str, body: RoomLinkBody, user: Member, svc: Svc) -> None:
     if not svc.stage.links.valid(room_id, body.code):
         raise NotFound("That room link is not valid (any more).", ErrorCode.ROOM_LINK_INVALID)
     await svc.rooms.admit(room_id, user.id)

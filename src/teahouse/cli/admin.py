@@ -8,36 +8,37 @@ the server's open sockets through its watcher, within about a second.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from teahouse.cli.context import run
-from teahouse.domain.cursors import Cursor
+from teahouse.domain.cursors import Cursor, Page
 
 if TYPE_CHECKING:
-    from teahouse.admin.invites import InviteStatus
-    from teahouse.admin.members import MemberStatus
-    from teahouse.admin.reports import ReportStatus
+    from teahouse.admin.invites import AdminInviteView, InviteStatus, TreeNodeView
+    from teahouse.admin.members import AdminMemberView, MemberStatus
+    from teahouse.admin.reports import ReportStatus, ReportView
     from teahouse.services import Services
 
 
-def _name(card: dict[str, Any] | None, default: str = "-") -> str:
-    return card["username"] if card else default
+T = TypeVar("T")
 
 
-async def _all_pages(
-    fetch: Callable[[Cursor | None], Awaitable[dict[str, Any]]], key: str
-) -> list[Any]:
-    found: list[Any] = []
+def _name(card: Mapping[str, Any] | None, default: str = "-") -> str:
+    return str(card["username"]) if card else default
+
+
+async def _all_pages(fetch: Callable[[Cursor | None], Awaitable[Page[T]]]) -> list[T]:
+    found: list[T] = []
     cursor: Cursor | None = None
     while True:
         page = await fetch(cursor)
-        found += page[key]
-        if not page["next_cursor"]:
+        found += page.items
+        if page.next_cursor is None:
             return found
-        cursor = Cursor.decode(page["next_cursor"])
+        cursor = Cursor.decode(page.next_cursor)
 
 
 @click.group()
@@ -60,8 +61,8 @@ def admin() -> None:
 def members(query: str, status: MemberStatus) -> None:
     """List members, newest first."""
 
-    async def work(svc: Services) -> list[Any]:
-        return await _all_pages(lambda c: svc.admin.members(query, status, c, 100), "members")
+    async def work(svc: Services) -> list[AdminMemberView]:
+        return await _all_pages(lambda c: svc.admin.members(query, status, c, 100))
 
     for m in run(work):
         flags = (" admin" if m["is_admin"] else "") + (
@@ -96,8 +97,8 @@ _member_action("unsuspend", "no longer suspended", lambda svc, u: svc.admin.unsu
 def invites(status: InviteStatus) -> None:
     """List invitations, newest first."""
 
-    async def work(svc: Services) -> list[Any]:
-        return await _all_pages(lambda c: svc.invite_admin.invites(status, c, 100), "invites")
+    async def work(svc: Services) -> list[AdminInviteView]:
+        return await _all_pages(lambda c: svc.invite_admin.invites(status, c, 100))
 
     for i in run(work):
         used = f" used by {_name(i['used_by'])}" if i["used_by"] else ""
@@ -120,7 +121,7 @@ def revoke_invite(invite_id: str) -> None:
 def tree(username: str) -> None:
     """Show whom a member invited, and whom they invited, with unused invitations."""
 
-    def show(node: dict[str, Any], depth: int) -> None:
+    def show(node: TreeNodeView, depth: int) -> None:
         m = node["member"]
         flags = (" [admin]" if m["is_admin"] else "") + (" [suspended]" if m["suspended"] else "")
         click.echo(f"{'  ' * depth}{m['username']} ({node['unused_invites']} unused){flags}")
@@ -145,8 +146,8 @@ def revoke_branch(username: str) -> None:
 def reports(status: ReportStatus) -> None:
     """List reports, newest first."""
 
-    async def work(svc: Services) -> list[Any]:
-        return await _all_pages(lambda c: svc.reports.page(status, c, 100), "reports")
+    async def work(svc: Services) -> list[ReportView]:
+        return await _all_pages(lambda c: svc.reports.page(status, c, 100))
 
     for r in run(work):
         room = f" in {r['room']['title']!r}" if r["room"] else ""
@@ -181,7 +182,7 @@ def audit(limit: int) -> None:
     async def work(svc: Services) -> Any:
         return await svc.audit.all(None, limit)
 
-    for e in run(work).entries:
+    for e in run(work).items:
         actor = _name(e["actor"], "(cli)" if e["detail"].get("via") == "cli" else "(deleted)")
         target = f" {_name(e['target'])}" if e["target"] else ""
         room = f" in {e['room']['title']!r}" if e["room"] else ""

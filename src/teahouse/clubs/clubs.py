@@ -10,24 +10,27 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from typing_extensions import TypedDict
 
 from teahouse.domain import clubs as rules
 from teahouse.domain.clock import utcnow
-from teahouse.domain.cursors import LIMIT_DEFAULT, decode_cursor, encode_cursor
+from teahouse.domain.cursors import LIMIT_DEFAULT, Cursor, Page
 from teahouse.domain.ids import looks_like_id, new_id
 from teahouse.errors import Conflict, ErrorCode, Forbidden, NotFound
 from teahouse.notifications.notifier import Notifications
 from teahouse.social.cards import cards_by_id
 from teahouse.store.database import Database, DbSession
+from teahouse.store.keyset import oldest_first
 from teahouse.store.models import User
 from teahouse.store.social_models import Avatar, Club, ClubFollow, ClubInvite, ClubMember
 from teahouse.views import UserCard, user_card
 
 
 class ClubView(TypedDict):
+    """docs/API-SOCIAL.md ``Club``."""
+
     id: str
     name: str
     description: str
@@ -41,7 +44,7 @@ class ClubView(TypedDict):
     created_at: str
 
 
-class MemberView(TypedDict):
+class ClubMemberView(TypedDict):
     user: UserCard
     role: rules.Role
 
@@ -78,9 +81,9 @@ class Clubs:
             return await _views(s, viewer_id, clubs)
 
     async def members(
-        self, club_id: str, cursor: str | None = None, limit: int = LIMIT_DEFAULT
-    ) -> tuple[list[MemberView], str | None]:
-        """One page of members in the order they joined, and the cursor of the next."""
+        self, club_id: str, cursor: Cursor | None = None, limit: int = LIMIT_DEFAULT
+    ) -> Page[ClubMemberView]:
+        """One page of members in the order they joined."""
         async with self._db.sessions() as s:
             await _club(s, club_id)
             query = (
@@ -89,27 +92,10 @@ class Clubs:
                 .outerjoin(Avatar, Avatar.user_id == User.id)
                 .where(ClubMember.club_id == club_id)
             )
-            if cursor is not None:
-                at, user_id = decode_cursor(cursor)
-                query = query.where(
-                    or_(
-                        ClubMember.joined_at > at,
-                        and_(ClubMember.joined_at == at, ClubMember.user_id > user_id),
-                    )
-                )
-            rows = (
-                await s.execute(
-                    query.order_by(ClubMember.joined_at, ClubMember.user_id).limit(limit + 1)
-                )
-            ).all()
-        page = rows[:limit]
-        members: list[MemberView] = [
-            {"user": user_card(user, etag), "role": _role(m.role)} for m, user, etag in page
-        ]
-        if len(rows) <= limit:
-            return members, None
-        last = page[-1][0]
-        return members, encode_cursor(last.joined_at, last.user_id)
+            query = oldest_first(query, ClubMember.joined_at, ClubMember.user_id, cursor, limit)
+            rows = (await s.execute(query)).all()
+        page = Page.of(rows, limit, lambda row: Cursor(row[0].joined_at, row[0].user_id))
+        return page.map(lambda row: {"user": user_card(row[1], row[2]), "role": _role(row[0].role)})
 
     async def role(self, user_id: str, club_id: str) -> rules.Role | None:
         """The member's role in the club (None: not a member); the club must exist."""

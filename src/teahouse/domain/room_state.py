@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from teahouse.domain.cursors import AudienceCursor, Page
 from teahouse.errors import BadRequest, Conflict, ErrorCode, Forbidden, NotFound
 
 HISTORY_LENGTH = 512
@@ -120,12 +121,6 @@ class RoomSnapshot:
     hands: bool
 
 
-@dataclass(frozen=True, slots=True)
-class AudiencePage:
-    listeners: list[UserRef]
-    next: str | None
-
-
 class RoomState:
     """Who is in a live room, in which role, with which hand and mute state."""
 
@@ -193,25 +188,21 @@ class RoomState:
 
     def audience_page(
         self, after: str | None, limit: int, hidden: frozenset[str] = frozenset()
-    ) -> AudiencePage:
+    ) -> Page[UserRef]:
         """Listeners in the order they joined the audience, ``limit`` at a time."""
         if not 1 <= limit <= AUDIENCE_PAGE_MAX:
             raise BadRequest(f"limit is 1 to {AUDIENCE_PAGE_MAX}.", ErrorCode.MALFORMED_MESSAGE)
-        start = -1
-        if after is not None:
-            if not after.isdigit() or len(after) > 12:
-                raise BadRequest("That cursor is not one this server gave.", ErrorCode.BAD_CURSOR)
-            start = int(after)
+        start = AudienceCursor.decode(after).place if after is not None else -1
         page: list[UserRef] = []
         last = start
         for uid, place in self._audience.items():
             if place <= start or uid in hidden:
                 continue
             if len(page) == limit:
-                return AudiencePage(page, str(last))
+                return Page(page, AudienceCursor(last).encode())
             page.append(self.participants[uid].user)
             last = place
-        return AudiencePage(page, None)
+        return Page(page)
 
     # -- joining and leaving -----------------------------------------------------
 

@@ -13,31 +13,23 @@ pure functions of :mod:`teahouse.domain.hallway`.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import Label, String, literal, select, union_all
 from typing_extensions import TypedDict
 
 from teahouse import views
 from teahouse.clubs.events import EventView
+from teahouse.domain.cursors import HallwayCursor, Page
 from teahouse.domain.hallway import (
     ClubRef,
-    Key,
-    Ranked,
     Reason,
-    RoomCandidate,
     Viewer,
     rank_events,
 )
-from teahouse.errors import BadRequest
 from teahouse.hallway.events import LoadedEvent, load_candidates
-from teahouse.hallway.rooms import HallwayRooms
-from teahouse.live.stage import LiveRoom, Stage
+from teahouse.hallway.rooms import HallwayRooms, ShownRoom
+from teahouse.live.stage import Stage
 from teahouse.rooms.rooms import Rooms
 from teahouse.store.database import Database
 from teahouse.store.social_models import Avatar, Block, ClubFollow, ClubMember, Follow
@@ -48,7 +40,9 @@ ROOMS_PAGE_MAX = 100
 EVENTS_PAGE = 20
 
 
-class ReasonView(TypedDict):
+class HallwayReasonView(TypedDict):
+    """Why a room or an event is in the member's hallway."""
+
     kind: str
     text: str
     users: list[UserCard]
@@ -68,25 +62,20 @@ class HallwayRoomView(TypedDict):
     participant_count: int
     club: views.ClubRef | None
     demo: bool
-    reason: ReasonView
+    reason: HallwayReasonView
 
 
 class HallwayEventView(EventView):
-    reason: ReasonView
+    """docs/API-SOCIAL.md ``HallwayEvent``: an ``Event`` and why it is there."""
 
-
-@dataclass(frozen=True, slots=True)
-class HallwayPage:
-    rooms: list[HallwayRoomView]
-    events: list[HallwayEventView]
-    next_cursor: str | None  # more rooms after these
+    reason: HallwayReasonView
 
 
 def club_view(club: ClubRef | None) -> views.ClubRef | None:
     return {"id": club.id, "name": club.name} if club else None
 
 
-def reason_view(reason: Reason, cards: dict[str, UserCard] | None = None) -> ReasonView:
+def reason_view(reason: Reason, cards: dict[str, UserCard] | None = None) -> HallwayReasonView:
     cards = cards or {}
     return {
         "kind": reason.kind,
@@ -104,19 +93,18 @@ class Hallway:
         self._public_url = public_url
 
     async def for_member(
-        self, user_id: str, cursor: str | None = None, limit: int = ROOMS_PAGE
-    ) -> HallwayPage:
-        after = decode_cursor(cursor) if cursor else None
+        self, user_id: str, cursor: HallwayCursor | None = None, limit: int = ROOMS_PAGE
+    ) -> tuple[Page[HallwayRoomView], list[HallwayEventView]]:
+        """A page of the member's rooms after ``cursor``, and with the first page (no
+        cursor) the top events."""
         viewer = await self.viewer(user_id)
         admitted = await self.admitted(user_id)
         events = await self.events(viewer) if cursor is None else []
         # No await from here until the page is read: the ranking and the room cards
         # describe the same moment.
-        live = self._live.page(viewer, admitted, after, limit)
-        cards = [self._room_view(ranked, live.rooms[ranked.item.id]) for ranked in live.ranked]
-        await self._add_pictures(cards)
-        last = live.ranked[-1].key if live.ranked and live.more else None
-        return HallwayPage(cards, events, encode_cursor(last) if last else None)
+        rooms = self._live.page(viewer, admitted, cursor, limit).map(self._room_view)
+        await self._add_pictures(rooms.items)
+        return rooms, events
 
     async def viewer(self, user_id: str) -> Viewer:
         """The member's follows, clubs (member or follower) and blocks, in one query."""
@@ -148,8 +136,9 @@ class Hallway:
         ranked = rank_events(viewer, (e.candidate for e in loaded.values()))[:EVENTS_PAGE]
         return [self._event_view(viewer.id, loaded[r.item.id], r.reason) for r in ranked]
 
-    def _room_view(self, ranked: Ranked[RoomCandidate], live: LiveRoom) -> HallwayRoomView:
-        room, info = ranked.item, live.info
+    def _room_view(self, shown: ShownRoom) -> HallwayRoomView:
+        ranked, info = shown.ranked, shown.live.info
+        room = ranked.item
         return {
             "id": info.id,
             "title": info.title,
@@ -206,32 +195,6 @@ class Hallway:
             "url": f"{self._public_url}/event/{candidate.id}",
             "reason": reason_view(reason, loaded.cards),
         }
-
-
-# -- the rooms cursor: the sort key of a page's last room ------------------------------
-
-
-def encode_cursor(key: Key) -> str:
-    tier, followed, size, created_at, room_id = key
-    assert isinstance(created_at, datetime)
-    raw = json.dumps([tier, followed, size, created_at.isoformat(), room_id])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> Key:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        tier, followed, size, created_at, room_id = json.loads(raw)
-        if not all(isinstance(n, int) for n in (tier, followed, size)):
-            raise ValueError("not a number")
-        if not isinstance(room_id, str) or not isinstance(created_at, str):
-            raise ValueError("not a string")
-        when = datetime.fromisoformat(created_at)
-        if when.tzinfo is None:
-            raise ValueError("naive time")
-        return (tier, followed, size, when, room_id)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
-        raise BadRequest("That cursor is not one this server gave.") from exc
 
 
 def _tag(name: str) -> Label[str]:

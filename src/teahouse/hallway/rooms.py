@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 
+from teahouse.domain.cursors import HallwayCursor, Page
 from teahouse.domain.hallway import (
     ClubRef,
     Key,
@@ -50,10 +51,11 @@ class _Stage:
 
 
 @dataclass(frozen=True, slots=True)
-class LivePage:
-    ranked: list[Ranked[RoomCandidate]]
-    rooms: dict[str, LiveRoom]  # the live rooms of ``ranked``, as they were read
-    more: bool  # rooms rank after the last one
+class ShownRoom:
+    """A room of a hallway page: where it ranks, and the live room as it was read."""
+
+    ranked: Ranked[RoomCandidate]
+    live: LiveRoom
 
 
 class HallwayRooms:
@@ -65,10 +67,15 @@ class HallwayRooms:
         self._created: dict[str, datetime] = {}
 
     def page(
-        self, viewer: Viewer, admitted: Collection[str], after: Key | None, limit: int
-    ) -> LivePage:
-        """The member's rooms after ``after``, at most ``limit``. ``admitted``: the
+        self,
+        viewer: Viewer,
+        admitted: Collection[str],
+        cursor: HallwayCursor | None,
+        limit: int,
+    ) -> Page[ShownRoom]:
+        """The member's rooms after ``cursor``, at most ``limit``. ``admitted``: the
         rooms that are not open which the member may enter (open ones all may)."""
+        after = cursor.key if cursor is not None else None
         stage, index = self._stage, self._stage.index
         lives = {rid: live for rid in stage.live_room_ids() if (live := stage.live(rid))}
         hidden = set()
@@ -98,9 +105,9 @@ class HallwayRooms:
         for _, live in heapq.nsmallest(limit + 1, quiet, key=itemgetter(0)):
             candidates.append(self._candidate(live, ()))
         ranked = rank_rooms(viewer, candidates, after=after)
-        page = ranked[:limit]
         self._forget_ended(lives)
-        return LivePage(page, {r.item.id: lives[r.item.id] for r in page}, len(ranked) > limit)
+        page = Page.of(ranked, limit, lambda room: HallwayCursor.at(room.key))
+        return page.map(lambda room: ShownRoom(room, lives[room.item.id]))
 
     def speakers(self, live: LiveRoom) -> tuple[UserRef, ...]:
         """Who is on the room's stage, in room order; read again only when it changed."""

@@ -21,8 +21,8 @@ class AudiencePages:
         room = self._live.of(client)
         page = room.state.audience_page(after, limit, room.hidden_for(client.user.id))
         return AudiencePageMessage(
-            listeners=[User.model_validate(user) for user in page.listeners],
-            next=page.next,
+            listeners=[User.model_validate(user) for user in page.items],
+            next=page.next_cursor,
             count=room.state.listener_count,
             ref=ref,
         )

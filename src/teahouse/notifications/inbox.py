@@ -17,19 +17,12 @@ from sqlalchemy.orm import aliased
 from typing_extensions import TypedDict
 
 from teahouse.domain.clock import utcnow
-from teahouse.domain.cursors import Cursor
+from teahouse.domain.cursors import LIMIT_DEFAULT, LIMIT_MAX, LIMIT_MIN, Cursor, Page
 from teahouse.store.database import Database
+from teahouse.store.keyset import newest_first
 from teahouse.store.models import Room, User
 from teahouse.store.social_models import Avatar, Block, Club, Event, Notification
-from teahouse.views import ClubRef, UserCard, user_card
-
-PAGE_DEFAULT = 30
-PAGE_MAX = 100
-
-
-class RoomRefView(TypedDict):
-    id: str
-    title: str
+from teahouse.views import ClubRef, RoomRef, UserCard, user_card
 
 
 class EventRefView(TypedDict):
@@ -39,21 +32,17 @@ class EventRefView(TypedDict):
 
 
 class NotificationView(TypedDict):
+    """docs/API-SOCIAL.md ``Notification``."""
+
     id: str
     kind: str
     created_at: str
     read: bool
     actor: UserCard | None
-    room: RoomRefView | None
+    room: RoomRef | None
     event: EventRefView | None
     club: ClubRef | None
     text: str
-
-
-class NotificationPage(TypedDict):
-    notifications: list[NotificationView]
-    unread: int
-    next_cursor: str | None
 
 
 # -- the text of each kind ------------------------------------------------------------
@@ -101,23 +90,21 @@ class Inbox:
         self._db = db
 
     async def page(
-        self, user_id: str, cursor: str | None = None, limit: int = PAGE_DEFAULT
-    ) -> NotificationPage:
-        """Newest first, ``limit`` at a time, with the member's unread count."""
-        limit = max(1, min(limit, PAGE_MAX))
-        after = Cursor.decode(cursor) if cursor else None
-        query = self._select(user_id).order_by(
-            Notification.created_at.desc(), Notification.id.desc()
+        self, user_id: str, cursor: Cursor | None = None, limit: int = LIMIT_DEFAULT
+    ) -> Page[NotificationView]:
+        """Newest first, ``limit`` at a time."""
+        limit = max(LIMIT_MIN, min(limit, LIMIT_MAX))
+        query = newest_first(
+            self._select(user_id), Notification.created_at, Notification.id, cursor, limit
         )
-        if after is not None:
-            query = query.where(
-                or_(
-                    Notification.created_at < after.created_at,
-                    and_(Notification.created_at == after.created_at, Notification.id < after.id),
-                )
-            )
         async with self._db.sessions() as s:
-            rows = (await s.execute(query.limit(limit + 1))).all()
+            rows = (await s.execute(query)).all()
+        page = Page.of(rows, limit, lambda row: Cursor(row[0].created_at, row[0].id))
+        return page.map(_render)
+
+    async def unread(self, user_id: str) -> int:
+        """How many of the member's notifications are unread (all of them, not a page)."""
+        async with self._db.sessions() as s:
             unread = await s.scalar(
                 select(func.count())
                 .select_from(Notification)
@@ -127,14 +114,7 @@ class Inbox:
                     _actor_visible(user_id),
                 )
             )
-        more = len(rows) > limit
-        views = [_render(row) for row in rows[:limit]]
-        last = rows[limit - 1][0] if more else None
-        return {
-            "notifications": views,
-            "unread": int(unread or 0),
-            "next_cursor": Cursor(last.created_at, last.id).encode() if last else None,
-        }
+        return int(unread or 0)
 
     async def render(self, user_id: str, notification_id: str) -> NotificationView | None:
         """One notification as the member sees it (None if they may not see it)."""

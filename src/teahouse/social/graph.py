@@ -20,19 +20,18 @@ list shows them); someone who blocked *you* stays invisible to you.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from teahouse.domain.clock import utcnow
-from teahouse.domain.cursors import Cursor
+from teahouse.domain.cursors import Cursor, Page
 from teahouse.errors import BadRequest, ErrorCode, NotFound
 from teahouse.notifications.notifier import Notifications
 from teahouse.social.cards import card_select
 from teahouse.store.database import Database, DbSession
-from teahouse.store.keyset import newest_first, split_page
+from teahouse.store.keyset import newest_first
 from teahouse.store.models import User
 from teahouse.store.social_models import Block, Follow, Notification
 from teahouse.store.upsert import insert
@@ -53,15 +52,6 @@ def visible_to(
 
 def user_not_found() -> NotFound:
     return NotFound("No member has that username.", ErrorCode.USER_NOT_FOUND)
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    users: list[UserCard]
-    next_cursor: str | None
-
-    def to_dict(self) -> dict[str, object]:
-        return {"users": self.users, "next_cursor": self.next_cursor}
 
 
 class Social:
@@ -130,7 +120,8 @@ class Social:
 
     async def followers(
         self, viewer_id: str, username: str, cursor: Cursor | None, limit: int
-    ) -> Page:
+    ) -> Page[UserCard]:
+        """Who follows the member, newest follow first."""
         async with self._db.sessions() as s:
             user = await visible_user(s, viewer_id, username)
             stmt = card_select().join(Follow, Follow.follower_id == User.id)
@@ -139,7 +130,8 @@ class Social:
 
     async def following(
         self, viewer_id: str, username: str, cursor: Cursor | None, limit: int
-    ) -> Page:
+    ) -> Page[UserCard]:
+        """Whom the member follows, newest follow first."""
         async with self._db.sessions() as s:
             user = await visible_user(s, viewer_id, username)
             stmt = card_select().join(Follow, Follow.followee_id == User.id)
@@ -240,10 +232,9 @@ async def _page(
     created: InstrumentedAttribute[datetime],
     cursor: Cursor | None,
     limit: int,
-) -> Page:
+) -> Page[UserCard]:
     """One page of ``card_select()`` rows, newest ``created`` first, after ``cursor``."""
     paged = newest_first(stmt.add_columns(created), created, User.id, cursor, limit)
-    rows, more = split_page((await s.execute(paged)).all(), limit)
-    users = [user_card(user, etag) for user, etag, _ in rows]
-    next_cursor = Cursor(rows[-1][2], rows[-1][0].id).encode() if more else None
-    return Page(users, next_cursor)
+    rows = (await s.execute(paged)).all()
+    page = Page.of(rows, limit, lambda row: Cursor(row[2], row[0].id))
+    return page.map(lambda row: user_card(row[0], row[1]))

@@ -1,10 +1,13 @@
-"""Keyset pagination, newest first: the query half of domain/cursors.py."""
+"""Keyset pagination by ``(created_at, id)``: the query half of domain/cursors.py.
+
+Each function narrows a query to the rows after a :class:`Cursor` and reads one row
+more than a page, so that :meth:`Page.of` can tell whether another page follows.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import TypeVar, TypeVarTuple
+from typing import TypeVarTuple
 
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute
@@ -12,7 +15,6 @@ from sqlalchemy.orm import InstrumentedAttribute
 from teahouse.domain.cursors import Cursor
 
 Row = TypeVarTuple("Row")
-T = TypeVar("T")
 
 
 def newest_first(
@@ -22,9 +24,7 @@ def newest_first(
     cursor: Cursor | None,
     limit: int,
 ) -> Select[*Row]:
-    """``stmt`` narrowed to the rows after ``cursor`` in the order ``created DESC, id
-    DESC``, one row more than a page, so that :func:`split_page` can tell whether
-    another page follows."""
+    """``stmt`` after ``cursor`` in the order ``created DESC, id DESC``."""
     if cursor is not None:
         stmt = stmt.where(
             or_(
@@ -35,6 +35,19 @@ def newest_first(
     return stmt.order_by(created.desc(), ident.desc()).limit(limit + 1)
 
 
-def split_page(rows: Sequence[T], limit: int) -> tuple[list[T], bool]:
-    """The page's rows, and whether there are more after them."""
-    return list(rows[:limit]), len(rows) > limit
+def oldest_first(
+    stmt: Select[*Row],
+    created: InstrumentedAttribute[datetime],
+    ident: InstrumentedAttribute[str],
+    cursor: Cursor | None,
+    limit: int,
+) -> Select[*Row]:
+    """``stmt`` after ``cursor`` in the order ``created, id``."""
+    if cursor is not None:
+        stmt = stmt.where(
+            or_(
+                created > cursor.created_at,
+                and_(created == cursor.created_at, ident > cursor.id),
+            )
+        )
+    return stmt.order_by(created, ident).limit(limit + 1)
