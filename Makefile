@@ -9,12 +9,12 @@ UV_VERSION := 0.13.9
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-WEB_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+WEB_SOURCES := $(shell find frontend/src frontend/public frontend/scripts -type f 2>/dev/null) \
 	frontend/index.html frontend/package.json frontend/package-lock.json frontend/vite.config.ts \
 	frontend/tsconfig.json
 WEB_BUILD := src/teahouse/static/index.html
 
-.PHONY: run test setup setup-test python web lint check test-fast test-media test-web bench clean
+.PHONY: run test setup setup-test python web lint check test-fast test-media test-web generated bench clean
 
 ## run: install what is missing, build the web client, serve on http://127.0.0.1:8000
 run: setup
@@ -54,6 +54,17 @@ lint: python web
 ## test-fast: the suite without real media (no network namespace needed)
 test-fast: python
 	$(VENV)/bin/pytest -m "not netns"
+
+## generated: the protocol and API schemas from the server's models, and the web
+## client's types from them (commit the result; `make test` fails while they are stale)
+GENERATED := frontend/src/generated
+generated: python
+	$(VENV)/bin/python -m teahouse.realtime.schema > $(GENERATED)/protocol.schema.json.new
+	$(VENV)/bin/python -m teahouse.api.openapi > $(GENERATED)/openapi.json.new
+	mv $(GENERATED)/protocol.schema.json.new $(GENERATED)/protocol.schema.json
+	mv $(GENERATED)/openapi.json.new $(GENERATED)/openapi.json
+	[ -d frontend/node_modules ] || (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
+	cd frontend && npm run --silent generate
 
 ## test-web: the web client's own unit tests (vitest)
 test-web: web

@@ -1,8 +1,10 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import type { Paged } from "../lib/api-types";
 import { errorText } from "../lib/problem";
 import { LoadMore } from "../ui/UserRow";
+
+/** A page of one of the admin lists: the items under `K`, and the next cursor. */
+type Paged<K extends string, T> = { [key in K]: T[] } & { next_cursor: string | null };
 
 /** A paged list: the first page on `key` change, "Load more" after. */
 export function usePaged<K extends string, T>(key: string, field: K, fetch: (cursor: string | null) => Promise<Paged<K, T>>) {

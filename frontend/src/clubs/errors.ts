@@ -1,5 +1,7 @@
+import type { ErrorTexts } from "../lib/problem";
+
 /** What a member reads when a club action is refused (docs/API-SOCIAL.md, "Clubs"). */
-export const CLUB_ERRORS: Record<string, string> = {
+export const CLUB_ERRORS: ErrorTexts = {
   club_name_taken: "There's already a club with that name. Try another.",
   not_club_admin: "Only the club's admins can do that.",
   already_member: "They're already a member.",

@@ -2,7 +2,7 @@ import type { ComponentChild } from "preact";
 import { useState } from "preact/hooks";
 import { api } from "../lib/api";
 import type { ClubRef, Visibility } from "../lib/api-types";
-import { errorText } from "../lib/problem";
+import { errorText, type ErrorTexts } from "../lib/problem";
 import { roomHref } from "../lib/routes";
 import { navigate } from "../lib/router";
 import { ClubBadge } from "../ui/Avatar";
@@ -10,7 +10,7 @@ import { FormError, TextField } from "../ui/Field";
 import { HeartIcon, LockIcon, PeopleIcon } from "../ui/icons";
 import { Sheet } from "../ui/Sheet";
 
-const CLUB_ERRORS = { not_club_member: "Only the club's members can start its rooms." };
+const CLUB_ERRORS: ErrorTexts = { not_club_member: "Only the club's members can start its rooms." };
 
 /** "Start a room": open, social, closed, or (for a club) members-only; one line says what each means. */
 export function StartRoomSheet({ onClose, club }: { onClose: () => void; club?: ClubRef }) {

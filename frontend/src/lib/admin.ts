@@ -1,13 +1,17 @@
 /** Shapes and calls of docs/API-ADMIN.md: reports, audit logs, instance administration. */
 import { query, request, seg } from "./api";
 import type {
-  AdminInvite,
+  AdminInvitePage,
   AdminMember,
-  AuditEntry,
+  AdminMemberPage,
+  AuditPage,
   InviteStatus,
-  Paged,
   Report,
+  ReportBody,
+  ReportPage,
   ReportReason,
+  RevokedBranch,
+  RevokedInvite,
   TreeNode,
 } from "./api-types";
 
@@ -21,27 +25,27 @@ export const REPORT_REASONS: { value: ReportReason; label: string }[] = [
 ];
 
 export const adminApi = {
-  report: (body: { user_id?: string; room_id?: string; reason: ReportReason; details?: string }) =>
+  report: (body: ReportBody) =>
     request<Report>("POST", "/reports", body),
   roomAudit: (roomId: string, cursor?: string | null) =>
-    request<Paged<"entries", AuditEntry>>("GET", `/rooms/${seg(roomId)}/audit${query({ cursor })}`),
+    request<AuditPage>("GET", `/rooms/${seg(roomId)}/audit${query({ cursor })}`),
 
   members: (q: string, status: string, cursor?: string | null) =>
-    request<Paged<"members", AdminMember>>("GET", `/admin/members${query({ query: q, status, cursor })}`),
+    request<AdminMemberPage>("GET", `/admin/members${query({ query: q, status, cursor })}`),
   grantAdmin: (username: string) => request<AdminMember>("POST", `/admin/members/${seg(username)}/grant-admin`),
   revokeAdmin: (username: string) => request<AdminMember>("POST", `/admin/members/${seg(username)}/revoke-admin`),
   suspend: (username: string) => request<AdminMember>("POST", `/admin/members/${seg(username)}/suspend`),
   unsuspend: (username: string) => request<AdminMember>("POST", `/admin/members/${seg(username)}/unsuspend`),
   tree: (username: string) => request<TreeNode>("GET", `/admin/members/${seg(username)}/tree`),
   revokeBranch: (username: string) =>
-    request<{ revoked: number }>("POST", `/admin/members/${seg(username)}/revoke-branch`),
+    request<RevokedBranch>("POST", `/admin/members/${seg(username)}/revoke-branch`),
   invites: (status: InviteStatus, cursor?: string | null) =>
-    request<Paged<"invites", AdminInvite>>("GET", `/admin/invites${query({ status, cursor })}`),
-  revokeInvite: (id: string) => request<{ id: string; status: string }>("POST", `/admin/invites/${seg(id)}/revoke`),
+    request<AdminInvitePage>("GET", `/admin/invites${query({ status, cursor })}`),
+  revokeInvite: (id: string) => request<RevokedInvite>("POST", `/admin/invites/${seg(id)}/revoke`),
   reports: (status: "open" | "resolved", cursor?: string | null) =>
-    request<Paged<"reports", Report>>("GET", `/admin/reports${query({ status, cursor })}`),
+    request<ReportPage>("GET", `/admin/reports${query({ status, cursor })}`),
   resolve: (id: string, resolution: string) =>
     request<Report>("POST", `/admin/reports/${seg(id)}/resolve`, { resolution }),
   endRoom: (roomId: string) => request<void>("POST", `/admin/rooms/${seg(roomId)}/end`),
-  audit: (cursor?: string | null) => request<Paged<"entries", AuditEntry>>("GET", `/admin/audit${query({ cursor })}`),
+  audit: (cursor?: string | null) => request<AuditPage>("GET", `/admin/audit${query({ cursor })}`),
 };

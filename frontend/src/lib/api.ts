@@ -1,19 +1,29 @@
 import type {
+  AuditPage,
+  AvatarUrl,
+  BlockList,
+  CalendarLink,
   Club,
-  ClubMember,
+  ClubList,
+  ClubMemberList,
+  EditClubBody,
   Event,
-  HallwayEvent,
-  HallwayRoom,
+  Hallway,
   InviteCreated,
-  InviteInfo,
   InviteInspect,
   Me,
+  MyInvites,
+  NewClubBody,
   NewEvent,
   NotificationPage,
   Profile,
+  ProfileBody,
+  RoomLink,
+  RoomList,
   RoomSummary,
   SearchResults,
-  User,
+  SignupBody,
+  StartedEvent,
   UserPage,
   Visibility,
 } from "./api-types";
@@ -121,34 +131,34 @@ export const seg = encodeURIComponent;
 
 export const api = {
   inspectInvite: (code: string) => request<InviteInspect>("POST", "/invites/inspect", { code }),
-  signup: (body: { code: string; username: string; password: string; display_name?: string }) =>
+  signup: (body: SignupBody) =>
     request<Me>("POST", "/signup", body),
   login: (username: string, password: string) => request<Me>("POST", "/login", { username, password }),
   logout: () => request<void>("POST", "/logout"),
   me: () => request<Me>("GET", "/me"),
   createInvite: () => request<InviteCreated>("POST", "/invites"),
-  invites: () => request<{ invites: InviteInfo[]; invites_left: number }>("GET", "/invites"),
+  invites: () => request<MyInvites>("GET", "/invites"),
 
   // Rooms
-  rooms: () => request<{ rooms: RoomSummary[] }>("GET", "/rooms"),
+  rooms: () => request<RoomList>("GET", "/rooms"),
   createRoom: (title: string, visibility: Visibility, clubId?: string) =>
     request<RoomSummary>("POST", "/rooms", clubId ? { title, visibility, club_id: clubId } : { title, visibility }),
   room: (id: string) => request<RoomSummary>("GET", `/rooms/${seg(id)}`),
   admit: (roomId: string, username: string) => request<void>("POST", `/rooms/${seg(roomId)}/admit`, { username }),
   /** A link that lets its holder into a (closed) room while it lives: `<public>/room/<id>#link=<code>`. */
-  roomLink: (roomId: string) => request<{ url: string }>("POST", `/rooms/${seg(roomId)}/link`),
+  roomLink: (roomId: string) => request<RoomLink>("POST", `/rooms/${seg(roomId)}/link`),
   /** Present a room link's code; then `join` over the socket. */
   enterRoom: (roomId: string, code: string) => request<void>("POST", `/rooms/${seg(roomId)}/enter`, { code }),
   /** The room's moderation log, newest first (moderators of the room, admins). Checked where used. */
   roomAudit: (roomId: string, cursor?: string | null) =>
-    request<{ entries?: unknown; next_cursor?: unknown }>("GET", `/rooms/${seg(roomId)}/audit${query({ cursor })}`),
+    request<AuditPage>("GET", `/rooms/${seg(roomId)}/audit${query({ cursor })}`),
   ping: (roomId: string, username: string) => request<void>("POST", `/rooms/${seg(roomId)}/ping`, { username }),
 
   // Profiles, avatars, follows, blocks
   user: (username: string) => request<Profile>("GET", `/users/${seg(username)}`),
-  updateProfile: (body: { display_name?: string; bio?: string }) => request<Profile>("PATCH", "/me/profile", body),
+  updateProfile: (body: ProfileBody) => request<Profile>("PATCH", "/me/profile", body),
   uploadAvatar: (file: Blob, contentType: string) =>
-    request<{ avatar_url: string }>("PUT", "/me/avatar", new RawBody(file, contentType)),
+    request<AvatarUrl>("PUT", "/me/avatar", new RawBody(file, contentType)),
   removeAvatar: () => request<void>("DELETE", "/me/avatar"),
   follow: (username: string) => request<void>("POST", `/users/${seg(username)}/follow`),
   unfollow: (username: string) => request<void>("DELETE", `/users/${seg(username)}/follow`),
@@ -158,15 +168,15 @@ export const api = {
     request<UserPage>("GET", `/users/${seg(username)}/following${query({ cursor, limit })}`),
   block: (username: string) => request<void>("POST", `/users/${seg(username)}/block`),
   unblock: (username: string) => request<void>("DELETE", `/users/${seg(username)}/block`),
-  blocks: () => request<{ users: User[] }>("GET", "/me/blocks"),
+  blocks: () => request<BlockList>("GET", "/me/blocks"),
 
   // Clubs
-  createClub: (body: { name: string; description?: string; rules?: string }) => request<Club>("POST", "/clubs", body),
+  createClub: (body: NewClubBody) => request<Club>("POST", "/clubs", body),
   club: (id: string) => request<Club>("GET", `/clubs/${seg(id)}`),
-  updateClub: (id: string, body: { description?: string; rules?: string }) =>
+  updateClub: (id: string, body: EditClubBody) =>
     request<Club>("PATCH", `/clubs/${seg(id)}`, body),
   clubMembers: (id: string, cursor?: string | null) =>
-    request<{ members: ClubMember[]; next_cursor: string | null }>("GET", `/clubs/${seg(id)}/members${query({ cursor })}`),
+    request<ClubMemberList>("GET", `/clubs/${seg(id)}/members${query({ cursor })}`),
   followClub: (id: string) => request<void>("POST", `/clubs/${seg(id)}/follow`),
   unfollowClub: (id: string) => request<void>("DELETE", `/clubs/${seg(id)}/follow`),
   inviteToClub: (id: string, username: string) => request<void>("POST", `/clubs/${seg(id)}/invites`, { username }),
@@ -175,20 +185,20 @@ export const api = {
   makeClubAdmin: (id: string, username: string) => request<void>("POST", `/clubs/${seg(id)}/admins`, { username }),
   removeClubMember: (id: string, username: string) =>
     request<void>("DELETE", `/clubs/${seg(id)}/members/${seg(username)}`),
-  myClubs: () => request<{ clubs: Club[] }>("GET", "/me/clubs"),
+  myClubs: () => request<ClubList>("GET", "/me/clubs"),
 
   // Events
   createEvent: (body: NewEvent) => request<Event>("POST", "/events", body),
   event: (id: string) => request<Event>("GET", `/events/${seg(id)}`),
   cancelEvent: (id: string) => request<void>("DELETE", `/events/${seg(id)}`),
   notifyMe: (id: string, on: boolean) => request<void>(on ? "POST" : "DELETE", `/events/${seg(id)}/notify`),
-  startEvent: (id: string) => request<{ room_id: string }>("POST", `/events/${seg(id)}/start`),
-  calendar: () => request<{ url: string }>("GET", "/me/calendar"),
-  rotateCalendar: () => request<{ url: string }>("POST", "/me/calendar/rotate"),
+  startEvent: (id: string) => request<StartedEvent>("POST", `/events/${seg(id)}/start`),
+  calendar: () => request<CalendarLink>("GET", "/me/calendar"),
+  rotateCalendar: () => request<CalendarLink>("POST", "/me/calendar/rotate"),
 
   // Hallway, notifications, search
   hallway: (cursor?: string) =>
-    request<{ rooms: HallwayRoom[]; events: HallwayEvent[]; next_cursor?: string | null }>(
+    request<Hallway>(
       "GET",
       cursor ? `/hallway?cursor=${encodeURIComponent(cursor)}` : "/hallway",
     ),

@@ -1,10 +1,10 @@
-import type { AuditEntry, User } from "./api-types";
+import type { AuditEntry, UserCard } from "./api-types";
 
 // Moderation logs, a room's (GET /api/rooms/{id}/audit) and the instance's
 // (GET /api/admin/audit): entries checked as they arrive, and each as a sentence.
 
-function userOf(raw: unknown): User | null {
-  const u = raw as Partial<User> | null | undefined;
+function userOf(raw: unknown): UserCard | null {
+  const u = raw as Partial<UserCard> | null | undefined;
   if (!u || typeof u !== "object" || typeof u.username !== "string") return null;
   return {
     id: typeof u.id === "string" ? u.id : u.username,
@@ -29,7 +29,7 @@ export function auditEntries(raw: unknown): AuditEntry[] {
       actor: userOf(o.actor),
       target: userOf(o.target),
       room: room && typeof room.id === "string" ? { id: room.id, title: typeof room.title === "string" ? room.title : "" } : null,
-      detail: o.detail && typeof o.detail === "object" ? (o.detail as Record<string, unknown>) : {},
+      detail: o.detail && typeof o.detail === "object" ? (o.detail as AuditEntry["detail"]) : {},
     });
   });
   return out;

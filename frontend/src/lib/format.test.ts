@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AuditEntry, User } from "./api-types";
+import type { AuditEntry, UserCard } from "./api-types";
 import { auditEntries, auditText, describeRoomAction } from "./audit";
 import {
   compactCount,
@@ -127,8 +127,8 @@ describe("room messages", () => {
 });
 
 describe("moderation logs", () => {
-  const ada: User = { id: "u1", username: "ada", display_name: "Ada" };
-  const bob: User = { id: "u2", username: "bob", display_name: "Bob" };
+  const ada: UserCard = { id: "u1", username: "ada", display_name: "Ada", avatar_url: null };
+  const bob: UserCard = { id: "u2", username: "bob", display_name: "Bob", avatar_url: null };
   const entry = (action: string, fields: Partial<AuditEntry> = {}): AuditEntry => ({
     id: "1",
     at: "2026-11-24T11:00:00Z",

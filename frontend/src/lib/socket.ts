@@ -1,5 +1,5 @@
 import type { User } from "./api-types";
-import type { ClientMessage, ServerMessage } from "./protocol";
+import { CloseCode, type ClientMessage, type ServerMessage } from "./protocol";
 
 export type SocketStatus = "idle" | "connecting" | "open" | "reconnecting" | "refused";
 
@@ -10,7 +10,6 @@ const SILENCE_LIMIT_MS = 50_000;
 const WELCOME_WAIT_MS = 1500;
 /** The room protocol this client speaks (docs/PROTOCOL.md). */
 export const PROTOCOL = 2;
-const CLOSE_TOO_SLOW = 4408;
 
 /**
  * The one WebSocket of the app session. Reconnects with exponential backoff and
@@ -177,13 +176,13 @@ export class Socket {
       this.ws = null;
       clearInterval(this.pingTimer);
       this.closeCode = event.code;
-      if (event.code === 4401 || event.code === 4403) {
+      if (event.code === CloseCode.NotAuthenticated || event.code === CloseCode.OriginForbidden) {
         this.stopped = true;
         this.setStatus("refused");
         return;
       }
       // Dropped for being slow: the network is fine, so come back without waiting.
-      if (event.code === CLOSE_TOO_SLOW) this.attempt = 0;
+      if (event.code === CloseCode.TooSlow) this.attempt = 0;
       if (!this.stopped) this.scheduleReconnect();
     };
 

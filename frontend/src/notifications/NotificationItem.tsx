@@ -2,14 +2,14 @@ import { useState } from "preact/hooks";
 import type { Notification } from "../lib/api-types";
 import { relative } from "../lib/format";
 import { answerClubInvite, markRead, notificationHref, notificationsStore } from "../lib/notifications";
-import { errorText } from "../lib/problem";
+import { errorText, type ErrorTexts } from "../lib/problem";
 import { navigate, onLinkClick } from "../lib/router";
 import { toast } from "../lib/toast";
 import { Avatar, ClubBadge } from "../ui/Avatar";
 import { useStore } from "../ui/hooks";
 import { BellIcon, CalendarIcon, WaveIcon } from "../ui/icons";
 
-const CLUB_ERRORS = { not_invited: "That invitation is no longer open." };
+const CLUB_ERRORS: ErrorTexts = { not_invited: "That invitation is no longer open." };
 
 /** The picture beside a notification: who did it, else what it is about. */
 function Picture({ n, size }: { n: Notification; size: number }) {

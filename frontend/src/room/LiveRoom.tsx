@@ -51,8 +51,7 @@ export function LiveRoom({ me, state, onLeave }: { me: Me; state: RoomState; onL
 
   const invitedPrompt = !!self && self.role === "listener" && self.invited && !state.inviteDismissed;
   const moderators = synced.participants.filter((p) => p.role === "moderator");
-  const inviterName =
-    self?.invited_by?.display_name ?? (moderators.length === 1 ? moderators[0]!.user.display_name : "A moderator");
+  const inviterName = moderators.length === 1 ? moderators[0]!.user.display_name : "A moderator";
 
   return (
     <RoomShell

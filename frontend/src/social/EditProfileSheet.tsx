@@ -1,7 +1,7 @@
 import { useRef, useState } from "preact/hooks";
 import { api } from "../lib/api";
 import type { Profile } from "../lib/api-types";
-import { errorText, problemOf } from "../lib/problem";
+import { errorText, problemOf, type ErrorTexts } from "../lib/problem";
 import { toast } from "../lib/toast";
 import { Avatar } from "../ui/Avatar";
 import { FormError, TextArea, TextField } from "../ui/Field";
@@ -10,7 +10,7 @@ import { Sheet } from "../ui/Sheet";
 const BIO_MAX = 280;
 const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
 const AVATAR_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif"];
-const AVATAR_ERRORS: Record<string, string> = {
+const AVATAR_ERRORS: ErrorTexts = {
   avatar_not_an_image: "That file isn't a picture we can use. Try a JPEG, PNG, WebP or GIF.",
   avatar_too_large: "That picture is too big. Pick one under 5 MB.",
   avatar_too_many_pixels: "That picture has too many pixels. Try a smaller one, such as a photo from your phone.",

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../lib/api";
 import { compactCount } from "../lib/format";
-import type { ClubRef, Me, RoomSummary, SearchResults, User } from "../lib/api-types";
+import type { ClubRef, Me, RoomSummary, SearchResults, UserCard } from "../lib/api-types";
 import { asArray } from "../lib/payload";
 import { errorText } from "../lib/problem";
 import { clubHref, roomHref } from "../lib/routes";
@@ -51,7 +51,7 @@ export function SearchPage({ me, initialQuery }: { me: Me; initialQuery: string 
         if (mine !== seq.current) return;
         setResults({
           q,
-          data: { members: asArray<User>(data?.members), clubs: asArray<ClubRef>(data?.clubs), rooms: asArray<RoomSummary>(data?.rooms) },
+          data: { members: asArray<UserCard>(data?.members), clubs: asArray<ClubRef>(data?.clubs), rooms: asArray<RoomSummary>(data?.rooms) },
         });
         setError(null);
         setLoading(false);

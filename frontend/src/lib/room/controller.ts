@@ -1,6 +1,6 @@
 import { api } from "../api";
 import type { User } from "../api-types";
-import type { ClientMessage, Participant, ServerMessage, SnapshotMessage } from "../protocol";
+import { CloseCode, type ClientMessage, type Participant, type ServerMessage, type SnapshotMessage } from "../protocol";
 import { currentMe, signedOut } from "../session";
 import { appSocket, type Socket, type SocketStatus } from "../socket";
 import { Store } from "../store";
@@ -256,7 +256,7 @@ export class RoomController {
     this.connection = status;
     if (status !== "refused") {
       this.emit();
-    } else if (this.socket.closeCode === 4401) {
+    } else if (this.socket.closeCode === CloseCode.NotAuthenticated) {
       // No valid session any more: it expired, was revoked, or the account was suspended.
       this.batch(() => this.reset());
       signedOut("You've been logged out: your session ended or your account was suspended.");

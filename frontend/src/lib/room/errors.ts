@@ -1,10 +1,12 @@
 import { ApiError } from "../api";
+import type { ErrorTexts } from "../problem";
+import type { ErrorCode } from "../protocol";
 
 // What a member reads when the room refuses something: every error code of
 // docs/PROTOCOL.md ("Error codes"), plus the room link's HTTP error and the
 // reasons a room ends.
 
-const MESSAGES: Record<string, string> = {
+const MESSAGES: ErrorTexts = {
   malformed_message: "The app sent something the server didn't understand. Reload the page and try again.",
   unknown_type: "The server doesn't know that action. Reload the page to get the latest version.",
   message_too_large: "That was too much to send at once.",
@@ -33,7 +35,7 @@ const MESSAGES: Record<string, string> = {
  */
 export function roomErrorMessage(code: string, serverMessage?: string): string {
   if (code === "wrong_state" && serverMessage) return serverMessage;
-  return MESSAGES[code] ?? (serverMessage || "Something went wrong.");
+  return MESSAGES[code as ErrorCode] ?? (serverMessage || "Something went wrong.");
 }
 
 export const ROOM_ERROR_CODES = Object.keys(MESSAGES);

@@ -62,6 +62,7 @@ describe("audience pager", () => {
     ref,
     listeners: ids.map(user),
     next,
+    count: ids.length,
   });
 
   it("pages follow each other with the previous page's cursor", () => {

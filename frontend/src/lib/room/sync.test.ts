@@ -22,7 +22,15 @@ function snapshot(version = 5, participants: unknown = [person("ada", "moderator
   return {
     type: "snapshot",
     version,
-    room: { id: "r", title: "Tea", visibility: "open", created_by: person("ada").user, ended: false },
+    room: {
+      id: "r",
+      title: "Tea",
+      visibility: "open",
+      created_by: person("ada").user,
+      created_at: "2026-12-04T19:00:00Z",
+      ended: false,
+      demo: false,
+    },
     participants: participants as Participant[],
     listeners: listeners as number,
     settings: { hands: true },
