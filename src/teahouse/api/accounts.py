@@ -16,6 +16,7 @@ from teahouse.api.context import (
     Body,
     Member,
     Svc,
+    address_of,
     clear_session_cookie,
     set_session_cookie,
 )
@@ -102,8 +103,9 @@ async def signup(body: SignupBody, svc: Svc, response: Response) -> MeView:
     responses=refuses(ErrorCode.BAD_CREDENTIALS, ErrorCode.SUSPENDED, ErrorCode.TOO_MANY_ATTEMPTS),
 )
 async def login(body: LoginBody, request: Request, svc: Svc, response: Response) -> MeView:
-    # The address only ever becomes a keyed hash in memory (accounts/attempts.py).
-    address = request.client.host if request.client else None
+    # The address only ever becomes a keyed hash in memory (accounts/attempts.py);
+    # X-Forwarded-For counts only from a trusted proxy (api/context.py).
+    address = address_of(request)
     svc.attempts.check(body.username, address)
     try:
         me, token = await svc.accounts.login(body.username, body.password)

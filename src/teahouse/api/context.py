@@ -1,8 +1,9 @@
-"""What every route needs: the instance's services, who is asking, and the shapes
-shared by the routers (request bodies, page parameters, the session cookie)."""
+"""What every route needs: the instance's services, who is asking (and from where),
+and the shapes shared by the routers (request bodies, page parameters, the session cookie)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
@@ -10,10 +11,13 @@ from fastapi import Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 from starlette.requests import HTTPConnection
 
+from teahouse.domain.addresses import client_address
 from teahouse.domain.cursors import CURSOR_MAX, LIMIT_MAX, LIMIT_MIN, Cursor, HallwayCursor, SortKey
 from teahouse.errors import ErrorCode, Forbidden, NotAuthenticated
 from teahouse.services import Services
 from teahouse.store.models import User
+
+log = logging.getLogger(__name__)
 
 
 def services(connection: HTTPConnection) -> Services:
@@ -40,6 +44,30 @@ async def current_admin(request: Request) -> User:
     if not user.is_admin:
         raise Forbidden("Only the instance's admins can do this.", ErrorCode.NOT_ADMIN)
     return user
+
+
+def address_of(connection: HTTPConnection) -> str | None:
+    """The client's network address: the connection's, or the one a trusted proxy
+    names in ``X-Forwarded-For`` (domain/addresses.py). Only ever a limit's key in
+    memory: never stored, never logged."""
+    settings = services(connection).settings
+    peer = connection.client.host if connection.client else None
+    forwarded = connection.headers.getlist("x-forwarded-for")
+    if forwarded and not settings.trusted_proxies and not _warned(connection):
+        log.warning(
+            "requests carry X-Forwarded-For but trusted_proxies is empty, so the header is "
+            "ignored and every client of the proxy counts as one address; name the proxy "
+            "in TEAHOUSE_TRUSTED_PROXIES (docs/OPERATIONS.md)"
+        )
+    return client_address(peer, forwarded, settings.trusted_proxy_networks)
+
+
+def _warned(connection: HTTPConnection) -> bool:
+    """Whether the warning about an untrusted X-Forwarded-For was given (once per app)."""
+    state = connection.app.state
+    warned = getattr(state, "warned_forwarded_for", False)
+    state.warned_forwarded_for = True
+    return bool(warned)
 
 
 K = TypeVar("K", bound=SortKey)
