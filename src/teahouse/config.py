@@ -181,6 +181,12 @@ class Settings(BaseSettings):
         return "__Host-teahouse_session" if self.secure_cookies else "teahouse_session"
 
     @property
+    def device_cookie_name(self) -> str:
+        """The cookie that says a browser has logged in as a member before
+        (accounts/password_check.py); it outlives log-out."""
+        return "__Host-teahouse_device" if self.secure_cookies else "teahouse_device"
+
+    @property
     def ws_transport_max_bytes(self) -> int:
         """Frames up to this size get a `message_too_large` error and the socket stays
         open; only beyond it does the server close the connection (code 1009)."""
