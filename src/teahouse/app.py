@@ -34,6 +34,11 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         # write members' IP addresses to the log.
         "access_log": False,
         "log_level": "warning",
+        # uvicorn would otherwise take X-Forwarded-For from any loopback peer as
+        # the client's address, so behind a proxy that passes the header on every
+        # client could name its own. The app reads it only from the proxies the
+        # operator trusts (trusted_proxies, api/context.py's address_of).
+        "proxy_headers": False,
         "ws_max_size": settings.ws_transport_max_bytes,
         # permessage-deflate compresses each member's copy of a broadcast separately:
         # a third of the server's CPU in a large room, for small JSON messages.

@@ -9,6 +9,7 @@ loudly and names the key.
 from __future__ import annotations
 
 import os
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,6 +44,13 @@ class Settings(BaseSettings):
     )
     extra_origins: list[str] = Field(
         default_factory=list, description="Further origins allowed to make state-changing requests."
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Addresses or networks (CIDR) of the reverse proxies whose X-Forwarded-For"
+            " names the client; unset: the connecting address is the client."
+        ),
     )
     invites_per_member: int = Field(
         default=2, ge=0, le=1000, description="Invitations each new member starts with."
@@ -130,6 +138,22 @@ class Settings(BaseSettings):
             raise ValueError("public_url must be an http(s) URL such as https://teahouse.example")
         return value.rstrip("/")
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_trusted_proxies(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{entry!r} is not an address or network such as 127.0.0.1 or 10.0.0.0/8"
+                ) from None
+        return value
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return tuple(ip_network(entry, strict=False) for entry in self.trusted_proxies)
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
@@ -155,6 +179,12 @@ class Settings(BaseSettings):
     def session_cookie_name(self) -> str:
         # __Host- pins the cookie to this exact origin (Secure, Path=/, no Domain).
         return "__Host-teahouse_session" if self.secure_cookies else "teahouse_session"
+
+    @property
+    def device_cookie_name(self) -> str:
+        """The cookie that says a browser has logged in as a member before
+        (accounts/password_check.py); it outlives log-out."""
+        return "__Host-teahouse_device" if self.secure_cookies else "teahouse_device"
 
     @property
     def ws_transport_max_bytes(self) -> int:

@@ -13,10 +13,11 @@ May import: any package but the edges (api, cli).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from teahouse.accounts.accounts import Accounts
 from teahouse.accounts.attempts import FailedAttempts
+from teahouse.accounts.password_check import PasswordCheck
 from teahouse.accounts.passwords import Passwords
 from teahouse.accounts.privacy import Privacy
 from teahouse.admin.audit import AuditLog
@@ -78,7 +79,8 @@ class Services:
     pusher: NotificationPusher
     hallway_signal: HallwaySignal
     suspension_watch: SuspensionWatch
-    attempts: FailedAttempts = field(default_factory=FailedAttempts)
+    # The password limits in this process's memory (log-in, account deletion).
+    attempts: FailedAttempts
 
     async def start(self) -> None:
         """Serve: migrate, end what the last run left live, start the media server,
@@ -110,6 +112,8 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         media = create_media_backend(settings)
     db = Database(settings.resolved_database_url)
     passwords = Passwords(settings)
+    attempts = FailedAttempts()
+    checks = PasswordCheck(passwords, attempts)
     rooms = Rooms(db)
     audit = AuditLog(db)
     stage = Stage(rooms, media, audience_interval=settings.audience_interval, audit=audit)
@@ -129,7 +133,7 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         db=db,
         media=media,
         passwords=passwords,
-        accounts=Accounts(db, settings, passwords),
+        accounts=Accounts(db, settings, passwords, checks),
         rooms=rooms,
         stage=stage,
         presence=presence,
@@ -143,7 +147,7 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         profiles=Profiles(db),
         social=social,
         search=Search(db, social, rooms, stage),
-        privacy=Privacy(db, passwords, stage),
+        privacy=Privacy(db, checks, stage),
         audit=audit,
         admin=admin,
         invite_admin=InviteAdmin(db, audit),
@@ -152,4 +156,5 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         hallway_signal=hallway_signal,
         # `teahouse admin suspend` runs in another process: see admin/suspensions.py.
         suspension_watch=SuspensionWatch(admin.suspended_since, ejector.eject),
+        attempts=attempts,
     )

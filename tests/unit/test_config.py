@@ -45,6 +45,7 @@ def test_https_gets_the_host_only_secure_cookie(monkeypatch: pytest.MonkeyPatch)
         ("TEAHOUSE_PUBLIC_URL", "ftp://x", "public_url"),
         ("TEAHOUSE_JANUS_RTP_PORTS", "20000", "janus_rtp_ports"),
         ("TEAHOUSE_INVITES_PER_MEMBER", "-1", "invites_per_member"),
+        ("TEAHOUSE_TRUSTED_PROXIES", '["127.0.0.1", "proxy.local"]', "trusted_proxies"),
     ],
 )
 def test_a_bad_value_names_its_key(
@@ -70,3 +71,14 @@ def test_a_missing_config_file_is_an_error(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("TEAHOUSE_CONFIG", "/nonexistent/teahouse.toml")
     with pytest.raises(FileNotFoundError, match="nonexistent"):
         load_settings()
+
+
+def test_trusted_proxies_are_addresses_or_networks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEAHOUSE_TRUSTED_PROXIES", '["127.0.0.1", "10.0.0.0/8", "fd00::/8"]')
+    settings = load_settings()
+    assert [str(n) for n in settings.trusted_proxy_networks] == [
+        "127.0.0.1/32",
+        "10.0.0.0/8",
+        "fd00::/8",
+    ]
+    assert load_settings(trusted_proxies=[]).trusted_proxy_networks == ()

@@ -9,10 +9,13 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from typing_extensions import TypedDict
 
+from teahouse.accounts.attempts import FailedAttempts
+from teahouse.accounts.password_check import Caller, PasswordCheck
 from teahouse.accounts.passwords import Passwords
 from teahouse.config import Settings
 from teahouse.domain import accounts as rules
 from teahouse.domain.clock import utcnow
+from teahouse.domain.devices import device_token, proven_device
 from teahouse.domain.ids import new_id
 from teahouse.errors import Conflict, ErrorCode, Forbidden, InviteError, NotAuthenticated, NotFound
 from teahouse.store.database import Database, DbSession
@@ -40,10 +43,19 @@ class MyInviteView(TypedDict):
 class Accounts:
     """Everything about becoming and being a member."""
 
-    def __init__(self, db: Database, settings: Settings, passwords: Passwords) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        passwords: Passwords,
+        checks: PasswordCheck | None = None,
+    ) -> None:
         self._db = db
         self._settings = settings
         self._passwords = passwords
+        # The server shares one with account deletion (services.py); a command line
+        # tool gets limits of its own.
+        self._checks = checks or PasswordCheck(passwords, FailedAttempts())
 
     # -- invitations -------------------------------------------------------------
 
@@ -205,10 +217,14 @@ class Accounts:
             raise
         return view, token
 
-    async def login(self, username: str, password: str) -> tuple[MeView, str]:
+    async def login(
+        self, username: str, password: str, caller: Caller | None = None
+    ) -> tuple[MeView, str]:
+        """A new session, if ``password`` is right; slowed by the password limits
+        (429 ``too_many_attempts``), which depend on what ``caller`` proves."""
         async with self._db.sessions() as s:
             user = await s.scalar(select(User).where(User.username == username.strip().lower()))
-        if not await self._passwords.verify(user.password_hash if user else None, password):
+        if not await self._checks.verify(user, username, password, caller or Caller()):
             raise NotAuthenticated("Wrong username or password.", ErrorCode.BAD_CREDENTIALS)
         assert user is not None
         # Only after the password: a suspension is nobody else's business.
@@ -217,6 +233,17 @@ class Accounts:
         async with self._db.sessions.begin() as s:
             token = await self._new_session(s, user.id)
         return me_view(user), token
+
+    async def remember_device(self, user_id: str, presented: str | None) -> str:
+        """The device token for the browser that just logged in or signed up as
+        ``user_id``: the one it ``presented`` if that is this member's, else a new
+        one (domain/devices.py)."""
+        async with self._db.sessions() as s:
+            user = await s.get(User, user_id)
+        if user is None:
+            raise NotAuthenticated("Please log in.")
+        known = proven_device(presented, user.id, user.password_hash)
+        return device_token(user.id, user.password_hash, known)
 
     async def logout(self, token: str) -> None:
         async with self._db.sessions.begin() as s:

@@ -30,7 +30,7 @@ from sqlalchemy import case, delete, select, text, update
 
 from teahouse.accounts.export import collect_export
 from teahouse.accounts.export_views import AccountExport
-from teahouse.accounts.passwords import Passwords
+from teahouse.accounts.password_check import Caller, PasswordCheck
 from teahouse.errors import ErrorCode, NotAuthenticated
 from teahouse.live.stage import Stage
 from teahouse.social.search import forget_deleted_text
@@ -43,9 +43,9 @@ __all__ = ["Privacy"]
 
 
 class Privacy:
-    def __init__(self, db: Database, passwords: Passwords, stage: Stage) -> None:
+    def __init__(self, db: Database, checks: PasswordCheck, stage: Stage) -> None:
         self._db = db
-        self._passwords = passwords
+        self._checks = checks
         self._stage = stage
 
     # -- export --------------------------------------------------------------------
@@ -59,12 +59,16 @@ class Privacy:
 
     # -- deletion ------------------------------------------------------------------
 
-    async def delete_account(self, user_id: str, password: str) -> None:
+    async def delete_account(
+        self, user_id: str, password: str, caller: Caller | None = None
+    ) -> None:
+        """Delete the account, if ``password`` is the member's: a password check like
+        log-in's, with the same limits (accounts/password_check.py)."""
         async with self._db.sessions() as s:
             user = await s.get(User, user_id)
         if user is None:
             raise NotAuthenticated("Please log in.")
-        if not await self._passwords.verify(user.password_hash, password):
+        if not await self._checks.verify(user, user.username, password, caller or Caller()):
             raise NotAuthenticated("That is not your password.", ErrorCode.BAD_CREDENTIALS)
         async with self._db.sessions.begin() as s:
             await s.execute(delete(Session).where(Session.user_id == user_id))

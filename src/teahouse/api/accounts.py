@@ -13,14 +13,17 @@ from typing_extensions import TypedDict
 from teahouse.accounts.accounts import MyInviteView
 from teahouse.accounts.export_views import AccountExport
 from teahouse.api.context import (
+    Asking,
     Body,
     Member,
     Svc,
+    clear_device_cookie,
     clear_session_cookie,
+    set_device_cookie,
     set_session_cookie,
 )
 from teahouse.api.routing import api_router, refuses
-from teahouse.errors import ErrorCode, NotAuthenticated
+from teahouse.errors import ErrorCode
 from teahouse.views import MeView, UserView
 
 router = api_router()
@@ -94,6 +97,7 @@ async def signup(body: SignupBody, svc: Svc, response: Response) -> MeView:
         body.code, body.username, body.password, body.display_name
     )
     set_session_cookie(response, svc, token)
+    set_device_cookie(response, svc, await svc.accounts.remember_device(me["id"], None))
     return me
 
 
@@ -101,17 +105,13 @@ async def signup(body: SignupBody, svc: Svc, response: Response) -> MeView:
     "/login",
     responses=refuses(ErrorCode.BAD_CREDENTIALS, ErrorCode.SUSPENDED, ErrorCode.TOO_MANY_ATTEMPTS),
 )
-async def login(body: LoginBody, request: Request, svc: Svc, response: Response) -> MeView:
-    # The address only ever becomes a keyed hash in memory (accounts/attempts.py).
-    address = request.client.host if request.client else None
-    svc.attempts.check(body.username, address)
-    try:
-        me, token = await svc.accounts.login(body.username, body.password)
-    except NotAuthenticated:
-        svc.attempts.failed(body.username, address)
-        raise
-    svc.attempts.succeeded(body.username)
+async def login(body: LoginBody, caller: Asking, svc: Svc, response: Response) -> MeView:
+    # Slowed by the password limits, which depend on what the browser proves
+    # (accounts/password_check.py); the address is only ever a keyed hash in memory.
+    me, token = await svc.accounts.login(body.username, body.password, caller)
     set_session_cookie(response, svc, token)
+    device = await svc.accounts.remember_device(me["id"], caller.device_token)
+    set_device_cookie(response, svc, device)
     return me
 
 
@@ -155,9 +155,15 @@ async def export(user: Member, svc: Svc) -> JSONResponse:
     )
 
 
-@router.delete("/me", status_code=204, responses=refuses(ErrorCode.BAD_CREDENTIALS))
+@router.delete(
+    "/me",
+    status_code=204,
+    responses=refuses(ErrorCode.BAD_CREDENTIALS, ErrorCode.TOO_MANY_ATTEMPTS),
+)
 async def delete_account(
-    body: DeleteAccountBody, user: Member, svc: Svc, response: Response
+    body: DeleteAccountBody, user: Member, caller: Asking, svc: Svc, response: Response
 ) -> None:
-    await svc.privacy.delete_account(user.id, body.password)
+    # A password check like log-in's, under the same limits.
+    await svc.privacy.delete_account(user.id, body.password, caller)
     clear_session_cookie(response, svc)
+    clear_device_cookie(response, svc)

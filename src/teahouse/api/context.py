@@ -1,8 +1,9 @@
-"""What every route needs: the instance's services, who is asking, and the shapes
-shared by the routers (request bodies, page parameters, the session cookie)."""
+"""What every route needs: the instance's services, who is asking (and from where),
+and the shapes shared by the routers (request bodies, page parameters, the cookies)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
@@ -10,10 +11,16 @@ from fastapi import Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 from starlette.requests import HTTPConnection
 
+from teahouse.accounts.password_check import Caller
+from teahouse.domain.accounts import token_hash
+from teahouse.domain.addresses import client_address
 from teahouse.domain.cursors import CURSOR_MAX, LIMIT_MAX, LIMIT_MIN, Cursor, HallwayCursor, SortKey
 from teahouse.errors import ErrorCode, Forbidden, NotAuthenticated
 from teahouse.services import Services
 from teahouse.store.models import User
+
+log = logging.getLogger(__name__)
+DEVICE_COOKIE_DAYS = 365
 
 
 def services(connection: HTTPConnection) -> Services:
@@ -42,6 +49,43 @@ async def current_admin(request: Request) -> User:
     return user
 
 
+def address_of(connection: HTTPConnection) -> str | None:
+    """The client's network address: the connection's, or the one a trusted proxy
+    names in ``X-Forwarded-For`` (domain/addresses.py). Only ever a limit's key in
+    memory: never stored, never logged."""
+    settings = services(connection).settings
+    peer = connection.client.host if connection.client else None
+    forwarded = connection.headers.getlist("x-forwarded-for")
+    if forwarded and not settings.trusted_proxies and not _warned(connection):
+        log.warning(
+            "requests carry X-Forwarded-For but trusted_proxies is empty, so the header is "
+            "ignored and every client of the proxy counts as one address; name the proxy "
+            "in TEAHOUSE_TRUSTED_PROXIES (docs/OPERATIONS.md)"
+        )
+    return client_address(peer, forwarded, settings.trusted_proxy_networks)
+
+
+def _warned(connection: HTTPConnection) -> bool:
+    """Whether the warning about an untrusted X-Forwarded-For was given (once per app)."""
+    state = connection.app.state
+    warned = getattr(state, "warned_forwarded_for", False)
+    state.warned_forwarded_for = True
+    return bool(warned)
+
+
+async def caller(request: Request) -> Caller:
+    """What the password limits need to know about who is asking."""
+    svc = services(request)
+    token = request.cookies.get(svc.settings.session_cookie_name)
+    session_user = await svc.accounts.user_for_token(token) if token else None
+    return Caller(
+        address=address_of(request),
+        device_token=request.cookies.get(svc.settings.device_cookie_name),
+        session_user_id=session_user.id if session_user else None,
+        session_key=token_hash(token) if token and session_user else None,
+    )
+
+
 K = TypeVar("K", bound=SortKey)
 
 
@@ -60,6 +104,7 @@ optional_cursor = cursor_parameter(Cursor)
 Member = Annotated[User, Depends(current_user)]
 AdminUser = Annotated[User, Depends(current_admin)]
 Svc = Annotated[Services, Depends(services)]
+Asking = Annotated[Caller, Depends(caller)]
 Limit = Annotated[int, Query(ge=LIMIT_MIN, le=LIMIT_MAX)]
 # Declared after ``Member`` in a route: a request without a session is answered
 # ``not_authenticated`` before its cursor is read.
@@ -92,4 +137,28 @@ def clear_session_cookie(response: Response, svc: Services) -> None:
         secure=svc.settings.secure_cookies,
         httponly=True,
         samesite="lax",
+    )
+
+
+def set_device_cookie(response: Response, svc: Services, token: str) -> None:
+    """The device cookie (domain/devices.py): kept through log-out, so that this
+    browser keeps its own password limits."""
+    response.set_cookie(
+        svc.settings.device_cookie_name,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=svc.settings.secure_cookies,
+        path="/",
+        max_age=DEVICE_COOKIE_DAYS * 86400,
+    )
+
+
+def clear_device_cookie(response: Response, svc: Services) -> None:
+    response.delete_cookie(
+        svc.settings.device_cookie_name,
+        path="/",
+        secure=svc.settings.secure_cookies,
+        httponly=True,
+        samesite="strict",
     )
