@@ -147,13 +147,13 @@ class SocketSession:
             ref = message_ref(raw)
             message = parse_client_message(raw)
             kind = message.type
-            metrics.MESSAGES_RECEIVED.labels(type=kind).inc()
+            metrics.MESSAGES_RECEIVED.inc(kind)
             await self._dispatch(message)
             if message.id is not None:
                 self.send(encode(OkMessage(ref=message.id)))
         except TeahouseError as exc:
             if kind == "invalid":
-                metrics.MESSAGES_RECEIVED.labels(type=kind).inc()
+                metrics.MESSAGES_RECEIVED.inc(kind)
             self._send_error(exc.code, exc.message, ref)
         except Exception:
             log.exception("message from %s failed", self.user.id)

@@ -27,19 +27,46 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from prometheus_client import REGISTRY, Counter, Histogram, disable_created_metrics
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 # Each counter would also export a `_created` timestamp series: twice the series for
 # nothing a dashboard here uses (process_start_time_seconds says when counting began).
 disable_created_metrics()  # type: ignore[no-untyped-call]
 
-MESSAGES_RECEIVED = Counter(
+
+class LoopCounter(Collector):
+    """A counter for the hottest paths, touched only on the event loop's thread.
+
+    prometheus-client's ``Counter`` takes a lock on every increment (its values may be
+    touched from any thread): about 0.8 µs on these machines, which a broadcast to a
+    room of 5,000 pays 5,000 times, and 3.5 µs with a label. Every WebSocket frame is
+    sent and received on the event loop, and the metrics listener scrapes on that
+    same loop, so a plain integer in a dict needs no lock: about 0.2 µs.
+    """
+
+    def __init__(self, name: str, documentation: str, label: str | None = None) -> None:
+        self._name, self._documentation, self._label = name, documentation, label
+        self.values: dict[str, int] = {}
+        REGISTRY.register(self)
+
+    def inc(self, label_value: str = "") -> None:
+        self.values[label_value] = self.values.get(label_value, 0) + 1
+
+    def collect(self) -> Iterator[Metric]:
+        labels = [self._label] if self._label else []
+        family = CounterMetricFamily(self._name, self._documentation, labels=labels)
+        for value, count in sorted(self.values.items()):
+            family.add_metric([value] if self._label else [], count)
+        yield family
+
+
+MESSAGES_RECEIVED = LoopCounter(
     "teahouse_websocket_messages_received",
     "WebSocket messages received from clients, by type ('invalid': not a message).",
-    ["type"],
+    label="type",
 )
-MESSAGES_SENT = Counter(
+MESSAGES_SENT = LoopCounter(
     "teahouse_websocket_messages_sent", "WebSocket messages written to clients."
 )
 QUEUE_DROPS = Counter(
