@@ -15,12 +15,15 @@ from fastapi import FastAPI
 from teahouse import __version__
 from teahouse.api.errors import install_error_handlers
 from teahouse.api.guards import Guards
+from teahouse.api.instrumentation import Instrumentation
 from teahouse.api.openapi import TITLE, install_openapi
-from teahouse.api.routers import include_routers
+from teahouse.api.routers import ROUTERS, include_routers
 from teahouse.api.web import mount_web_client
 from teahouse.config import Settings
 from teahouse.media.base import MediaBackend
-from teahouse.services import build_services
+from teahouse.ops.listener import MetricsApp, MetricsListener
+from teahouse.ops.metrics import Exposition, InstanceCollector
+from teahouse.services import Services, build_services
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,9 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         # client could name its own. The app reads it only from the proxies the
         # operator trusts (trusted_proxies, api/context.py's address_of).
         "proxy_headers": False,
+        # uvicorn's own lines go through the process's handlers (text or JSON, with
+        # the request id) instead of a logging configuration of its own.
+        "log_config": None,
         "ws_max_size": settings.ws_transport_max_bytes,
         # permessage-deflate compresses each member's copy of a broadcast separately:
         # a third of the server's CPU in a large room, for small JSON messages.
@@ -54,9 +60,14 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
         services = build_services(settings, media)
         await services.start()
         app.state.services = services
+        listener = metrics_listener(settings, services)
         try:
+            if listener is not None:
+                await listener.start()
             yield
         finally:
+            if listener is not None:
+                await listener.close()
             await services.close()
 
     app = FastAPI(
@@ -67,4 +78,15 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
     mount_web_client(app)
     install_openapi(app)
     app.add_middleware(Guards, allowed_origins=settings.allowed_origins)
+    # Outermost: it times the Guards' refusals too.
+    app.add_middleware(Instrumentation, routes=[r for router in ROUTERS for r in router.routes])
     return app
+
+
+def metrics_listener(settings: Settings, services: Services) -> MetricsListener | None:
+    """The Prometheus listener of docs/OPERATIONS.md, if ``metrics_port`` is set."""
+    if settings.metrics_port is None:
+        return None
+    exposition = Exposition(InstanceCollector(services.figures))
+    app = MetricsApp(exposition, before_scrape=services.health.check)
+    return MetricsListener(app, settings.metrics_host, settings.metrics_port)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -111,6 +111,26 @@ class Settings(BaseSettings):
     log_level: str = Field(
         default="info", pattern=r"^(debug|info|warning|error)$", description="Log verbosity."
     )
+    log_format: str = Field(
+        default="text",
+        pattern=r"^(text|json)$",
+        description="Log lines as text or as JSON objects, one a line; both carry the request id.",
+    )
+    # Off by default: an extra listening port that nobody asked for can collide with
+    # another service (two instances on one machine, an exporter on the same port)
+    # and stop `teahouse serve`, and loopback is open to every local user. Whoever
+    # runs Prometheus configures a scrape target anyway, so turning this on is part
+    # of that same step.
+    metrics_host: str = Field(
+        default="127.0.0.1",
+        description="Address the metrics listener binds; keep it loopback or private.",
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Port of the Prometheus metrics listener (GET /metrics); unset: no listener.",
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -153,6 +173,15 @@ class Settings(BaseSettings):
     @property
     def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
         return tuple(ip_network(entry, strict=False) for entry in self.trusted_proxies)
+
+    @field_validator("metrics_port")
+    @classmethod
+    def _check_metrics_port(cls, value: int | None, info: ValidationInfo) -> int | None:
+        # Never the app's port (on any address): the Origin check and the reverse
+        # proxy's rules are written for the app, not for the metrics.
+        if value is not None and value == info.data.get("port"):
+            raise ValueError("must differ from port: the metrics stay off the app's port")
+        return value
 
     @property
     def resolved_database_url(self) -> str:

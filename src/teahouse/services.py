@@ -37,6 +37,8 @@ from teahouse.media.base import MediaBackend
 from teahouse.notifications.inbox import Inbox
 from teahouse.notifications.notifier import Notifications
 from teahouse.notifications.push import NotificationPusher
+from teahouse.ops.health import Health
+from teahouse.ops.metrics import InstanceFigures
 from teahouse.realtime.presence import Presence
 from teahouse.rooms.rooms import Rooms
 from teahouse.social.graph import Social
@@ -81,6 +83,8 @@ class Services:
     suspension_watch: SuspensionWatch
     # The password limits in this process's memory (log-in, account deletion).
     attempts: FailedAttempts
+    # Whether the database and the media server answer (/readyz, the metrics).
+    health: Health
 
     async def start(self) -> None:
         """Serve: migrate, end what the last run left live, start the media server,
@@ -92,6 +96,25 @@ class Services:
         await self.media.start()
         await demo_rooms.reopen(self.db, self.stage)  # `teahouse demo seed`'s rooms, if any
         self.suspension_watch.start()
+
+    def figures(self) -> InstanceFigures:
+        """What this instance is doing now, for the metrics (cheap: no room's audience
+        is walked, only counted)."""
+        rooms = [room for rid in self.stage.live_room_ids() if (room := self.stage.live(rid))]
+        last = self.health.last
+        return InstanceFigures(
+            live_rooms=len(rooms),
+            members_connected=self.presence.member_count(),
+            sockets_open=self.presence.socket_count(),
+            on_stage=sum(len(room.state.on_stage()) for room in rooms),
+            in_audience=sum(room.state.listener_count for room in rooms),
+            listener_streams=self.media.listener_streams(),
+            dependencies={
+                name: (outcome.up, outcome.seconds) for name, outcome in last.outcomes.items()
+            }
+            if last
+            else {},
+        )
 
     async def close(self) -> None:
         """Stop what :meth:`start` started, then the database."""
@@ -157,4 +180,6 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         # `teahouse admin suspend` runs in another process: see admin/suspensions.py.
         suspension_watch=SuspensionWatch(admin.suspended_since, ejector.eject),
         attempts=attempts,
+        # A bus over Redis, once there is one, adds its check here ("redis").
+        health=Health({"database": db.ping, "media": media.check}),
     )

@@ -17,6 +17,8 @@ class FakeMedia:
     calls: list[tuple[str, ...]] = field(default_factory=list)
     # The next this many subscriptions fail, as a media server that hiccups would.
     failing_subscriptions: int = 0
+    # The media server does not answer at all (the readiness check says so).
+    down: bool = False
     _handler: MediaEventHandler | None = None
 
     def set_event_handler(self, handler: MediaEventHandler) -> None:
@@ -78,3 +80,10 @@ class FakeMedia:
 
     def live_publishers(self, room_id: str) -> frozenset[str]:
         return frozenset(self.publishers.get(room_id, set()))
+
+    async def check(self) -> None:
+        if self.down:
+            raise Unavailable("The media server did not answer.", ErrorCode.MEDIA_UNAVAILABLE)
+
+    def listener_streams(self) -> int:
+        return sum(len(publishers) for publishers in self.subscriptions.values())

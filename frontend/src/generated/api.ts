@@ -450,6 +450,12 @@ export interface User {
   username: string;
   display_name: string;
 }
+/**
+ * The process is up and its event loop answers.
+ */
+export interface Liveness {
+  status: "ok";
+}
 export interface LoginBody {
   username: string;
   password: string;
@@ -554,6 +560,16 @@ export interface Profile {
 export interface ProfileBody {
   display_name?: string | null;
   bio?: string | null;
+}
+/**
+ * Whether every dependency answers; each one's state by name (``database``,
+ * ``media``, and ``redis`` once one is configured).
+ */
+export interface Readiness {
+  status: "ready" | "not_ready";
+  checks: {
+    [k: string]: "up" | "down" | undefined;
+  };
 }
 /**
  * docs/API-ADMIN.md ``Report``.

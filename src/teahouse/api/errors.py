@@ -11,6 +11,8 @@ from starlette.exceptions import HTTPException
 from typing_extensions import TypedDict
 
 from teahouse.errors import ErrorCode, TeahouseError, TooManyRequests
+from teahouse.ops import metrics
+from teahouse.ops.logs import REQUEST_ID
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,8 @@ def install_error_handlers(app: FastAPI) -> None:
         response = error_response(exc.code, exc.message)
         if isinstance(exc, TooManyRequests):
             response.headers["Retry-After"] = str(exc.retry_after)
+        if exc.code.status == 429:  # every rate limit refuses with a 429 code
+            metrics.rate_limited(exc.code)
         return response
 
     @app.exception_handler(RequestValidationError)
@@ -61,4 +65,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-        return error_response(ErrorCode.INTERNAL_ERROR, "Something went wrong on the server.")
+        response = error_response(ErrorCode.INTERNAL_ERROR, "Something went wrong on the server.")
+        # This handler answers outside the middleware that adds the id to every other
+        # response; the member who saw the failure can quote it.
+        request_id = REQUEST_ID.get()
+        if request_id:
+            response.headers["x-request-id"] = request_id
+        return response

@@ -12,6 +12,7 @@ from teahouse.api import (
     clubs,
     events,
     hallway,
+    health,
     notifications,
     reports,
     rooms,
@@ -20,6 +21,7 @@ from teahouse.api import (
 )
 
 ROUTERS = (
+    health.router,
     accounts.router,
     rooms.router,
     hallway.router,

@@ -26,6 +26,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from teahouse.domain.room_state import UserRef
 from teahouse.errors import CloseCode, ErrorCode, TeahouseError
 from teahouse.live.stage import Stage
+from teahouse.ops import metrics
 from teahouse.realtime.client_messages import (
     Audience,
     ClientMessage,
@@ -96,6 +97,7 @@ class SocketSession:
             self._outgoing.put_nowait(frame)
         except asyncio.QueueFull:
             log.info("dropping a client that fell %d messages behind", self._outgoing.maxsize)
+            metrics.QUEUE_DROPS.inc()
             self.close(CloseCode.TOO_SLOW)
 
     def room_for(self) -> int:
@@ -139,14 +141,19 @@ class SocketSession:
 
     async def handle_frame(self, frame: str | bytes) -> None:
         ref: str | None = None
+        kind = "invalid"  # until the frame parses as a message
         try:
             raw = decode_frame(frame, self._max_message_bytes)
             ref = message_ref(raw)
             message = parse_client_message(raw)
+            kind = message.type
+            metrics.MESSAGES_RECEIVED.inc(kind)
             await self._dispatch(message)
             if message.id is not None:
                 self.send(encode(OkMessage(ref=message.id)))
         except TeahouseError as exc:
+            if kind == "invalid":
+                metrics.MESSAGES_RECEIVED.inc(kind)
             self._send_error(exc.code, exc.message, ref)
         except Exception:
             log.exception("message from %s failed", self.user.id)
@@ -182,12 +189,15 @@ class SocketSession:
                 await stage.act(self, message)
 
     def _send_error(self, code: ErrorCode, text: str, ref: str | None) -> None:
+        if code.status == 429:  # every rate limit on the socket refuses with a 429 code
+            metrics.rate_limited(code)
         self.send(encode(ErrorMessage(code=code, message=text, ref=ref)))
 
     async def _send_loop(self) -> None:
         try:
             while (frame := await self._outgoing.get()) is not None:
                 await self._websocket.send_text(frame)
+                metrics.MESSAGES_SENT.inc()
         except Exception:  # the peer went away mid-send; the receive side notices
             self.close(self.close_code)
         with contextlib.suppress(Exception):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import shutil
 from typing import TYPE_CHECKING
 
@@ -25,14 +24,13 @@ def serve() -> None:
 
     from teahouse.app import create_app, uvicorn_options
     from teahouse.gc_policy import tune_for_serving
+    from teahouse.ops.logs import configure_logging
 
     settings = cli_settings()
     if settings.janus_url is None and shutil.which(settings.janus_binary) is None:
         # Say it before anything starts, not as a traceback out of the lifespan.
         raise click.ClickException(str(JanusNotInstalled(settings.janus_binary)))
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format)
     first = run(_first_invite, settings)
     if first:
         click.echo(

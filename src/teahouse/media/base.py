@@ -105,3 +105,11 @@ class MediaBackend(Protocol):
 
     def live_publishers(self, room_id: str) -> frozenset[str]:
         """Participants whose published audio is flowing into Janus now."""
+
+    async def check(self) -> None:
+        """Return when the media server answers a request now; raise
+        ``Unavailable`` when it does not (the readiness check)."""
+
+    def listener_streams(self) -> int:
+        """Audio streams the media server is set to forward to listeners now: one for
+        each listener and each speaker they hear (the metrics)."""

@@ -64,6 +64,8 @@ logger = logging.getLogger(__name__)
 NO_SUCH_FEED = 428
 NO_SUCH_ROOM = 426
 ROOM_EXISTS = 427
+# A Janus that takes longer than this to say who it is counts as not ready.
+CHECK_TIMEOUT = 2.0
 
 #: Room settings. Talking is decided over 25 packets (0.5 s of Opus at 20 ms) whose
 #: average level is above -40 dBov: ordinary speech, not a quiet room's hiss.
@@ -161,6 +163,18 @@ class JanusMediaBackend:
     def live_publishers(self, room_id: str) -> frozenset[str]:
         room = self._rooms.get(room_id)
         return room.reported_live if room is not None else frozenset()
+
+    # -- for the operator ---------------------------------------------------------
+
+    async def check(self) -> None:
+        # `info` needs no session and touches no room: a round trip and nothing else.
+        with translate_errors():
+            await self._session.client().request({"janus": "info"}, reply_timeout=CHECK_TIMEOUT)
+
+    def listener_streams(self) -> int:
+        return sum(
+            len(sub.feeds) for room in self._rooms.values() for sub in room.subscribers.values()
+        )
 
     async def _room(self, room_id: str) -> RoomState:
         async with self._locks.hold(("room", room_id)):

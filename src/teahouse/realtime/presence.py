@@ -51,6 +51,10 @@ class Presence:
     def is_online(self, user_id: str) -> bool:
         return user_id in self._sockets
 
+    def member_count(self) -> int:
+        """Members with at least one socket open."""
+        return len(self._sockets)
+
     def socket_count(self) -> int:
         return sum(len(sockets) for sockets in self._sockets.values())
 

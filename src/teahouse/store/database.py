@@ -8,7 +8,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as DbSession
@@ -45,6 +45,11 @@ class Database:
         """Apply every pending Alembic migration."""
         async with self.engine.begin() as conn:
             await conn.run_sync(_upgrade)
+
+    async def ping(self) -> None:
+        """Return when the database answers a query; raise when it does not."""
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
 
     async def close(self) -> None:
         await self.engine.dispose()
