@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -21,9 +23,7 @@ def serve() -> None:
 
     On an instance with no members yet it prints an invitation link for the first one.
     """
-    import uvicorn
-
-    from teahouse.app import create_app, uvicorn_options
+    from teahouse.app import Server, create_app
     from teahouse.gc_policy import tune_for_serving
 
     settings = cli_settings()
@@ -41,7 +41,11 @@ def serve() -> None:
     click.echo(f"  Teahouse is starting on {settings.public_url}\n")
     app = create_app(settings)
     tune_for_serving()
-    uvicorn.run(app, **uvicorn_options(settings))
+    server = Server(app, settings)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    if not server.started:
+        sys.exit(3)  # as uvicorn.run exits: the app did not start (the log says why)
 
 
 async def _first_invite(svc: Services) -> str | None:
