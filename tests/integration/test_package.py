@@ -84,9 +84,7 @@ async def test_pip_install_in_a_fresh_venv_then_serve(wheel: Path, tmp_path: Pat
         "pylock.toml", "--quiet",
     )  # fmt: skip
     lock.write_text(exported.stdout)
-    await asyncio.to_thread(
-        _uv_offline_first, "pip", "install", "--python", python, "-r", lock
-    )
+    await asyncio.to_thread(_uv_offline_first, "pip", "install", "--python", python, "-r", lock)
     await asyncio.to_thread(
         _run, bin_dir / "pip", "install", "--no-index", "--disable-pip-version-check", wheel
     )

@@ -25,6 +25,7 @@ def serve() -> None:
     """
     from teahouse.app import Server, create_app
     from teahouse.gc_policy import tune_for_serving
+    from teahouse.store.backups import BackupError, hold_serving_lock, sqlite_file
 
     settings = cli_settings()
     if settings.janus_url is None and shutil.which(settings.janus_binary) is None:
@@ -33,6 +34,12 @@ def serve() -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    try:
+        # One server per SQLite file; `teahouse restore` will not replace it under one.
+        if database := sqlite_file(settings.resolved_database_url):
+            hold_serving_lock(database)  # held until the process ends
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
     first = run(_first_invite, settings)
     if first:
         click.echo(
