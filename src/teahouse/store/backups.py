@@ -32,7 +32,7 @@ from pathlib import Path
 
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import make_url
 
 from teahouse.store import admin_models, social_models
 from teahouse.store.database import Database, alembic_config
@@ -126,17 +126,19 @@ def _sqlite_copy(source: Path, dest: Path) -> None:
 def pg_dump_command(url: str, dest: Path) -> tuple[list[str], dict[str, str]]:
     """The `pg_dump` that backs up ``url`` into ``dest``, and the environment it needs
     (the password goes in PGPASSWORD, never on the command line)."""
+    dbname, env = _libpq(url)
+    return ["pg_dump", *PG_DUMP_ARGS, f"--file={dest}", f"--dbname={dbname}"], env
+
+
+def _libpq(url: str) -> tuple[str, dict[str, str]]:
+    """The libpq URI of a SQLAlchemy URL (without its password) and the environment
+    that carries the password and a socket directory given as ``?host=``."""
     parsed = make_url(url)
     env = {"PGPASSWORD": parsed.password} if parsed.password else {}
     if isinstance(host := parsed.query.get("host"), str):
-        env["PGHOST"] = host  # a socket directory given as ?host=
-    return ["pg_dump", *PG_DUMP_ARGS, f"--file={dest}", f"--dbname={_libpq(parsed)}"], env
-
-
-def _libpq(parsed: URL) -> str:
-    return parsed.set(drivername="postgresql", password=None, query={}).render_as_string(
-        hide_password=False
-    )
+        env["PGHOST"] = host
+    uri = parsed.set(drivername="postgresql", password=None, query={})
+    return uri.render_as_string(hide_password=False), env
 
 
 def backup(url: str, dest: Path) -> str:
@@ -324,9 +326,8 @@ async def _restore_postgres(url: str, source: Path, force: bool) -> None:
                 await conn.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
     finally:
         await db.close()
-    command, env = pg_dump_command(url, source)
-    dbname = command[-1]
-    _run(["pg_restore", *PG_RESTORE_ARGS, dbname, str(source)], env, "pg_restore")
+    dbname, env = _libpq(url)
+    _run(["pg_restore", *PG_RESTORE_ARGS, f"--dbname={dbname}", str(source)], env, "pg_restore")
 
 
 async def _migrate(url: str) -> Restored:
