@@ -102,6 +102,7 @@ class Services:
         sockets in it get `room_ended` with `server_shutdown`), then every socket
         closes with 1012 once that has gone out. Waits at most
         ``DRAIN_SECONDS`` for the sockets to close (docs/PROTOCOL.md, "Close codes")."""
+        self.hallway_signal.close()  # the rooms ending is no news to announce now
         await self.stage.close()
         if self.presence.finish_all(CloseCode.SERVER_RESTART):
             with contextlib.suppress(TimeoutError):
