@@ -14,7 +14,7 @@ WEB_SOURCES := $(shell find frontend/src frontend/public frontend/scripts -type 
 	frontend/tsconfig.json
 WEB_BUILD := src/teahouse/static/index.html
 
-.PHONY: run test setup setup-test python web lint check test-fast test-media test-web generated bench clean
+.PHONY: run test setup setup-test python web wheel lint check test-fast test-media test-web generated bench clean
 
 ## run: install what is missing, build the web client, serve on http://127.0.0.1:8000
 run: setup
@@ -41,6 +41,11 @@ python: $(UV)
 	$(UV) sync --frozen --extra dev --quiet
 
 web: $(WEB_BUILD)
+
+## wheel: dist/teahouse-VERSION.tar.gz and the wheel built from it, web client included
+## (`pip install dist/teahouse-*.whl` in any Python 3.11 environment, then `teahouse serve`)
+wheel: python web
+	$(UV) build --out-dir dist
 
 $(WEB_BUILD): $(WEB_SOURCES)
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build
@@ -80,4 +85,4 @@ bench: python
 	scripts/netns-exec $(VENV)/bin/python -m bench.invite_fanout
 
 clean:
-	rm -rf $(VENV) .tools frontend/node_modules src/teahouse/static test-artifacts
+	rm -rf $(VENV) .tools frontend/node_modules src/teahouse/static test-artifacts dist

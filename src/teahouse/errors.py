@@ -147,6 +147,9 @@ class CloseCode(IntEnum):
     ORIGIN_FORBIDDEN = 4403
     # The client fell too far behind; it reconnects and resumes.
     TOO_SLOW = 4408
+    # The server is stopping (SIGTERM): rooms have ended (`room_ended` with
+    # `server_shutdown` came first); the client reconnects once it is back.
+    SERVER_RESTART = 1012
 
 
 class TeahouseError(Exception):

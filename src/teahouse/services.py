@@ -12,6 +12,8 @@ May import: any package but the edges (api, cli).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 
@@ -30,6 +32,7 @@ from teahouse.clubs.clubs import Clubs
 from teahouse.clubs.events import Events
 from teahouse.config import Settings
 from teahouse.demo import rooms as demo_rooms
+from teahouse.errors import CloseCode
 from teahouse.hallway.hallway import Hallway
 from teahouse.hallway.signal import HallwaySignal, hallway_shape
 from teahouse.live.stage import Stage
@@ -48,6 +51,9 @@ from teahouse.social.search import Search
 from teahouse.store.database import Database
 
 log = logging.getLogger(__name__)
+
+# How long a stopping server waits for its clients to take their last messages.
+DRAIN_SECONDS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +121,19 @@ class Services:
             if last
             else {},
         )
+
+    async def drain(self) -> None:
+        """The server is stopping, its sockets still open: every live room ends (the
+        sockets in it get `room_ended` with `server_shutdown`), then every socket
+        closes with 1012 once that has gone out. Waits at most
+        ``DRAIN_SECONDS`` for the sockets to close (docs/PROTOCOL.md, "Close codes")."""
+        self.hallway_signal.close()  # the rooms ending is no news to announce now
+        await self.stage.close()
+        if self.presence.finish_all(CloseCode.SERVER_RESTART):
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(DRAIN_SECONDS):
+                    while self.presence.socket_count():  # noqa: ASYNC110 (each leaves itself)
+                        await asyncio.sleep(0.02)
 
     async def close(self) -> None:
         """Stop what :meth:`start` started, then the database."""

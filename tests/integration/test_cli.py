@@ -28,6 +28,8 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         ["db", "upgrade"],
         ["demo"],
         ["demo", "seed"],
+        ["backup"],
+        ["restore"],
     ],
 )
 def test_every_command_has_help(args: list[str]) -> None:

@@ -593,5 +593,6 @@ export interface SubscribeOfferMessage {
 export enum CloseCode {
   NotAuthenticated = 4401,
   OriginForbidden = 4403,
-  TooSlow = 4408
+  TooSlow = 4408,
+  ServerRestart = 1012
 }

@@ -16,7 +16,8 @@ export const PROTOCOL = 2;
  * jitter; tells its owner when it is (re)ready so the owner can resume with
  * `join` + `since`. Close codes 4401 (no session, or a suspended account) and 4403
  * (bad Origin) are final; 4408 (the server dropped us for falling behind) reconnects
- * at once, and the room resumes with `join` + `since` like after any reconnection.
+ * at once, and the room resumes with `join` + `since` like after any reconnection;
+ * 1012 (the server is stopping, after `room_ended`) reconnects with the back-off.
  */
 export class Socket {
   status: SocketStatus = "idle";

@@ -92,7 +92,7 @@ async def admit(room_id: str, body: AdmitBody, user: Member, svc: Svc) -> None:
 @router.post(
     "/rooms/{room_id}/link",
     status_code=201,
-    responses=refuses(*ENTERABLE, ErrorCode.NOT_MODERATOR, ErrorCode.NOT_IN_ROOM),
+    responses=refuses(*ENTERABLE, ErrorCode.NOT_MODERATOR),
 )
 async def create_room_link(room_id: str, user: Member, svc: Svc) -> RoomLink:
     """A link that lets whoever holds it into a closed room, while the room lives."""

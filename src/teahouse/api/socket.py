@@ -115,6 +115,17 @@ class SocketSession:
                 self._outgoing.get_nowait()
         self._outgoing.put_nowait(None)
 
+    def finish(self, code: int) -> None:
+        if self.state is SocketState.CLOSED:
+            return
+        try:
+            self._outgoing.put_nowait(None)  # after what is queued, the close
+        except asyncio.QueueFull:
+            self.close(code)  # too far behind to wait for
+            return
+        self.state = SocketState.CLOSED
+        self.close_code = code
+
     async def run(self) -> None:
         self.send(encode(WelcomeMessage(user=User.model_validate(self.user))))
         if self._presence is not None:  # after `welcome`, which must come first

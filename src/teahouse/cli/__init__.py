@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from teahouse.cli import admin, database, demo, invite, serve
+from teahouse.cli import admin, backup, database, demo, invite, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,6 +30,8 @@ main.add_command(invite.invite)
 main.add_command(demo.demo)
 main.add_command(database.db)
 main.add_command(admin.admin)
+main.add_command(backup.backup)
+main.add_command(backup.restore)
 
 if __name__ == "__main__":
     sys.exit(main())

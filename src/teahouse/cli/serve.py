@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -20,17 +22,22 @@ def serve() -> None:
 
     On an instance with no members yet it prints an invitation link for the first one.
     """
-    import uvicorn
-
-    from teahouse.app import create_app, uvicorn_options
+    from teahouse.app import Server, create_app
     from teahouse.gc_policy import tune_for_serving
     from teahouse.ops.logs import configure_logging
+    from teahouse.store.backups import BackupError, hold_serving_lock, sqlite_file
 
     settings = cli_settings()
     if settings.janus_url is None and shutil.which(settings.janus_binary) is None:
         # Say it before anything starts, not as a traceback out of the lifespan.
         raise click.ClickException(str(JanusNotInstalled(settings.janus_binary)))
     configure_logging(settings.log_level, settings.log_format)
+    try:
+        # One server per SQLite file; `teahouse restore` will not replace it under one.
+        if database := sqlite_file(settings.resolved_database_url):
+            hold_serving_lock(database)  # held until the process ends
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
     first = run(_first_invite, settings)
     if first:
         click.echo(
@@ -39,7 +46,11 @@ def serve() -> None:
     click.echo(f"  Teahouse is starting on {settings.public_url}\n")
     app = create_app(settings)
     tune_for_serving()
-    uvicorn.run(app, **uvicorn_options(settings))
+    server = Server(app, settings)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    if not server.started:
+        sys.exit(3)  # as uvicorn.run exits: the app did not start (the log says why)
 
 
 async def _first_invite(svc: Services) -> str | None:

@@ -63,12 +63,16 @@ class HallwaySignal:
         self._shape = shape
         self._announced: Hashable = shape()
         self._checks = Coalescer(interval, self._check)
+        self._closed = False
 
     def poke(self) -> None:
         """Something in the live rooms changed; never blocks, never raises."""
-        self._checks.poke()
+        if not self._closed:
+            self._checks.poke()
 
     def close(self) -> None:
+        """Announce nothing more (the server is stopping: rooms end, sockets close)."""
+        self._closed = True
         self._checks.cancel()
 
     def _check(self) -> None:

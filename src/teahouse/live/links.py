@@ -11,7 +11,8 @@ import hashlib
 import hmac
 import secrets
 
-from teahouse.errors import Conflict, ErrorCode
+from teahouse.domain.room_state import Role
+from teahouse.errors import Conflict, ErrorCode, Forbidden
 from teahouse.live.room import LiveRooms
 
 
@@ -22,11 +23,14 @@ class RoomLinks:
         self._live = live
 
     def new(self, room_id: str, moderator_id: str) -> str:
-        """A new code for the room; only one of its moderators may ask."""
+        """A new code for the room; only one of its moderators may ask (anyone else,
+        in the room or not, is refused with ``not_moderator``, as ``admit`` refuses)."""
         room = self._live.get(room_id)
         if room is None:
             raise Conflict("This room has ended.", ErrorCode.ROOM_ENDED)
-        room.state.require_moderator(moderator_id)
+        asker = room.state.participants.get(moderator_id)
+        if asker is None or asker.role is not Role.MODERATOR:
+            raise Forbidden("Only moderators can make room links.", ErrorCode.NOT_MODERATOR)
         code = secrets.token_urlsafe(24)
         room.link_hashes.add(_digest(code))
         return code

@@ -30,6 +30,10 @@ class Outbox(Protocol):
     def close(self, code: int) -> None:
         """Close the socket with this close code, at once (what is queued is dropped)."""
 
+    def finish(self, code: int) -> None:
+        """Close the socket with this close code once what is queued has gone out
+        (nothing queued after this is sent)."""
+
 
 class Presence:
     """The open sockets of every connected member (one process, in memory)."""
@@ -72,6 +76,14 @@ class Presence:
         sockets = self._sockets.pop(user_id, set())
         for socket in list(sockets):
             socket.close(code)
+        return len(sockets)
+
+    def finish_all(self, code: int) -> int:
+        """Close every socket with this code once what is queued on it has gone out
+        (the server is stopping); how many there were. Each leaves on closing."""
+        sockets = [socket for group in self._sockets.values() for socket in group]
+        for socket in sockets:
+            socket.finish(code)
         return len(sockets)
 
     def send_to_all(self, message: ServerMessage | Frame, *, in_rooms: bool = True) -> None:
