@@ -13,6 +13,7 @@ from teahouse.api import (
     events,
     hallway,
     notifications,
+    passkeys,
     reports,
     rooms,
     social,
@@ -21,6 +22,7 @@ from teahouse.api import (
 
 ROUTERS = (
     accounts.router,
+    passkeys.router,
     rooms.router,
     hallway.router,
     notifications.router,
