@@ -122,7 +122,9 @@ class Passkeys:
                 # The member's row, locked (a no-op UPDATE: a row lock on PostgreSQL,
                 # the write lock on SQLite), so two ceremonies at once cannot both pass
                 # the cap.
-                await s.execute(update(User).where(User.id == user_id).values(id=User.id))
+                locked = await s.execute(update(User).where(User.id == user_id).values(id=User.id))
+                if locked.rowcount != 1:  # type: ignore[attr-defined]
+                    raise NotAuthenticated("Please log in.")  # deleted meanwhile
                 count = await s.scalar(
                     select(func.count()).select_from(Passkey).where(Passkey.user_id == user_id)
                 )
