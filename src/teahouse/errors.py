@@ -13,7 +13,8 @@ why with a :class:`CloseCode`.
      │                              message_too_large, weak_password, invalid_username,
      │                              invalid_sdp, invalid_time_zone, event_in_past,
      │                              avatar_not_an_image, avatar_too_many_pixels,
-     │                              bad_cursor, cannot_report_yourself
+     │                              bad_cursor, cannot_report_yourself,
+     │                              passkey_challenge_expired, passkey_rejected
      ├── InviteError           4xx  invite_malformed 400, invite_unknown 404,
      │                              invite_used 409, invite_expired 410,
      │                              invite_revoked 410
@@ -26,13 +27,15 @@ why with a :class:`CloseCode`.
      ├── NotFound              404  not_found, room_not_found, user_not_found,
      │                              not_in_room, club_not_found, not_member,
      │                              event_not_found, avatar_not_found, invite_not_found,
-     │                              report_not_found, room_link_invalid
+     │                              report_not_found, room_link_invalid,
+     │                              passkey_not_found
      ├── Conflict              409  username_taken, room_ended, wrong_state,
      │                              already_in_room, club_name_taken, already_member,
      │                              last_admin, event_started, event_cancelled,
      │                              already_pinged, cannot_suspend_admin,
      │                              member_suspended, already_resolved, hands_disabled,
-     │                              joined_elsewhere
+     │                              joined_elsewhere, passkey_exists,
+     │                              too_many_passkeys
      ├── TooLarge              413  request_too_large, avatar_too_large
      ├── TooManyRequests       429  too_many_attempts, too_many_reports
      └── Unavailable           503  media_unavailable
@@ -71,6 +74,8 @@ class ErrorCode(StrEnum):
     BAD_CURSOR = "bad_cursor", 400
     CANNOT_REPORT_YOURSELF = "cannot_report_yourself", 400
     INVITE_MALFORMED = "invite_malformed", 400
+    PASSKEY_CHALLENGE_EXPIRED = "passkey_challenge_expired", 400
+    PASSKEY_REJECTED = "passkey_rejected", 400
 
     NOT_AUTHENTICATED = "not_authenticated", 401
     BAD_CREDENTIALS = "bad_credentials", 401
@@ -103,6 +108,7 @@ class ErrorCode(StrEnum):
     REPORT_NOT_FOUND = "report_not_found", 404
     ROOM_LINK_INVALID = "room_link_invalid", 404
     INVITE_UNKNOWN = "invite_unknown", 404
+    PASSKEY_NOT_FOUND = "passkey_not_found", 404
 
     METHOD_NOT_ALLOWED = "method_not_allowed", 405
 
@@ -122,6 +128,8 @@ class ErrorCode(StrEnum):
     HANDS_DISABLED = "hands_disabled", 409
     JOINED_ELSEWHERE = "joined_elsewhere", 409
     INVITE_USED = "invite_used", 409
+    PASSKEY_EXISTS = "passkey_exists", 409
+    TOO_MANY_PASSKEYS = "too_many_passkeys", 409
 
     INVITE_EXPIRED = "invite_expired", 410
     INVITE_REVOKED = "invite_revoked", 410

@@ -19,9 +19,11 @@ from dataclasses import dataclass
 
 from teahouse.accounts.accounts import Accounts
 from teahouse.accounts.attempts import FailedAttempts
+from teahouse.accounts.passkeys import Passkeys
 from teahouse.accounts.password_check import PasswordCheck
 from teahouse.accounts.passwords import Passwords
 from teahouse.accounts.privacy import Privacy
+from teahouse.accounts.relying_party import RelyingParty
 from teahouse.admin.audit import AuditLog
 from teahouse.admin.invites import InviteAdmin
 from teahouse.admin.members import Admin
@@ -65,6 +67,7 @@ class Services:
     media: MediaBackend
     passwords: Passwords
     accounts: Accounts
+    passkeys: Passkeys
     rooms: Rooms
     stage: Stage
     presence: Presence
@@ -176,6 +179,7 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         media=media,
         passwords=passwords,
         accounts=Accounts(db, settings, passwords, checks),
+        passkeys=Passkeys(db, checks, RelyingParty(settings.public_url)),
         rooms=rooms,
         stage=stage,
         presence=presence,

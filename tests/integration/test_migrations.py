@@ -80,3 +80,20 @@ async def test_admin_migration_goes_down_and_up_keeping_search(database: Databas
         assert not admin & await conn.run_sync(tables)
         await conn.run_sync(migrate, "head", False)
         assert admin <= await conn.run_sync(tables)
+
+
+async def test_passkeys_migration_goes_down_and_up(database: Database) -> None:
+    def tables(connection: Connection) -> set[str]:
+        return set(inspect(connection).get_table_names())
+
+    def migrate(connection: Connection, target: str, down: bool) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, target)
+
+    async with database.engine.begin() as conn:
+        assert "passkeys" in await conn.run_sync(tables)
+        await conn.run_sync(migrate, "0005_demo_rooms", True)
+        assert "passkeys" not in await conn.run_sync(tables)
+        await conn.run_sync(migrate, "head", False)
+        assert "passkeys" in await conn.run_sync(tables)

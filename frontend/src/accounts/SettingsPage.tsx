@@ -12,8 +12,9 @@ import { FormError, ReadOnlyInput } from "../ui/Field";
 import { CopyIcon } from "../ui/icons";
 import { UserRow } from "../ui/UserRow";
 import { DeleteAccountSheet } from "./DeleteAccountSheet";
+import { PasskeysSection } from "./PasskeysSection";
 
-/** `/settings`: your data, your calendar feed, who you blocked, logging out and leaving. */
+/** `/settings`: your passkeys, your data, your calendar feed, who you blocked, logging out and leaving. */
 export function SettingsPage({ me }: { me: Me }) {
   const [deleting, setDeleting] = useState(false);
   return (
@@ -30,6 +31,7 @@ export function SettingsPage({ me }: { me: Me }) {
             </a>
           </section>
         )}
+        <PasskeysSection />
         <CalendarSection />
         <BlockedSection />
         <section class="card stack">

@@ -18,6 +18,8 @@ export type ErrorCode =
   | "bad_cursor"
   | "cannot_report_yourself"
   | "invite_malformed"
+  | "passkey_challenge_expired"
+  | "passkey_rejected"
   | "not_authenticated"
   | "bad_credentials"
   | "origin_forbidden"
@@ -47,6 +49,7 @@ export type ErrorCode =
   | "report_not_found"
   | "room_link_invalid"
   | "invite_unknown"
+  | "passkey_not_found"
   | "method_not_allowed"
   | "username_taken"
   | "room_ended"
@@ -64,6 +67,8 @@ export type ErrorCode =
   | "hands_disabled"
   | "joined_elsewhere"
   | "invite_used"
+  | "passkey_exists"
+  | "too_many_passkeys"
   | "invite_expired"
   | "invite_revoked"
   | "request_too_large"
@@ -96,6 +101,7 @@ export interface AccountExport {
   rooms_admitted_to: RoomRef[];
   reports_filed: ExportReport[];
   calendar_feed: ExportCalendarFeed[];
+  passkeys: ExportPasskey[];
 }
 export interface ExportAccount {
   id: string;
@@ -227,6 +233,17 @@ export interface ExportReportRoom {
 }
 export interface ExportCalendarFeed {
   created_at: string;
+}
+/**
+ * A passkey: the name given it, and what the server checks log-ins with (the
+ * credential id and public key, base64url; neither is a secret).
+ */
+export interface ExportPasskey {
+  name: string;
+  created_at: string;
+  credential_id: string;
+  public_key: string;
+  sign_count: number;
 }
 /**
  * docs/API-ADMIN.md ``AdminInvite``.
@@ -508,6 +525,24 @@ export interface NewInvite {
   url: string;
   expires_at: string;
 }
+export interface NewPasskeyBody {
+  ceremony: string;
+  name: string;
+  credential: PasskeyRegistrationCredential;
+}
+/**
+ * What ``navigator.credentials.create`` made, as JSON.
+ */
+export interface PasskeyRegistrationCredential {
+  id: string;
+  rawId: string;
+  type: "public-key";
+  response: PasskeyAttestationResponse;
+}
+export interface PasskeyAttestationResponse {
+  clientDataJSON: string;
+  attestationObject: string;
+}
 export interface NewRoomBody {
   title: string;
   visibility?: "open" | "social" | "closed" | "club";
@@ -534,6 +569,104 @@ export interface NotificationList {
   notifications: Notification[];
   unread: number;
   next_cursor: string | null;
+}
+/**
+ * One of the member's passkeys, as Settings lists it.
+ */
+export interface Passkey {
+  id: string;
+  name: string;
+  created_at: string;
+}
+export interface PasskeyAlgorithm {
+  type: "public-key";
+  alg: number;
+}
+export interface PasskeyAssertionResponse {
+  clientDataJSON: string;
+  authenticatorData: string;
+  signature: string;
+  userHandle?: string | null;
+}
+/**
+ * What ``navigator.credentials.get`` answered, as JSON.
+ */
+export interface PasskeyAuthenticationCredential {
+  id: string;
+  rawId: string;
+  type: "public-key";
+  response: PasskeyAssertionResponse;
+}
+export interface PasskeyAuthenticatorSelection {
+  residentKey: "required";
+  requireResidentKey: boolean;
+  userVerification: "required";
+}
+/**
+ * A ceremony to add a passkey: its id and the options for the browser.
+ */
+export interface PasskeyCreation {
+  ceremony: string;
+  options: PasskeyCreationOptions;
+}
+/**
+ * ``PublicKeyCredentialCreationOptionsJSON`` (WebAuthn level 3): binary values
+ * base64url, as ``PublicKeyCredential.parseCreationOptionsFromJSON`` reads them.
+ */
+export interface PasskeyCreationOptions {
+  rp: PasskeyRelyingParty;
+  user: PasskeyUser;
+  challenge: string;
+  pubKeyCredParams: PasskeyAlgorithm[];
+  timeout: number;
+  excludeCredentials: PasskeyDescriptor[];
+  authenticatorSelection: PasskeyAuthenticatorSelection;
+  attestation: "none";
+}
+export interface PasskeyRelyingParty {
+  id: string;
+  name: string;
+}
+/**
+ * Who the new passkey is for: ``id`` is the member's id (base64url), which
+ * the authenticator hands back when logging in.
+ */
+export interface PasskeyUser {
+  id: string;
+  name: string;
+  displayName: string;
+}
+export interface PasskeyDescriptor {
+  type: "public-key";
+  id: string;
+}
+export interface PasskeyList {
+  passkeys: Passkey[];
+}
+export interface PasskeyLoginBody {
+  ceremony: string;
+  credential: PasskeyAuthenticationCredential;
+}
+export interface PasskeyOptionsBody {
+  password: string;
+}
+/**
+ * A ceremony to log in with a passkey: its id and the options for the browser.
+ */
+export interface PasskeyRequest {
+  ceremony: string;
+  options: PasskeyRequestOptions;
+}
+/**
+ * ``PublicKeyCredentialRequestOptionsJSON``: no ``allowCredentials`` listed, so
+ * the authenticator offers the member's passkeys for this relying party.
+ */
+export interface PasskeyRequestOptions {
+  rpId: string;
+  challenge: string;
+  timeout: number;
+  allowCredentials: PasskeyDescriptor[];
+  userVerification: "required";
 }
 export interface PingBody {
   username: string;

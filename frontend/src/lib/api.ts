@@ -16,6 +16,12 @@ import type {
   NewClubBody,
   NewEvent,
   NotificationPage,
+  Passkey,
+  PasskeyAuthenticationCredential,
+  PasskeyCreation,
+  PasskeyList,
+  PasskeyRegistrationCredential,
+  PasskeyRequest,
   Profile,
   ProfileBody,
   RoomLink,
@@ -136,6 +142,10 @@ export const api = {
   login: (username: string, password: string) => request<Me>("POST", "/login", { username, password }),
   logout: () => request<void>("POST", "/logout"),
   me: () => request<Me>("GET", "/me"),
+  /** Logging in with a passkey: options for the browser, then its answer (lib/passkeys.ts). */
+  passkeyLoginOptions: () => request<PasskeyRequest>("POST", "/login/passkey/options"),
+  passkeyLogin: (ceremony: string, credential: PasskeyAuthenticationCredential) =>
+    request<Me>("POST", "/login/passkey", { ceremony, credential }),
   createInvite: () => request<InviteCreated>("POST", "/invites"),
   invites: () => request<MyInvites>("GET", "/invites"),
 
@@ -205,6 +215,13 @@ export const api = {
   notifications: (cursor?: string | null) => request<NotificationPage>("GET", `/notifications${query({ cursor })}`),
   markRead: (ids?: string[]) => request<void>("POST", "/notifications/read", ids ? { ids } : {}),
   search: (q: string) => request<SearchResults>("GET", `/search${query({ q })}`),
+
+  // Your passkeys: adding one takes the password, then the browser's answer.
+  passkeys: () => request<PasskeyList>("GET", "/me/passkeys"),
+  passkeyOptions: (password: string) => request<PasskeyCreation>("POST", "/me/passkeys/options", { password }),
+  addPasskey: (ceremony: string, name: string, credential: PasskeyRegistrationCredential) =>
+    request<Passkey>("POST", "/me/passkeys", { ceremony, name, credential }),
+  removePasskey: (id: string) => request<void>("DELETE", `/me/passkeys/${seg(id)}`),
 
   // Your own data
   exportData: () => download("/me/export"),

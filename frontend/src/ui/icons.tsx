@@ -150,3 +150,11 @@ export const HeartIcon = ({ size = 18 }: P) =>
 export const ListIcon = ({ size = 18 }: P) => svg(size, <path d="M8 6h12M8 12h12M8 18h12M4 6h.01M4 12h.01M4 18h.01" />);
 export const FlagIcon = ({ size = 18 }: P) => svg(size, <path d="M5 21V4M5 4h11l-2 4 2 4H5" />);
 export const StopIcon = ({ size = 18 }: P) => svg(size, <rect x="6" y="6" width="12" height="12" rx="2" />);
+export const KeyIcon = ({ size = 18 }: P) =>
+  svg(
+    size,
+    <>
+      <circle cx="8" cy="15" r="4" />
+      <path d="M10.8 12.2L20 3M16 7l3 3M14 9l2 2" />
+    </>,
+  );

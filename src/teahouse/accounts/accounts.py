@@ -281,6 +281,13 @@ class Accounts:
             raise NotFound("No member has that username.", ErrorCode.USER_NOT_FOUND)
         return user
 
+    async def open_session(self, user: User) -> tuple[MeView, str]:
+        """A new session for a member whose credential was verified elsewhere (a
+        passkey): their record and the session's token."""
+        async with self._db.sessions.begin() as s:
+            token = await self._new_session(s, user.id)
+        return me_view(user), token
+
     async def _new_session(self, s: DbSession, user_id: str) -> str:
         token = rules.new_session_token()
         s.add(

@@ -21,7 +21,7 @@ from teahouse.domain.clock import utcnow
 from teahouse.social.cards import cards_by_id
 from teahouse.store.admin_models import Report
 from teahouse.store.database import DbSession
-from teahouse.store.models import Invite, Room, RoomAdmission, Session, User
+from teahouse.store.models import Invite, Passkey, Room, RoomAdmission, Session, User
 from teahouse.store.social_models import (
     Avatar,
     Block,
@@ -167,6 +167,18 @@ async def collect_export(s: DbSession, user_id: str) -> AccountExport | None:
                 select(CalendarToken.created_at).where(CalendarToken.user_id == user_id)
             )
         ],
+        "passkeys": [
+            {
+                "name": passkey.name,
+                "created_at": _iso(passkey.created_at),
+                "credential_id": _base64url(passkey.credential_id),
+                "public_key": _base64url(passkey.public_key),
+                "sign_count": passkey.sign_count,
+            }
+            for passkey in await s.scalars(
+                select(Passkey).where(Passkey.user_id == user_id).order_by(Passkey.created_at)
+            )
+        ],
     }
     cards = await cards_by_id(s, c.people)
     return cast(AccountExport, _resolve(data, cards))
@@ -298,6 +310,11 @@ async def _reports(c: _Collector) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+
+
+def _base64url(data: bytes) -> str:
+    """Unpadded, as WebAuthn writes binary values."""
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
 def _iso(when: datetime | None) -> str | None:

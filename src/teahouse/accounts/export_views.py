@@ -137,6 +137,17 @@ class ExportCalendarFeed(TypedDict):
     created_at: str
 
 
+class ExportPasskey(TypedDict):
+    """A passkey: the name given it, and what the server checks log-ins with (the
+    credential id and public key, base64url; neither is a secret)."""
+
+    name: str
+    created_at: str
+    credential_id: str
+    public_key: str
+    sign_count: int
+
+
 class AccountExport(TypedDict):
     """Everything the server holds about the member (docs/API-SOCIAL.md, "Your own
     data"): their rows, never other members' private data, never a secret."""
@@ -159,3 +170,4 @@ class AccountExport(TypedDict):
     rooms_admitted_to: list[RoomRef]
     reports_filed: list[ExportReport]
     calendar_feed: list[ExportCalendarFeed]
+    passkeys: list[ExportPasskey]

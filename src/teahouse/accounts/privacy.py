@@ -20,8 +20,9 @@ then deletes the user row; every foreign key naming a member cascades or nulls
 5. reports about their deleted rooms forget the room's title (reports they filed
    go with them; reports about them and audit entries keep the facts and lose the
    name: those references are ``SET NULL``);
-6. the user row goes; on SQLite the full-text indexes drop their words, and the
-   deleting connection uses ``secure_delete`` so freed pages are zeroed.
+6. the user row goes, and with it their passkeys; on SQLite the full-text indexes
+   drop their words, and the deleting connection uses ``secure_delete`` so freed
+   pages are zeroed.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from teahouse.api import (
     hallway,
     health,
     notifications,
+    passkeys,
     reports,
     rooms,
     social,
@@ -23,6 +24,7 @@ from teahouse.api import (
 ROUTERS = (
     health.router,
     accounts.router,
+    passkeys.router,
     rooms.router,
     hallway.router,
     notifications.router,
