@@ -67,6 +67,13 @@ class Settings(BaseSettings):
         le=65536,
         description="Messages a client may fall behind before it is dropped to resume.",
     )
+    ws_rate_scale: float = Field(
+        default=1.0,
+        ge=0.1,
+        le=1000.0,
+        description="Multiplies every WebSocket message limit per socket and per member "
+        "(docs/SECURITY.md).",
+    )
     audience_interval: float = Field(
         default=1.0,
         ge=0.05,

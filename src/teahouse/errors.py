@@ -34,7 +34,7 @@ why with a :class:`CloseCode`.
      │                              member_suspended, already_resolved, hands_disabled,
      │                              joined_elsewhere
      ├── TooLarge              413  request_too_large, avatar_too_large
-     ├── TooManyRequests       429  too_many_attempts, too_many_reports
+     ├── TooManyRequests       429  too_many_attempts, too_many_reports, rate_limited
      └── Unavailable           503  media_unavailable
 
 The edges send two more codes themselves, with no exception behind them:
@@ -131,6 +131,7 @@ class ErrorCode(StrEnum):
 
     TOO_MANY_ATTEMPTS = "too_many_attempts", 429
     TOO_MANY_REPORTS = "too_many_reports", 429
+    RATE_LIMITED = "rate_limited", 429
 
     INTERNAL_ERROR = "internal_error", 500
 
@@ -147,6 +148,10 @@ class CloseCode(IntEnum):
     ORIGIN_FORBIDDEN = 4403
     # The client fell too far behind; it reconnects and resumes.
     TOO_SLOW = 4408
+    # The client went on sending what it was refused as too many (the close reason
+    # is ``rate_limited``); it may reconnect after a pause, to the budgets its member
+    # left.
+    TOO_MANY_MESSAGES = 4430
 
 
 class TeahouseError(Exception):

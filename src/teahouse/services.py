@@ -36,6 +36,7 @@ from teahouse.media.base import MediaBackend
 from teahouse.notifications.inbox import Inbox
 from teahouse.notifications.notifier import Notifications
 from teahouse.notifications.push import NotificationPusher
+from teahouse.realtime.limits import MemberBudgets
 from teahouse.realtime.presence import Presence
 from teahouse.rooms.rooms import Rooms
 from teahouse.social.graph import Social
@@ -59,6 +60,7 @@ class Services:
     rooms: Rooms
     stage: Stage
     presence: Presence
+    message_budgets: MemberBudgets
     notifications: Notifications
     inbox: Inbox
     clubs: Clubs
@@ -133,6 +135,7 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         rooms=rooms,
         stage=stage,
         presence=presence,
+        message_budgets=MemberBudgets.scaled(settings.ws_rate_scale),
         notifications=notifications,
         inbox=inbox,
         clubs=clubs,

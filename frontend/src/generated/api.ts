@@ -70,6 +70,7 @@ export type ErrorCode =
   | "avatar_too_large"
   | "too_many_attempts"
   | "too_many_reports"
+  | "rate_limited"
   | "internal_error"
   | "media_unavailable";
 

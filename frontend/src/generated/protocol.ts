@@ -96,6 +96,7 @@ export type ErrorCode =
   | "avatar_too_large"
   | "too_many_attempts"
   | "too_many_reports"
+  | "rate_limited"
   | "internal_error"
   | "media_unavailable";
 /**
@@ -441,6 +442,10 @@ export interface ErrorMessage {
    * The `id` of the message this answers.
    */
   ref?: string;
+  /**
+   * Seconds to wait before sending that again (`rate_limited`).
+   */
+  retry_after?: number;
 }
 export interface EventRef {
   id: string;
@@ -593,5 +598,6 @@ export interface SubscribeOfferMessage {
 export enum CloseCode {
   NotAuthenticated = 4401,
   OriginForbidden = 4403,
-  TooSlow = 4408
+  TooSlow = 4408,
+  TooManyMessages = 4430
 }
