@@ -34,7 +34,8 @@ why with a :class:`CloseCode`.
      │                              member_suspended, already_resolved, hands_disabled,
      │                              joined_elsewhere
      ├── TooLarge              413  request_too_large, avatar_too_large
-     ├── TooManyRequests       429  too_many_attempts, too_many_reports, rate_limited
+     ├── TooManyRequests       429  too_many_attempts, too_many_reports, rate_limited,
+     │                              room_busy
      └── Unavailable           503  media_unavailable
 
 The edges send two more codes themselves, with no exception behind them:
@@ -132,6 +133,7 @@ class ErrorCode(StrEnum):
     TOO_MANY_ATTEMPTS = "too_many_attempts", 429
     TOO_MANY_REPORTS = "too_many_reports", 429
     RATE_LIMITED = "rate_limited", 429
+    ROOM_BUSY = "room_busy", 429
 
     INTERNAL_ERROR = "internal_error", 500
 

@@ -114,7 +114,14 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
     passwords = Passwords(settings)
     rooms = Rooms(db)
     audit = AuditLog(db)
-    stage = Stage(rooms, media, audience_interval=settings.audience_interval, audit=audit)
+    stage = Stage(
+        rooms,
+        media,
+        audience_interval=settings.audience_interval,
+        audit=audit,
+        delivery_budget=settings.room_delivery_budget,
+        send_queue=settings.ws_send_queue,
+    )
     presence, inbox = Presence(), Inbox(db)
     notifications = Notifications(db)
     pusher = NotificationPusher(presence, inbox)

@@ -10,22 +10,27 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 import websockets
 
-from teahouse.realtime.limits import MEMBER_LIMITS, SOCKET_FRAMES, Kind
+from teahouse.realtime.limits import MEMBER_LIMITS, SOCKET_FRAMES, Kind, room_limit
 from tests.integration.test_realtime import open_room
+from tests.support.fake_media import FakeMedia
 from tests.support.raw_ws import OP_CLOSE, OP_TEXT, RawWebSocket
 from tests.support.room_view import ROOM_STATE_TYPES, RoomView, server_state
 from tests.support.server import (
     LiveServer,
     Member,
     eventually,
+    free_port,
     open_socket,
+    run_server,
+    server_settings,
 )
 
 FLOOD = 2000
@@ -153,14 +158,16 @@ async def test_a_flood_of_hand_toggles_does_not_drop_the_room(server: LiveServer
         await reader.stop()
 
 
-# -- each kind of message, several sockets, junk ---------------------------
+# -- each kind of message, several sockets, junk, a busy room ---------------------------
 
 
 def freeze(server: LiveServer) -> None:
     """Stop the limits' clock, so that no budget refills while a test counts."""
-    budgets = server.services.message_budgets
+    budgets, stage = server.services.message_budgets, server.services.stage
     now = budgets.clock()
     budgets.clock = lambda: now
+    at = stage.clock()
+    stage.clock = lambda: at
 
 
 # (kind, who sends it, the message as a function of its turn, the same kind sent before)
@@ -256,4 +263,126 @@ async def test_a_flood_of_junk_closes_the_flooders_socket_only(server: LiveServe
     await mallory.connect()
     assert (await mallory.request({"type": "ping"}))["type"] == "ok"
     for one in (ada, bob, mallory):
+        await one.close()
+
+
+SMALL_QUEUE = 128
+
+
+@pytest.fixture
+async def small_queue_server(tmp_path: Path, media: FakeMedia) -> AsyncIterator[LiveServer]:
+    settings = server_settings(tmp_path, None, free_port(), ws_send_queue=SMALL_QUEUE)
+    async with run_server(settings, media) as live:
+        yield live
+
+
+async def test_many_listeners_flooding_together_do_not_drop_the_room(
+    small_queue_server: LiveServer,
+) -> None:
+    """Each of 30 listeners stays within its own budget (10 toggles), but together
+    they send 300, more than a member's queue holds (128): the room passes on only
+    what it can, and refuses the rest."""
+    server = small_queue_server
+    ada = await server.member("ada")
+    room = await open_room(server, ada)
+    await ada.close()
+    others = [Reader(ada), *[Reader(await server.member(f"r{i}")) for i in range(9)]]
+    for reader in others:
+        await reader.start(room)
+    flooders = []
+    for i in range(30):
+        member = await server.member(f"f{i}")
+        sock = await asyncio.to_thread(raw_socket, server, member)
+        await asyncio.to_thread(sock.recv_json, "welcome")
+        await asyncio.to_thread(sock.send_json, {"type": "join", "room": room, "id": "in"})
+        await asyncio.to_thread(sock.recv_json, "ok")
+        flooders.append((member, sock))
+    live = server.services.stage.live(room)
+    assert live is not None
+    state = live.state
+    await eventually(
+        lambda: (
+            not state.listeners_unannounced and all(r.view.version == state.version for r in others)
+        )
+    )
+
+    toggles = [{"type": "hand", "raised": i % 2 == 0, "id": f"t{i}"} for i in range(10)]
+    await asyncio.to_thread(lambda: [sock.send_burst(toggles) for _, sock in flooders])
+
+    def answers(sock: RawWebSocket) -> list[dict[str, Any]]:
+        """The answers to the toggles (fewer if the server closes the socket)."""
+        got: list[dict[str, Any]] = []
+        while len(got) < len(toggles):
+            frame = sock.recv_frame()
+            if frame.opcode == OP_CLOSE:
+                break
+            if frame.opcode == OP_TEXT and frame.json()["type"] in ("ok", "error"):
+                got.append(frame.json())
+        sock.close()
+        return got
+
+    replies = [await asyncio.to_thread(answers, sock) for _, sock in flooders]
+    dropped = lambda: any(r.closed_with is not None for r in others)  # noqa: E731
+    await eventually(lambda: all(r.view.version == state.version for r in others) or dropped())
+    assert [r.closed_with for r in others] == [None] * len(others)
+    truth = server_state(state.snapshot())
+    assert all(r.view.state() == truth for r in others)
+    assert [len(rs) for rs in replies] == [len(toggles)] * len(flooders)
+    # Each flooder's hand is where its accepted toggles (alternating, from down) left it.
+    codes = {r.get("code") for rs in replies for r in rs if r["type"] == "error"}
+    assert "room_busy" in codes
+    for (member, _), rs in zip(flooders, replies, strict=True):
+        accepted = sum(r["type"] == "ok" for r in rs)
+        assert state.participants[member.id].hand_raised is (accepted % 2 == 1)
+    accepted = sum(r["type"] == "ok" for rs in replies for r in rs)
+    print(f"\n300 toggles from 30 listeners: {accepted} accepted")
+    assert 0 < accepted < SMALL_QUEUE
+    for reader in others:
+        await reader.stop()
+
+
+@pytest.fixture
+async def small_budget_server(tmp_path: Path, media: FakeMedia) -> AsyncIterator[LiveServer]:
+    settings = server_settings(tmp_path, None, free_port(), room_delivery_budget=100)
+    async with run_server(settings, media) as live:
+        yield live
+
+
+async def test_a_busy_room_refuses_its_audience_but_not_its_moderators(
+    small_budget_server: LiveServer,
+) -> None:
+    server = small_budget_server
+    ada = await server.member("ada")
+    room = await open_room(server, ada)
+    listeners = [await server.member(f"m{i}") for i in range(10)]
+    for one in listeners:
+        await one.connect()
+        await one.join(room)
+    freeze(server)
+    # 11 sockets: 100 / 11 changes a second, two seconds' worth (18) at once.
+    limit = room_limit(11, 100, server.settings.ws_send_queue)
+    assert int(limit.burst) == 18
+    state = server.services.stage.live(room).state  # type: ignore[union-attr]
+    ups = [(await one.request({"type": "hand", "raised": True}))["type"] for one in listeners]
+    downs = [await one.request({"type": "hand", "raised": False}) for one in listeners]
+    assert ups == ["ok"] * 10
+    assert [d["type"] for d in downs] == ["ok"] * 8 + ["error"] * 2
+    assert {d["code"] for d in downs[8:]} == {"room_busy"}
+    assert [state.participants[one.id].hand_raised for one in listeners] == [False] * 8 + [True] * 2
+    # The moderators still run the room: one of the raised hands goes up to speak.
+    invite = {"type": "invite_to_speak", "user_id": listeners[9].id}
+    assert (await ada.request(invite))["type"] == "ok"
+    assert state.participants[listeners[9].id].role == "speaker"
+    # As the budget refills, the audience is heard again.
+    stage = server.services.stage
+    later = stage.clock() + 1 / limit.per_second
+    stage.clock = lambda: later
+    assert (await listeners[8].request({"type": "hand", "raised": False}))["type"] == "ok"
+    refused = await listeners[0].request({"type": "hand", "raised": True})
+    assert refused["code"] == "room_busy" and refused["retry_after"] >= 1
+    # Nobody was dropped, and everyone has had every delta (a reply comes after them).
+    for one in [ada, *listeners]:
+        assert (await one.request({"type": "audience", "limit": 1}))["type"] == "ok"
+    assert {one.version for one in [ada, *listeners]} == {state.version}
+    for one in [ada, *listeners]:
         await one.close()

@@ -141,6 +141,7 @@ async def server(tmp_path: Path, media: FakeMedia) -> AsyncIterator[LiveServer]:
         ws_send_queue=SEND_QUEUE,
         audience_interval=AUDIENCE_INTERVAL,
         ws_rate_scale=1000,
+        room_delivery_budget=10_000_000,
     )
     async with run_server(settings, media) as live:
         yield live

@@ -1,5 +1,5 @@
 """The WebSocket's rate limits as arithmetic: buckets, the kind of every message, a
-member's budgets across sockets, a socket's gate (realtime/limits.py)."""
+member's budgets across sockets, a socket's gate, a room's budget (realtime/limits.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from teahouse.config import Settings
 from teahouse.errors import CloseCode, ErrorCode
+from teahouse.live.actions import STAGE_ACTIONS
 from teahouse.realtime.client_messages import CLIENT_TYPES, parse_client_message
 from teahouse.realtime.limits import (
     MEMBER_LIMITS,
@@ -20,7 +22,9 @@ from teahouse.realtime.limits import (
     SocketGate,
     TokenBucket,
     kind_of,
+    room_limit,
 )
+from teahouse.realtime.wire import literal_of
 from tests.unit.test_protocol_doc import examples
 
 ME, OTHER = "A" * 22, "B" * 22
@@ -168,6 +172,23 @@ def test_scaled_limits_multiply_bursts_and_rates() -> None:
     assert gate.frame() is not None
 
 
+@pytest.mark.parametrize(
+    ("sockets", "burst", "per_second"),
+    [
+        (0, 256, 20000),  # an empty room is a room of one
+        (10, 256, 2000),  # small rooms: bounded by a quarter of a member's queue
+        (100, 256, 200),
+        (1000, 40, 20),  # big rooms: two seconds of deliveries at once
+        (5000, 8, 4),
+        (50000, 1, 0.4),  # at least one change, when one has refilled
+    ],
+)
+def test_a_big_room_takes_fewer_changes_from_its_audience(
+    sockets: int, burst: float, per_second: float
+) -> None:
+    assert room_limit(sockets, 20000, 1024) == Limit(burst, per_second)
+
+
 # -- docs/SECURITY.md's table is the code's --------------------------------------------
 
 SECURITY = Path(__file__).resolve().parents[2] / "docs" / "SECURITY.md"
@@ -214,3 +235,11 @@ def test_the_table_of_limits_is_the_code() -> None:
     (refusals,) = [row for row in rows if row[0].startswith("refusals")]
     assert (refusals[1], window(refusals[2]), refusals[3]) == ("socket", REFUSALS, "close 4430")
     assert CloseCode.TOO_MANY_MESSAGES == 4430
+    (room,) = [row for row in rows if row[1] == "room"]
+    defaults = Settings.model_fields
+    assert f"({defaults['room_delivery_budget'].default:,})" in room[2]
+    assert f"({defaults['ws_send_queue'].default // 4})" in room[2]
+    assert room[3] == "`room_busy`"
+    assert set(re.findall(r"`(\w+)`", room[0])) == {
+        literal_of(m.message) for m in STAGE_ACTIONS.values() if m.from_audience
+    }

@@ -71,6 +71,7 @@ export type ErrorCode =
   | "too_many_attempts"
   | "too_many_reports"
   | "rate_limited"
+  | "room_busy"
   | "internal_error"
   | "media_unavailable";
 

@@ -97,6 +97,7 @@ export type ErrorCode =
   | "too_many_attempts"
   | "too_many_reports"
   | "rate_limited"
+  | "room_busy"
   | "internal_error"
   | "media_unavailable";
 /**
@@ -443,7 +444,7 @@ export interface ErrorMessage {
    */
   ref?: string;
   /**
-   * Seconds to wait before sending that again (`rate_limited`).
+   * Seconds to wait before sending that again (`rate_limited`, `room_busy`).
    */
   retry_after?: number;
 }

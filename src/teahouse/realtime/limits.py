@@ -12,7 +12,8 @@ its socket and its member, and a socket that goes on sending what it is refused
 (more refusals than :data:`REFUSALS` allows) is closed.
 
 The buckets are plain arithmetic on the time they are given: the socket session
-(``api/socket.py``) asks its :class:`SocketGate`, which asks :class:`MemberBudgets`.
+(``api/socket.py``) asks its :class:`SocketGate`, which asks :class:`MemberBudgets`;
+the Stage asks :func:`room_limit` for a room's budget for its audience's changes.
 """
 
 from __future__ import annotations
@@ -121,7 +122,8 @@ def kind_of(message: ClientMessage, sender_id: str) -> Kind:
 
 class TokenBucket:
     """``burst`` tokens, refilled at ``per_second``; a message takes one. The limit is
-    given on every call (the bucket holds only its tokens and when it last looked)."""
+    given on every call, so a bucket whose shape changes (a room's, as it grows) is
+    still one bucket."""
 
     __slots__ = ("_stamp", "_tokens")
 
@@ -157,6 +159,15 @@ def refusal(text: str, wait: float, code: ErrorCode = ErrorCode.RATE_LIMITED) ->
     seconds, as HTTP's Retry-After."""
     seconds = max(1, math.ceil(wait))
     return TooManyRequests(f"{text}: try again in {seconds} s.", code, retry_after=seconds)
+
+
+def room_limit(sockets: int, deliveries_per_second: float, send_queue: int) -> Limit:
+    """A live room's budget for its audience's changes (hands, answers to
+    invitations), each of which reaches every one of the room's ``sockets``: on
+    average at most ``deliveries_per_second`` deliveries, two seconds' worth at once,
+    and never at once more than a quarter of what a member's queue holds."""
+    per_second = deliveries_per_second / max(1, sockets)
+    return Limit(max(1.0, min(send_queue / 4, 2 * per_second)), per_second)
 
 
 class MemberBudgets:

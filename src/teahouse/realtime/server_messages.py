@@ -55,7 +55,8 @@ Ref = Annotated[
     WithJsonSchema({"type": "string", "description": "The `id` of the message this answers."}),
 ]
 
-# Whole seconds to wait before sending that again; only with `rate_limited`.
+# Whole seconds to wait before sending that again; only with `rate_limited` and
+# `room_busy`.
 RetryAfter = Annotated[
     int | None,
     Field(exclude_if=_is_none),
@@ -63,7 +64,8 @@ RetryAfter = Annotated[
         {
             "type": "integer",
             "minimum": 1,
-            "description": "Seconds to wait before sending that again (`rate_limited`).",
+            "description": "Seconds to wait before sending that again (`rate_limited`, "
+            "`room_busy`).",
         }
     ),
 ]

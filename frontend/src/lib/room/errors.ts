@@ -25,6 +25,7 @@ const MESSAGES: ErrorTexts = {
   media_unavailable: "Audio is reconnecting. Try again in a moment.",
   joined_elsewhere: "You joined this room from another window or device.",
   rate_limited: "That was a lot at once. Wait a moment and try again.",
+  room_busy: "The room is very busy. Try again in a moment.",
   internal_error: "Something went wrong on the server. Try again.",
   room_link_invalid: "That room link doesn't work any more. Ask a moderator for a new one.",
 };
