@@ -75,6 +75,20 @@ class Settings(BaseSettings):
         le=65536,
         description="Messages a client may fall behind before it is dropped to resume.",
     )
+    ws_rate_scale: float = Field(
+        default=1.0,
+        ge=0.1,
+        le=1000.0,
+        description="Multiplies every WebSocket message limit per socket and per member "
+        "(docs/SECURITY.md).",
+    )
+    room_delivery_budget: int = Field(
+        default=20000,
+        ge=100,
+        le=10_000_000,
+        description="Deliveries a second that a live room's audience may cause with hands "
+        "and answers to invitations (each reaches every socket in the room).",
+    )
     audience_interval: float = Field(
         default=1.0,
         ge=0.05,

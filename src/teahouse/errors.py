@@ -37,7 +37,8 @@ why with a :class:`CloseCode`.
      │                              joined_elsewhere, passkey_exists,
      │                              too_many_passkeys
      ├── TooLarge              413  request_too_large, avatar_too_large
-     ├── TooManyRequests       429  too_many_attempts, too_many_reports
+     ├── TooManyRequests       429  too_many_attempts, too_many_reports, rate_limited,
+     │                              room_busy
      └── Unavailable           503  media_unavailable
 
 The edges send two more codes themselves, with no exception behind them:
@@ -139,6 +140,8 @@ class ErrorCode(StrEnum):
 
     TOO_MANY_ATTEMPTS = "too_many_attempts", 429
     TOO_MANY_REPORTS = "too_many_reports", 429
+    RATE_LIMITED = "rate_limited", 429
+    ROOM_BUSY = "room_busy", 429
 
     INTERNAL_ERROR = "internal_error", 500
 
@@ -158,6 +161,10 @@ class CloseCode(IntEnum):
     # The server is stopping (SIGTERM): rooms have ended (`room_ended` with
     # `server_shutdown` came first); the client reconnects once it is back.
     SERVER_RESTART = 1012
+    # The client went on sending what it was refused as too many (the close reason
+    # is ``rate_limited``); it may reconnect after a pause, to the budgets its member
+    # left.
+    TOO_MANY_MESSAGES = 4430
 
 
 class TeahouseError(Exception):

@@ -44,6 +44,7 @@ from teahouse.notifications.notifier import Notifications
 from teahouse.notifications.push import NotificationPusher
 from teahouse.ops.health import Health
 from teahouse.ops.metrics import InstanceFigures
+from teahouse.realtime.limits import MemberBudgets
 from teahouse.realtime.presence import Presence
 from teahouse.rooms.rooms import Rooms
 from teahouse.social.graph import Social
@@ -71,6 +72,7 @@ class Services:
     rooms: Rooms
     stage: Stage
     presence: Presence
+    message_budgets: MemberBudgets
     notifications: Notifications
     inbox: Inbox
     clubs: Clubs
@@ -161,7 +163,14 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
     checks = PasswordCheck(passwords, attempts)
     rooms = Rooms(db)
     audit = AuditLog(db)
-    stage = Stage(rooms, media, audience_interval=settings.audience_interval, audit=audit)
+    stage = Stage(
+        rooms,
+        media,
+        audience_interval=settings.audience_interval,
+        audit=audit,
+        delivery_budget=settings.room_delivery_budget,
+        send_queue=settings.ws_send_queue,
+    )
     presence, inbox = Presence(), Inbox(db)
     notifications = Notifications(db)
     pusher = NotificationPusher(presence, inbox)
@@ -183,6 +192,7 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         rooms=rooms,
         stage=stage,
         presence=presence,
+        message_budgets=MemberBudgets.scaled(settings.ws_rate_scale),
         notifications=notifications,
         inbox=inbox,
         clubs=clubs,

@@ -6,12 +6,16 @@ from __future__ import annotations
 import copy
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from teahouse.realtime.client_messages import CLIENT_TYPES
 from tests.integration.test_realtime import open_room
-from tests.support.server import LiveServer, eventually
+from tests.support.fake_media import FakeMedia
+from tests.support.server import LiveServer, eventually, free_port, run_server, server_settings
 
 KNOWN_TYPES = sorted(CLIENT_TYPES)  # every type a client may send
 
@@ -78,6 +82,16 @@ def bad_frames(rng: random.Random, room: str, moderator: str, count: int) -> Ite
             message = dict(rng.choice(forbidden))
             message["id"] = f"m{i}"
             yield json.dumps(message)
+
+
+@pytest.fixture
+async def server(tmp_path: Path, media: FakeMedia) -> AsyncIterator[LiveServer]:
+    """The storm is far faster than a member may send (tests/integration/
+    test_message_limits.py refuses it): here every frame must be read, so the
+    server's message limits are raised out of the way."""
+    settings = server_settings(tmp_path, None, free_port(), ws_rate_scale=1000)
+    async with run_server(settings, media) as live:
+        yield live
 
 
 async def test_a_storm_of_bad_messages_changes_nothing(server: LiveServer) -> None:

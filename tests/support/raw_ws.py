@@ -35,6 +35,10 @@ class Frame:
         code: int = struct.unpack("!H", self.payload[:2])[0]
         return code
 
+    @property
+    def close_reason(self) -> str:
+        return self.payload[2:].decode() if self.opcode == OP_CLOSE else ""
+
     def json(self) -> dict[str, Any]:
         message: dict[str, Any] = json.loads(self.payload)
         return message
@@ -72,16 +76,11 @@ class RawWebSocket:
         self.send_frame(OP_TEXT, json.dumps(message).encode())
 
     def send_frame(self, opcode: int, payload: bytes) -> None:
-        mask = os.urandom(4)
-        length = len(payload)
-        if length < 126:
-            header = struct.pack("!BB", 0x80 | opcode, 0x80 | length)
-        elif length < 1 << 16:
-            header = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, length)
-        else:
-            header = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, length)
-        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-        self.sock.sendall(header + mask + masked)
+        self.sock.sendall(_masked(opcode, payload))
+
+    def send_burst(self, messages: list[dict[str, Any]]) -> None:
+        """Every message in one write: they reach the server together, as a flood does."""
+        self.sock.sendall(b"".join(_masked(OP_TEXT, json.dumps(m).encode()) for m in messages))
 
     def recv_frame(self) -> Frame:
         first, second = self._read_exactly(2)
@@ -131,3 +130,15 @@ class RawWebSocket:
         if not chunk:
             raise ConnectionError("the server closed the connection")
         self._buffer += chunk
+
+
+def _masked(opcode: int, payload: bytes) -> bytes:
+    mask = os.urandom(4)
+    length = len(payload)
+    if length < 126:
+        header = struct.pack("!BB", 0x80 | opcode, 0x80 | length)
+    elif length < 1 << 16:
+        header = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, length)
+    else:
+        header = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, length)
+    return header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))

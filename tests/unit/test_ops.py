@@ -22,6 +22,7 @@ from teahouse.domain.room_state import UserRef
 from teahouse.errors import CloseCode, ErrorCode, TooManyRequests
 from teahouse.ops.health import Health
 from teahouse.ops.logs import REQUEST_ID, log_handler
+from teahouse.realtime.limits import MemberBudgets
 
 # -- health -----------------------------------------------------------------------------
 
@@ -168,6 +169,7 @@ def session(send_queue: int = 8) -> SocketSession:
         RefusingStage(),
         object(),
         65536,
+        budgets=MemberBudgets(),
         send_queue=send_queue,  # type: ignore[arg-type]
     )
 

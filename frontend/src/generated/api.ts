@@ -75,6 +75,8 @@ export type ErrorCode =
   | "avatar_too_large"
   | "too_many_attempts"
   | "too_many_reports"
+  | "rate_limited"
+  | "room_busy"
   | "internal_error"
   | "media_unavailable";
 

@@ -101,6 +101,8 @@ export type ErrorCode =
   | "avatar_too_large"
   | "too_many_attempts"
   | "too_many_reports"
+  | "rate_limited"
+  | "room_busy"
   | "internal_error"
   | "media_unavailable";
 /**
@@ -446,6 +448,10 @@ export interface ErrorMessage {
    * The `id` of the message this answers.
    */
   ref?: string;
+  /**
+   * Seconds to wait before sending that again (`rate_limited`, `room_busy`).
+   */
+  retry_after?: number;
 }
 export interface EventRef {
   id: string;
@@ -599,5 +605,6 @@ export enum CloseCode {
   NotAuthenticated = 4401,
   OriginForbidden = 4403,
   TooSlow = 4408,
-  ServerRestart = 1012
+  ServerRestart = 1012,
+  TooManyMessages = 4430
 }

@@ -2,12 +2,18 @@
 
 State machine (an illegal transition is a bug and raises)::
 
-    OPEN --(socket closed or client too slow)--> CLOSED
+    OPEN --(socket closed, client too slow, or flooding)--> CLOSED
 
 Within OPEN the member is in at most one room (``room_id``), which the Stage sets.
 Outgoing messages go through a bounded queue: a client that cannot keep up is
 dropped (close code 4408) and resumes from a snapshot when it reconnects, so a slow
 phone never slows a room down.
+
+Incoming messages pass a :class:`SocketGate` first (realtime/limits.py): every frame
+against the socket's and the member's budget, then each message against its
+member's budget for its kind. One over a budget is answered ``rate_limited`` and
+changes nothing; a socket that goes on sending regardless is closed (4430, reason
+``rate_limited``) once what it was already answered has been sent.
 
 Dispatch is thin: each client message goes to the one Stage method or collaborator
 that answers it; the stage actions (their rules, and which are audited) are a table
@@ -24,7 +30,7 @@ from enum import Enum
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from teahouse.domain.room_state import UserRef
-from teahouse.errors import CloseCode, ErrorCode, TeahouseError
+from teahouse.errors import BadRequest, CloseCode, ErrorCode, TeahouseError, TooManyRequests
 from teahouse.live.stage import Stage
 from teahouse.ops import metrics
 from teahouse.realtime.client_messages import (
@@ -42,6 +48,7 @@ from teahouse.realtime.client_messages import (
     message_ref,
     parse_client_message,
 )
+from teahouse.realtime.limits import MemberBudgets, SocketGate
 from teahouse.realtime.presence import Presence
 from teahouse.realtime.server_messages import (
     ErrorMessage,
@@ -76,6 +83,9 @@ class SocketSession:
         stage: Stage,
         rooms: Rooms,
         max_message_bytes: int,
+        *,
+        budgets: MemberBudgets,
+        rate_scale: float = 1.0,
         presence: Presence | None = None,
         send_queue: int = OUTGOING_QUEUE_MAX,
     ) -> None:
@@ -85,10 +95,12 @@ class SocketSession:
         self._stage = stage
         self._rooms = rooms
         self._max_message_bytes = max_message_bytes
+        self._gate = SocketGate.scaled(budgets, user.id, rate_scale)
         self._presence = presence
         self._outgoing: asyncio.Queue[Frame | None] = asyncio.Queue(send_queue)
         self.state = SocketState.OPEN
         self.close_code = 1000
+        self.close_reason: str | None = None
 
     def send(self, frame: Frame) -> None:
         if self.state is not SocketState.OPEN:
@@ -105,14 +117,18 @@ class SocketSession:
             return 0
         return self._outgoing.maxsize - self._outgoing.qsize()
 
-    def close(self, code: int = 1000) -> None:
+    def close(self, code: int = 1000, *, flush: bool = False, reason: str | None = None) -> None:
+        """Close at once, dropping what is queued; with ``flush``, once what is queued
+        has been sent (the answers a flooder was given, before its close)."""
         if self.state is SocketState.CLOSED:
             return
         self.state = SocketState.CLOSED
         self.close_code = code
-        with contextlib.suppress(asyncio.QueueEmpty):
-            while True:  # whatever is still queued will never be read
-                self._outgoing.get_nowait()
+        self.close_reason = reason
+        if not flush or self._outgoing.full():
+            with contextlib.suppress(asyncio.QueueEmpty):
+                while True:  # whatever is still queued will never be read
+                    self._outgoing.get_nowait()
         self._outgoing.put_nowait(None)
 
     def finish(self, code: int) -> None:
@@ -154,14 +170,25 @@ class SocketSession:
         ref: str | None = None
         kind = "invalid"  # until the frame parses as a message
         try:
+            if (over := self._gate.frame()) is not None:
+                ref = self._ref_of(frame)
+                raise over
             raw = decode_frame(frame, self._max_message_bytes)
             ref = message_ref(raw)
             message = parse_client_message(raw)
             kind = message.type
             metrics.MESSAGES_RECEIVED.inc(kind)
+            if (over := self._gate.message(message)) is not None:
+                raise over
             await self._dispatch(message)
             if message.id is not None:
                 self.send(encode(OkMessage(ref=message.id)))
+        except TooManyRequests as exc:
+            if not self._gate.refused():
+                log.info("closing a socket of %s that kept sending over its limits", self.user.id)
+                self.close(CloseCode.TOO_MANY_MESSAGES, flush=True, reason=ErrorCode.RATE_LIMITED)
+                return
+            self._send_error(exc.code, exc.message, ref, exc.retry_after)
         except TeahouseError as exc:
             if kind == "invalid":
                 metrics.MESSAGES_RECEIVED.inc(kind)
@@ -169,6 +196,13 @@ class SocketSession:
         except Exception:
             log.exception("message from %s failed", self.user.id)
             self._send_error(ErrorCode.INTERNAL_ERROR, "Something went wrong on the server.", ref)
+
+    def _ref_of(self, frame: str | bytes) -> str | None:
+        """The ``id`` of a frame refused unread, if it has a usable one."""
+        try:
+            return message_ref(decode_frame(frame, self._max_message_bytes))
+        except BadRequest:
+            return None
 
     async def _dispatch(self, message: ClientMessage) -> None:
         """Hand the message to the one service that answers it. Replies other than
@@ -199,10 +233,13 @@ class SocketSession:
             case _:  # a stage action: its rule and audit are declared in live/actions.py
                 await stage.act(self, message)
 
-    def _send_error(self, code: ErrorCode, text: str, ref: str | None) -> None:
+    def _send_error(
+        self, code: ErrorCode, text: str, ref: str | None, retry_after: int | None = None
+    ) -> None:
         if code.status == 429:  # every rate limit on the socket refuses with a 429 code
             metrics.rate_limited(code)
-        self.send(encode(ErrorMessage(code=code, message=text, ref=ref)))
+        message = ErrorMessage(code=code, message=text, ref=ref, retry_after=retry_after)
+        self.send(encode(message))
 
     async def _send_loop(self) -> None:
         try:
@@ -212,4 +249,4 @@ class SocketSession:
         except Exception:  # the peer went away mid-send; the receive side notices
             self.close(self.close_code)
         with contextlib.suppress(Exception):
-            await self._websocket.close(self.close_code)
+            await self._websocket.close(self.close_code, self.close_reason)

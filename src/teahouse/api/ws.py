@@ -32,6 +32,8 @@ async def websocket(websocket: WebSocket) -> None:
         svc.stage,
         svc.rooms,
         svc.settings.max_ws_message_bytes,
+        budgets=svc.message_budgets,
+        rate_scale=svc.settings.ws_rate_scale,
         presence=svc.presence,
         send_queue=svc.settings.ws_send_queue,
     )

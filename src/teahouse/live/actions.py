@@ -52,6 +52,9 @@ class StageAction(Generic[M]):
     rule: Callable[[RoomState, str, M], Delta | None]
     # Refuses what no state allows, before the room is even looked at.
     check: Callable[[M, str], None] | None = None
+    # A listener's change that reaches every socket in the room: it draws on the
+    # room's budget for its audience (realtime/limits.py, room_limit).
+    from_audience: bool = False
     # The audit log's name for it; None: not a moderation action.
     audited: str | None = None
     # Whom it is done to, for the audit log.
@@ -82,15 +85,23 @@ def _mute(state: RoomState, me: str, message: Mute) -> Delta | None:
 
 
 _ACTIONS = (
-    StageAction(Hand, lambda state, me, m: state.set_hand(me, m.raised)),
+    StageAction(Hand, lambda state, me, m: state.set_hand(me, m.raised), from_audience=True),
     StageAction(
         InviteToSpeak,
         lambda state, me, m: state.invite_to_speak(me, m.user_id),
         audited="invite_to_speak",
         target=lambda m: m.user_id,
     ),
-    StageAction(AcceptSpeak, lambda state, me, m: state.answer_invitation(me, accept=True)),
-    StageAction(DeclineSpeak, lambda state, me, m: state.answer_invitation(me, accept=False)),
+    StageAction(
+        AcceptSpeak,
+        lambda state, me, m: state.answer_invitation(me, accept=True),
+        from_audience=True,
+    ),
+    StageAction(
+        DeclineSpeak,
+        lambda state, me, m: state.answer_invitation(me, accept=False),
+        from_audience=True,
+    ),
     StageAction(
         MoveToAudience,
         lambda state, me, m: state.move_to_audience(me, m.user_id),

@@ -24,6 +24,7 @@ from typing import Protocol
 from teahouse.domain.room_state import Delta, RoomState, Upsert, UserRef
 from teahouse.errors import ErrorCode, NotFound
 from teahouse.live.coalescer import Coalescer
+from teahouse.realtime.limits import TokenBucket
 from teahouse.realtime.server_messages import (
     RoomHeader,
     ServerMessage,
@@ -56,6 +57,8 @@ class LiveRoom:
 
     info: RoomInfo
     state: RoomState
+    # What its audience's changes may still cost everyone (Stage.act draws on it).
+    audience_budget: TokenBucket
     audience_interval: float = 1.0
     speaking_interval: float = 0.25
     clients: dict[str, Client] = field(default_factory=dict)

@@ -6,14 +6,16 @@ sees deltas in version order. Media calls (slow, remote) happen outside the lock
 
 The Stage keeps membership (joins, leaves, the reconnect grace, residents), the
 rules (stage actions, declared in actions.py; removing someone; ending the room),
-blocks and the audit log. It hands the rest to collaborators it builds with what
-each needs: :class:`MediaSteering` (publishing, listening, the media server's
-events), :class:`RoomLinks` (closed rooms' links) and :class:`AudiencePages`.
+each room's budget for its audience's changes, blocks and the audit log. It hands
+the rest to collaborators it builds with what each needs: :class:`MediaSteering`
+(publishing, listening, the media server's events), :class:`RoomLinks` (closed
+rooms' links) and :class:`AudiencePages`.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Protocol
@@ -30,6 +32,7 @@ from teahouse.live.links import RoomLinks
 from teahouse.live.media_steering import MediaSteering
 from teahouse.live.room import Client, LiveRoom, LiveRooms
 from teahouse.media.base import MediaBackend
+from teahouse.realtime.limits import Clock, TokenBucket, refusal, room_limit
 from teahouse.realtime.server_messages import (
     ErrorMessage,
     RemovedMessage,
@@ -74,9 +77,17 @@ class Stage:
         audience_interval: float = 1.0,
         speaking_interval: float = 0.25,
         audit: AuditSink | None = None,
+        delivery_budget: float = 20000.0,
+        send_queue: int = 1024,
+        clock: Clock = time.monotonic,
     ) -> None:
         self._rooms = rooms
         self._audit = audit
+        # A room's audience may cause this many deliveries a second with its changes;
+        # a member's queue holds ``send_queue`` messages (realtime/limits.py).
+        self._delivery_budget = delivery_budget
+        self._send_queue = send_queue
+        self.clock = clock
         self._audience_interval = audience_interval
         self._speaking_interval = speaking_interval
         self._reconnect_grace = reconnect_grace
@@ -108,9 +119,11 @@ class Stage:
     # -- opening and ending ----------------------------------------------------------
 
     async def open_room(self, info: RoomInfo) -> None:
+        full = room_limit(1, self._delivery_budget, self._send_queue)  # the largest burst
         room = LiveRoom(
             info=info,
             state=RoomState(info.id),
+            audience_budget=TokenBucket(full, self.clock()),
             audience_interval=self._audience_interval,
             speaking_interval=self._speaking_interval,
             on_change=self._rooms_changed,
@@ -284,8 +297,13 @@ class Stage:
             action.check(message, me)
         room = self._live.of(client)
         async with room.lock:
+            if action.from_audience:
+                self._audience_may_change(room)
             before = room.state.on_stage()
-            room.publish(action.rule(room.state, me, message))
+            delta = action.rule(room.state, me, message)
+            room.publish(delta)
+            if action.from_audience and delta is not None:
+                room.audience_budget.spend()
             left_stage = before - room.state.on_stage()
         await self.media.left_stage(room, left_stage)
         if (audited := action.audit_entry(message, me)) is not None:
@@ -338,6 +356,13 @@ class Stage:
         return participant is not None and participant.role is Role.MODERATOR
 
     # -- internals -----------------------------------------------------------------
+
+    def _audience_may_change(self, room: LiveRoom) -> None:
+        """Refuse a change by the audience that the room cannot take in now: each
+        reaches every socket in it, so a big room takes fewer a second."""
+        limit = room_limit(len(room.clients), self._delivery_budget, self._send_queue)
+        if wait := room.audience_budget.wait(limit, self.clock()):
+            raise refusal("The room is taking in too many changes", wait, ErrorCode.ROOM_BUSY)
 
     async def _remove(self, room: LiveRoom, uid: str) -> None:
         async with room.lock:

@@ -55,6 +55,21 @@ Ref = Annotated[
     WithJsonSchema({"type": "string", "description": "The `id` of the message this answers."}),
 ]
 
+# Whole seconds to wait before sending that again; only with `rate_limited` and
+# `room_busy`.
+RetryAfter = Annotated[
+    int | None,
+    Field(exclude_if=_is_none),
+    WithJsonSchema(
+        {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Seconds to wait before sending that again (`rate_limited`, "
+            "`room_busy`).",
+        }
+    ),
+]
+
 # -- what the messages carry ----------------------------------------------------------
 
 
@@ -241,6 +256,7 @@ class ErrorMessage(_Outgoing):
     code: ErrorCode
     message: str = Field(description="For developers; people are shown a text for `code`.")
     ref: Ref = None
+    retry_after: RetryAfter = None
 
 
 class PublishAnswerMessage(_Outgoing):

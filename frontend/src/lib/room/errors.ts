@@ -24,6 +24,8 @@ const MESSAGES: ErrorTexts = {
   invalid_sdp: "The audio connection couldn't be set up. Try again.",
   media_unavailable: "Audio is reconnecting. Try again in a moment.",
   joined_elsewhere: "You joined this room from another window or device.",
+  rate_limited: "That was a lot at once. Wait a moment and try again.",
+  room_busy: "The room is very busy. Try again in a moment.",
   internal_error: "Something went wrong on the server. Try again.",
   room_link_invalid: "That room link doesn't work any more. Ask a moderator for a new one.",
 };
