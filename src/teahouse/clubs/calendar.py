@@ -2,7 +2,9 @@
 
 The secret is 256 random bits, kept only as its SHA-256 hash (like session tokens),
 so its URL is shown once, when it is made; rotating makes a new one and every older
-URL of the member stops working.
+URL of the member stops working. A suspended member's feeds answer ``not_found``
+while the suspension lasts (the URL is a credential like a session, which a
+suspension ends), and answer again once it is lifted.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from teahouse.domain.clock import utcnow
 from teahouse.domain.ids import looks_like_id
 from teahouse.errors import ErrorCode, NotFound
 from teahouse.store.database import Database, DbSession
+from teahouse.store.models import User
 from teahouse.store.social_models import (
     CalendarToken,
     Club,
@@ -168,7 +171,9 @@ async def _owner(s: DbSession, token: str) -> str:
     if not TOKEN_PATTERN.fullmatch(token):
         raise feed_not_found()
     user_id = await s.scalar(
-        select(CalendarToken.user_id).where(CalendarToken.token_hash == token_hash(token))
+        select(CalendarToken.user_id)
+        .join(User, User.id == CalendarToken.user_id)
+        .where(CalendarToken.token_hash == token_hash(token), User.suspended_at.is_(None))
     )
     if user_id is None:
         raise feed_not_found()
