@@ -359,7 +359,7 @@ export interface Event {
   description: string;
   starts_at: string;
   time_zone: string;
-  host: UserCard;
+  host: UserCard | null;
   cohosts: UserCard[];
   club: ClubRef | null;
   room_id: string | null;
@@ -424,7 +424,7 @@ export interface HallwayEvent {
   description: string;
   starts_at: string;
   time_zone: string;
-  host: UserCard;
+  host: UserCard | null;
   cohosts: UserCard[];
   club: ClubRef | null;
   room_id: string | null;
@@ -632,7 +632,7 @@ export interface RoomSummary {
   id: string;
   title: string;
   visibility: string;
-  created_by: User;
+  created_by: User | null;
   created_at: string;
   speakers: User[];
   listener_count: number;

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from typing_extensions import TypedDict
 
@@ -23,6 +23,7 @@ from teahouse.domain.clock import utcnow
 from teahouse.domain.ids import new_id
 from teahouse.errors import Conflict, ErrorCode, Forbidden, InviteError, NotAuthenticated, NotFound
 from teahouse.live.departures import Departures
+from teahouse.social.graph import visible_to
 from teahouse.store.database import Database, DbSession
 from teahouse.store.models import Invite, Session, User
 from teahouse.views import MeView, UserView, me_view, user_view
@@ -125,7 +126,11 @@ class Accounts:
             rows = (
                 await s.execute(
                     select(Invite, User)
-                    .outerjoin(User, User.id == Invite.used_by_id)
+                    # Someone who used it and is now hidden by a block shows as nobody,
+                    # as if their account were gone (docs/SECURITY.md).
+                    .outerjoin(
+                        User, and_(User.id == Invite.used_by_id, visible_to(user_id, User.id))
+                    )
                     .where(Invite.created_by_id == user_id)
                     .order_by(Invite.created_at.desc())
                 )
