@@ -133,13 +133,16 @@ def window(member: Member) -> Member:
     return Member(member.server, member.username, member.id, member.token)
 
 
-async def snapshot_of_a_room_both_are_in(world: World) -> Seen:
-    bob = window(world.bob)
-    await bob.connect()
-    snapshot = await bob.join(world.rooms["carols, alice on stage"])
-    await bob.send({"type": "leave"})
-    await bob.close()
-    return Seen(200, json.dumps(snapshot))
+def snapshot_of(room: str) -> Look:
+    async def look(world: World) -> Seen:
+        bob = window(world.bob)
+        await bob.connect()
+        snapshot = await bob.join(world.rooms[room])
+        await bob.request({"type": "leave"})
+        await bob.close()
+        return Seen(200, json.dumps(snapshot))
+
+    return look
 
 
 async def ping_alice(world: World) -> Seen:
@@ -230,6 +233,10 @@ def invites(world: World, answer: Seen, blocked: bool) -> None:
     assert (used["used_by"] is None) == blocked
 
 
+def creator(world: World, answer: Seen, blocked: bool) -> None:
+    assert (answer.json["room"]["created_by"] is None) == blocked
+
+
 def on_stage(world: World, answer: Seen, blocked: bool) -> None:
     roles = {p["user"]["username"]: p["role"] for p in answer.json["participants"]}
     assert roles["alice"] == "speaker"
@@ -288,7 +295,13 @@ SURFACES = [
     ),
     Surface("GET /calendar/{token}.ics", calendar, "hidden", feed, feed_markers),
     Surface("GET /api/invites", get(lambda w: "/api/invites"), "hidden", invites),
-    Surface("snapshot of a room both are in", snapshot_of_a_room_both_are_in, "shown", on_stage),
+    Surface(
+        "snapshot of a room both are in",
+        snapshot_of("carols, alice on stage"),
+        "shown",
+        on_stage,
+    ),
+    Surface("snapshot of a room they created", snapshot_of("alices, she left"), "hidden", creator),
     # Actions that name Alice come after what only reads.
     Surface(
         "POST /api/users/{username}/follow",
