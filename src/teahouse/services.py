@@ -37,6 +37,7 @@ from teahouse.demo import rooms as demo_rooms
 from teahouse.errors import CloseCode
 from teahouse.hallway.hallway import Hallway
 from teahouse.hallway.signal import HallwaySignal, hallway_shape
+from teahouse.live.departures import Departures
 from teahouse.live.stage import Stage
 from teahouse.media.base import MediaBackend
 from teahouse.notifications.inbox import Inbox
@@ -180,14 +181,15 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
     clubs = Clubs(db, notifications)
     events = Events(db, settings, clubs, rooms, stage, notifications)
     social = Social(db, notifications, on_block_changed=stage.block_changed)
-    ejector = Ejector(presence, stage)
+    departures = Departures(presence, stage)
+    ejector = Ejector(departures)
     admin = Admin(db, audit, eject=ejector.eject, end_room=stage.end_if_live)
     return Services(
         settings=settings,
         db=db,
         media=media,
         passwords=passwords,
-        accounts=Accounts(db, settings, passwords, checks),
+        accounts=Accounts(db, settings, passwords, checks, departures),
         passkeys=Passkeys(db, checks, RelyingParty(settings.public_url)),
         rooms=rooms,
         stage=stage,
@@ -203,7 +205,7 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         profiles=Profiles(db),
         social=social,
         search=Search(db, social, rooms, stage),
-        privacy=Privacy(db, checks, stage),
+        privacy=Privacy(db, checks, stage, departures),
         audit=audit,
         admin=admin,
         invite_admin=InviteAdmin(db, audit),

@@ -41,7 +41,7 @@ class RoomSummary(TypedDict):
     id: str
     title: str
     visibility: str
-    created_by: UserView
+    created_by: UserView | None  # None: hidden from the viewer by a block
     created_at: str
     speakers: list[UserView]
     listener_count: int

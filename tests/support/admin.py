@@ -14,11 +14,14 @@ from teahouse.store.models import Session
 WATCHED = ("users", "sessions", "invites", "reports", "audit_log", "rooms")
 
 
-async def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of the tables administration touches, in a stable order."""
+async def snapshot(
+    db: Database, tables: tuple[str, ...] = WATCHED
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of ``tables`` (by default those administration touches), in a stable
+    order."""
     found: dict[str, list[tuple[Any, ...]]] = {}
     async with db.engine.connect() as conn:
-        for table in WATCHED:
+        for table in tables:
             rows = (await conn.execute(text(f'SELECT * FROM "{table}"'))).all()
             found[table] = sorted(tuple(str(v) for v in row) for row in rows)
     return found

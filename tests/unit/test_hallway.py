@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -165,6 +166,8 @@ HIDDEN = [
     ("someone blocked moderating alone", room("r", (EVE,)), True),
     ("blocked, next to a followed speaker", room("r", (ADA, EVE)), True),
     ("someone blocked in the audience only", room("r", (FAY,), (EVE,)), False),
+    ("created by someone blocked, who left", replace(room("r", (FAY,)), created_by="eve"), True),
+    ("created by someone else", replace(room("r", (FAY,)), created_by="fay"), False),
     ("nobody blocked", room("r", (FAY,), (GUS,)), False),
 ]
 
@@ -172,7 +175,7 @@ HIDDEN = [
 @pytest.mark.parametrize(
     ("candidate", "hidden"), [(r, h) for _, r, h in HIDDEN], ids=[n for n, _, _ in HIDDEN]
 )
-def test_rooms_with_a_blocked_person_on_stage_are_hidden(
+def test_rooms_a_blocked_person_created_or_is_on_the_stage_of_are_hidden(
     candidate: RoomCandidate, hidden: bool
 ) -> None:
     assert order([candidate]) == ([] if hidden else ["r"])

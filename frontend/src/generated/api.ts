@@ -378,7 +378,7 @@ export interface Event {
   description: string;
   starts_at: string;
   time_zone: string;
-  host: UserCard;
+  host: UserCard | null;
   cohosts: UserCard[];
   club: ClubRef | null;
   room_id: string | null;
@@ -443,7 +443,7 @@ export interface HallwayEvent {
   description: string;
   starts_at: string;
   time_zone: string;
-  host: UserCard;
+  host: UserCard | null;
   cohosts: UserCard[];
   club: ClubRef | null;
   room_id: string | null;
@@ -783,7 +783,7 @@ export interface RoomSummary {
   id: string;
   title: string;
   visibility: string;
-  created_by: User;
+  created_by: User | null;
   created_at: string;
   speakers: User[];
   listener_count: number;

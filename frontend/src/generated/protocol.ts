@@ -556,7 +556,10 @@ export interface RoomHeader {
    * `open`, `social`, `closed` or `club`.
    */
   visibility: string;
-  created_by: User;
+  /**
+   * Null when a block stands between the creator and this member.
+   */
+  created_by: User | null;
   created_at: string;
   ended: boolean;
   /**

@@ -1,11 +1,18 @@
-"""Invitation-only membership: invitations, sign-up, log-in and sessions."""
+"""Invitation-only membership: invitations, sign-up, log-in and sessions.
+
+A session ends by log-out, by expiring, with the account (deletion) or by a
+suspension; whichever way, its sockets close with it (docs/SECURITY.md, "When a
+session ends"): :meth:`Accounts.logout` closes the sockets of the session it ends
+through :class:`~teahouse.live.departures.Departures`, and each socket closes itself
+when its session expires.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from typing_extensions import TypedDict
 
@@ -18,9 +25,20 @@ from teahouse.domain.clock import utcnow
 from teahouse.domain.devices import device_token, proven_device
 from teahouse.domain.ids import new_id
 from teahouse.errors import Conflict, ErrorCode, Forbidden, InviteError, NotAuthenticated, NotFound
+from teahouse.live.departures import Departures
+from teahouse.social.graph import visible_to
 from teahouse.store.database import Database, DbSession
 from teahouse.store.models import Invite, Session, User
 from teahouse.views import MeView, UserView, me_view, user_view
+
+
+@dataclass(frozen=True, slots=True)
+class MemberSession:
+    """A valid session: whose it is, its id (the token's hash) and when it expires."""
+
+    user: User
+    id: str
+    expires_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +67,7 @@ class Accounts:
         settings: Settings,
         passwords: Passwords,
         checks: PasswordCheck | None = None,
+        departures: Departures | None = None,
     ) -> None:
         self._db = db
         self._settings = settings
@@ -56,6 +75,7 @@ class Accounts:
         # The server shares one with account deletion (services.py); a command line
         # tool gets limits of its own.
         self._checks = checks or PasswordCheck(passwords, FailedAttempts())
+        self._departures = departures
 
     # -- invitations -------------------------------------------------------------
 
@@ -113,7 +133,11 @@ class Accounts:
             rows = (
                 await s.execute(
                     select(Invite, User)
-                    .outerjoin(User, User.id == Invite.used_by_id)
+                    # Someone who used it and is now hidden by a block shows as nobody,
+                    # as if their account were gone (docs/SECURITY.md).
+                    .outerjoin(
+                        User, and_(User.id == Invite.used_by_id, visible_to(user_id, User.id))
+                    )
                     .where(Invite.created_by_id == user_id)
                     .order_by(Invite.created_at.desc())
                 )
@@ -246,26 +270,41 @@ class Accounts:
         return device_token(user.id, user.password_hash, known)
 
     async def logout(self, token: str) -> None:
+        """End the session; its sockets close (the member's other sessions go on)."""
+        session_id = rules.token_hash(token)
         async with self._db.sessions.begin() as s:
-            await s.execute(delete(Session).where(Session.token_hash == rules.token_hash(token)))
+            user_id = await s.scalar(
+                delete(Session).where(Session.token_hash == session_id).returning(Session.user_id)
+            )
+        if user_id is not None and self._departures is not None:
+            self._departures.session_ended(user_id, session_id)
 
-    async def user_for_token(self, token: str | None) -> User | None:
+    async def session(self, token: str | None) -> MemberSession | None:
+        """The valid session of a cookie's token: not expired, its member not suspended."""
         if not token or len(token) > 100:
             return None
+        session_id = rules.token_hash(token)
         async with self._db.sessions() as s:
             row = (
                 await s.execute(
-                    select(User)
+                    select(User, Session.expires_at)
                     .join(Session, Session.user_id == User.id)
                     .where(
-                        Session.token_hash == rules.token_hash(token),
+                        Session.token_hash == session_id,
                         Session.expires_at > utcnow(),
                         # Suspending deletes the sessions; this holds even if one survived.
                         User.suspended_at.is_(None),
                     )
                 )
-            ).scalar_one_or_none()
-        return row
+            ).one_or_none()
+        if row is None:
+            return None
+        user, expires_at = row
+        return MemberSession(user=user, id=session_id, expires_at=expires_at)
+
+    async def user_for_token(self, token: str | None) -> User | None:
+        session = await self.session(token)
+        return session.user if session is not None else None
 
     async def me(self, user_id: str) -> MeView:
         async with self._db.sessions() as s:

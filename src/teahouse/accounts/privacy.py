@@ -9,7 +9,7 @@ Deleting an account (``DELETE /api/me``) hands over or ends what the member owns
 then deletes the user row; every foreign key naming a member cascades or nulls
 (store/social_models.py), so no row names them afterwards:
 
-1. their sessions end (no new request can act as them);
+1. their sessions end (no new request can act as them) and their sockets close;
 2. they leave every live room through the :class:`Stage`, so a room goes on under
    another moderator or ends;
 3. live rooms they created now name another moderator of the room as creator; the
@@ -33,6 +33,7 @@ from teahouse.accounts.export import collect_export
 from teahouse.accounts.export_views import AccountExport
 from teahouse.accounts.password_check import Caller, PasswordCheck
 from teahouse.errors import ErrorCode, NotAuthenticated
+from teahouse.live.departures import Departures
 from teahouse.live.stage import Stage
 from teahouse.social.search import forget_deleted_text
 from teahouse.store.admin_models import Report
@@ -44,10 +45,13 @@ __all__ = ["Privacy"]
 
 
 class Privacy:
-    def __init__(self, db: Database, checks: PasswordCheck, stage: Stage) -> None:
+    def __init__(
+        self, db: Database, checks: PasswordCheck, stage: Stage, departures: Departures
+    ) -> None:
         self._db = db
         self._checks = checks
         self._stage = stage
+        self._departures = departures
 
     # -- export --------------------------------------------------------------------
 
@@ -73,7 +77,7 @@ class Privacy:
             raise NotAuthenticated("That is not your password.", ErrorCode.BAD_CREDENTIALS)
         async with self._db.sessions.begin() as s:
             await s.execute(delete(Session).where(Session.user_id == user_id))
-        await self._stage.remove_user(user_id)
+        await self._departures.member_gone(user_id)
         handed_over = await self._hand_over_live_rooms(user_id)
         async with self._db.sessions.begin() as s:
             if self._db.is_sqlite:

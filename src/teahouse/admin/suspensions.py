@@ -22,9 +22,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from teahouse.domain.clock import utcnow
-from teahouse.errors import CloseCode
-from teahouse.live.stage import Stage
-from teahouse.realtime.presence import Presence
+from teahouse.live.departures import Departures
 
 log = logging.getLogger(__name__)
 
@@ -32,15 +30,13 @@ LOOK_BACK = 30.0
 
 
 class Ejector:
-    def __init__(self, presence: Presence, stage: Stage) -> None:
-        self._presence = presence
-        self._stage = stage
+    def __init__(self, departures: Departures) -> None:
+        self._departures = departures
 
     async def eject(self, user_id: str) -> None:
-        # Sockets first: a closed socket dispatches nothing more, so no join can race
-        # the removal below (and Rooms.enterable refuses a suspended member anyway).
-        closed = self._presence.close_user(user_id, CloseCode.NOT_AUTHENTICATED)
-        await self._stage.remove_user(user_id)
+        # Rooms.enterable refuses a suspended member too, so an in-flight join that
+        # outlives its socket cannot let them back in.
+        closed = await self._departures.member_gone(user_id)
         log.info("suspended member ejected (%d sockets closed)", closed)
 
 

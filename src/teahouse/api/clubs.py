@@ -67,7 +67,7 @@ async def edit_club(club_id: str, body: EditClubBody, user: Member, request: Req
 async def club_members(
     club_id: str, user: Member, request: Request, cursor: KeysetCursor, limit: Limit = LIMIT_DEFAULT
 ) -> ClubMemberList:
-    page = await services(request).clubs.members(club_id, cursor, limit)
+    page = await services(request).clubs.members(user.id, club_id, cursor, limit)
     return {"members": page.items, "next_cursor": page.next_cursor}
 
 

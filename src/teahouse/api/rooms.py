@@ -11,7 +11,7 @@ from typing_extensions import TypedDict
 from teahouse.api.context import Body, Member, Svc
 from teahouse.api.routing import api_router, refuses
 from teahouse.errors import Conflict, ErrorCode, Forbidden, NotFound
-from teahouse.live.summary import room_summary
+from teahouse.live.summary import names_any, room_summary
 from teahouse.views import RoomSummary
 
 router = api_router()
@@ -46,7 +46,14 @@ class RoomLinkBody(Body):
 async def list_rooms(user: Member, svc: Svc) -> RoomList:
     live_ids = svc.stage.live_room_ids()
     allowed = await svc.rooms.enterable_live_ids(user.id, live_ids, svc.stage.moderators_of)
-    summaries = [s for rid in live_ids if rid in allowed and (s := room_summary(svc.stage, rid))]
+    hidden = await svc.social.hidden_from(user.id)
+    summaries = [
+        s
+        for rid in live_ids
+        if rid in allowed
+        and not names_any(svc.stage, rid, hidden)
+        and (s := room_summary(svc.stage, rid))
+    ]
     summaries.sort(key=lambda s: (-s["participant_count"], s["created_at"]))
     return {"rooms": summaries}
 
@@ -69,7 +76,7 @@ async def create_room(body: NewRoomBody, user: Member, svc: Svc) -> RoomSummary:
 @router.get("/rooms/{room_id}", responses=refuses(*ENTERABLE))
 async def get_room(room_id: str, user: Member, svc: Svc) -> RoomSummary:
     info = await svc.rooms.enterable(user.id, room_id, svc.stage.moderators_of(room_id))
-    summary = room_summary(svc.stage, info.id)
+    summary = room_summary(svc.stage, info.id, await svc.social.hidden_from(user.id))
     if summary is None:
         raise Conflict("This room has ended.", ErrorCode.ROOM_ENDED)
     return summary
@@ -84,7 +91,7 @@ async def admit(room_id: str, body: AdmitBody, user: Member, svc: Svc) -> None:
     info = await svc.rooms.enterable(user.id, room_id, svc.stage.moderators_of(room_id))
     if not svc.stage.is_moderator(info.id, user.id):
         raise Forbidden("Only the room's moderators can let people in.", ErrorCode.NOT_MODERATOR)
-    admitted = await svc.accounts.user_by_username(body.username)
+    admitted = await svc.social.visible_user(user.id, body.username)
     await svc.rooms.admit(info.id, admitted.id)
     await svc.audit.record(user.id, "admit", room_id=info.id, target_id=admitted.id)
 

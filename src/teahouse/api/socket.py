@@ -2,7 +2,7 @@
 
 State machine (an illegal transition is a bug and raises)::
 
-    OPEN --(socket closed, client too slow, or flooding)--> CLOSED
+    OPEN --(socket closed, client too slow, flooding, or its session ended)--> CLOSED
 
 Within OPEN the member is in at most one room (``room_id``), which the Stage sets.
 Outgoing messages go through a bounded queue: a client that cannot keep up is
@@ -15,6 +15,11 @@ member's budget for its kind. One over a budget is answered ``rate_limited`` and
 changes nothing; a socket that goes on sending regardless is closed (4430, reason
 ``rate_limited``) once what it was already answered has been sent.
 
+A socket lives no longer than the session that opened it (docs/SECURITY.md, "When a
+session ends"): it closes with 4401 when the session expires, is logged out or goes
+with its member (suspension, deletion), dispatches nothing it reads after that, and
+its member leaves their room at once rather than having their place held.
+
 Dispatch is thin: each client message goes to the one Stage method or collaborator
 that answers it; the stage actions (their rules, and which are audited) are a table
 in live/actions.py. What goes out is a server message model, encoded once.
@@ -25,10 +30,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from teahouse.domain.clock import utcnow
 from teahouse.domain.room_state import UserRef
 from teahouse.errors import BadRequest, CloseCode, ErrorCode, TeahouseError, TooManyRequests
 from teahouse.live.stage import Stage
@@ -73,6 +82,16 @@ class SocketState(Enum):
     CLOSED = "closed"
 
 
+@dataclass(frozen=True, slots=True)
+class SocketLogin:
+    """The session a socket was opened with: its id (the token's hash), when it
+    expires, and a way to ask whether it still holds."""
+
+    id: str
+    expires_at: datetime
+    still_valid: Callable[[], Awaitable[bool]]
+
+
 class SocketSession:
     """Implements the Stage's ``Client`` for one accepted WebSocket."""
 
@@ -88,9 +107,13 @@ class SocketSession:
         rate_scale: float = 1.0,
         presence: Presence | None = None,
         send_queue: int = OUTGOING_QUEUE_MAX,
+        login: SocketLogin | None = None,
     ) -> None:
         self.user = user
         self.room_id: str | None = None
+        self.session_id = login.id if login is not None else None
+        self._login = login
+        self._expiry: asyncio.TimerHandle | None = None
         self._websocket = websocket
         self._stage = stage
         self._rooms = rooms
@@ -111,6 +134,9 @@ class SocketSession:
             log.info("dropping a client that fell %d messages behind", self._outgoing.maxsize)
             metrics.QUEUE_DROPS.inc()
             self.close(CloseCode.TOO_SLOW)
+
+    def is_open(self) -> bool:
+        return self.state is SocketState.OPEN
 
     def room_for(self) -> int:
         if self.state is not SocketState.OPEN:
@@ -146,12 +172,13 @@ class SocketSession:
         self.send(encode(WelcomeMessage(user=User.model_validate(self.user))))
         if self._presence is not None:  # after `welcome`, which must come first
             self._presence.add(self)
+        await self._hold_to_login()
         sender = asyncio.create_task(self._send_loop())
         try:
             while self.state is SocketState.OPEN:
                 message = await self._websocket.receive()
-                if message["type"] == "websocket.disconnect":
-                    break
+                if message["type"] == "websocket.disconnect" or not self.is_open():
+                    break  # a frame read after the session ended is not acted on
                 frame = message.get("text")
                 if frame is None:
                     frame = message.get("bytes") or b""
@@ -159,12 +186,30 @@ class SocketSession:
         except WebSocketDisconnect:
             pass
         finally:
+            if self._expiry is not None:
+                self._expiry.cancel()
             if self._presence is not None:
                 self._presence.discard(self)
             self.close(self.close_code)
-            await self._stage.disconnected(self)
+            # A socket whose session ended will not come back: no place is held.
+            ended = self.close_code == CloseCode.NOT_AUTHENTICATED
+            await self._stage.disconnected(self, hold=not ended)
             with contextlib.suppress(Exception):
                 await sender
+
+    async def _hold_to_login(self) -> None:
+        """Close when the session expires. Its ending may also have come between the
+        handshake's look-up and this socket's registration in presence (where log-out
+        finds it): asked once more, now that it is registered."""
+        if self._login is None:
+            return
+        if not await self._login.still_valid():
+            self.close(CloseCode.NOT_AUTHENTICATED)
+            return
+        left = (self._login.expires_at - utcnow()).total_seconds()
+        self._expiry = asyncio.get_running_loop().call_later(
+            max(left, 0.0), self.close, CloseCode.NOT_AUTHENTICATED
+        )
 
     async def handle_frame(self, frame: str | bytes) -> None:
         ref: str | None = None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, WebSocket
 
-from teahouse.api.context import optional_user, services
-from teahouse.api.socket import SocketSession
+from teahouse.api.context import services
+from teahouse.api.socket import SocketLogin, SocketSession
 from teahouse.errors import CloseCode, ErrorCode
 from teahouse.views import user_ref
 
@@ -18,17 +18,22 @@ async def websocket(websocket: WebSocket) -> None:
     # Browsers let any page open a WebSocket to any host, cookies included: the
     # Origin check is what stops another site from acting as the member.
     origin = websocket.headers.get("origin")
-    user = await optional_user(websocket)
+    token = websocket.cookies.get(svc.settings.session_cookie_name)
+    login = await svc.accounts.session(token)
     await websocket.accept()
     if origin not in svc.settings.allowed_origins:
         await websocket.close(CloseCode.ORIGIN_FORBIDDEN, ErrorCode.ORIGIN_FORBIDDEN)
         return
-    if user is None:
+    if login is None:
         await websocket.close(CloseCode.NOT_AUTHENTICATED, ErrorCode.NOT_AUTHENTICATED)
         return
+
+    async def still_valid() -> bool:
+        return await svc.accounts.session(token) is not None
+
     session = SocketSession(
         websocket,
-        user_ref(user),
+        user_ref(login.user),
         svc.stage,
         svc.rooms,
         svc.settings.max_ws_message_bytes,
@@ -36,5 +41,6 @@ async def websocket(websocket: WebSocket) -> None:
         rate_scale=svc.settings.ws_rate_scale,
         presence=svc.presence,
         send_queue=svc.settings.ws_send_queue,
+        login=SocketLogin(login.id, login.expires_at, still_valid),
     )
     await session.run()

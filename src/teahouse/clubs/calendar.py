@@ -2,7 +2,10 @@
 
 The secret is 256 random bits, kept only as its SHA-256 hash (like session tokens),
 so its URL is shown once, when it is made; rotating makes a new one and every older
-URL of the member stops working.
+URL of the member stops working. A suspended member's feeds answer ``not_found``
+while the suspension lasts (the URL is a credential like a session, which a
+suspension ends), and answer again once it is lifted. Like the hallway, a feed
+leaves out the events whose host or a co-host is hidden from its member by a block.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import icalendar
-from sqlalchemy import ColumnElement, delete, or_, select
+from sqlalchemy import ColumnElement, delete, exists, or_, select
 from typing_extensions import TypedDict
 
 from teahouse import __version__
@@ -22,7 +25,9 @@ from teahouse.domain.accounts import new_session_token, token_hash
 from teahouse.domain.clock import utcnow
 from teahouse.domain.ids import looks_like_id
 from teahouse.errors import ErrorCode, NotFound
+from teahouse.social.graph import visible_to
 from teahouse.store.database import Database, DbSession
+from teahouse.store.models import User
 from teahouse.store.social_models import (
     CalendarToken,
     Club,
@@ -103,6 +108,7 @@ class Calendar:
             joined = select(ClubMember.club_id).where(ClubMember.user_id == user_id)
             events = await self._window(
                 s,
+                user_id,
                 or_(
                     Event.host_id == user_id,
                     Event.id.in_(cohosting),
@@ -120,14 +126,24 @@ class Calendar:
             club = await s.get(Club, club_id) if looks_like_id(club_id) else None
             if club is None:
                 raise feed_not_found()
-            events = await self._window(s, Event.club_id == club.id)
+            events = await self._window(s, user_id, Event.club_id == club.id)
             views = await self._events.views(s, user_id, events)
         return self._ics(f"{club.name} (Teahouse)", views)
 
-    async def _window(self, s: DbSession, which: ColumnElement[bool]) -> list[Event]:
+    async def _window(
+        self, s: DbSession, viewer_id: str, which: ColumnElement[bool]
+    ) -> list[Event]:
+        hidden_cohost = exists().where(
+            EventCohost.event_id == Event.id, ~visible_to(viewer_id, EventCohost.user_id)
+        )
         rows = await s.scalars(
             select(Event)
-            .where(which, Event.starts_at >= self._clock() - HISTORY)
+            .where(
+                which,
+                Event.starts_at >= self._clock() - HISTORY,
+                visible_to(viewer_id, Event.host_id),
+                ~hidden_cohost,
+            )
             .order_by(Event.starts_at, Event.id)
             .limit(FEED_MAX)
         )
@@ -158,7 +174,7 @@ class Calendar:
 
 
 def _description(view: EventView) -> str:
-    hosts = ", ".join(u["display_name"] for u in [view["host"], *view["cohosts"]])
+    hosts = ", ".join(u["display_name"] for u in [view["host"], *view["cohosts"]] if u)
     club = f" in {view['club']['name']}" if view["club"] else ""
     lines = [view["description"], ""] if view["description"] else []
     return "\n".join([*lines, f"Hosted by {hosts}{club}.", view["url"]])
@@ -168,7 +184,9 @@ async def _owner(s: DbSession, token: str) -> str:
     if not TOKEN_PATTERN.fullmatch(token):
         raise feed_not_found()
     user_id = await s.scalar(
-        select(CalendarToken.user_id).where(CalendarToken.token_hash == token_hash(token))
+        select(CalendarToken.user_id)
+        .join(User, User.id == CalendarToken.user_id)
+        .where(CalendarToken.token_hash == token_hash(token), User.suspended_at.is_(None))
     )
     if user_id is None:
         raise feed_not_found()

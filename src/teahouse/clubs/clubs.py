@@ -4,13 +4,19 @@ Who may do what is decided by the rules in ``domain/clubs.py``; this module read
 the roles they need and applies them. Every action that changes who belongs to a
 club first takes the club's row (:func:`_lock`), so two admins leaving at once cannot
 both pass the "last admin" check, and a refused action rolls back whole.
+
+Blocks (docs/SECURITY.md, "What a block hides"): the members list leaves out members
+hidden from the viewer and ``member_count`` does not count them; a hidden founder is
+``null``; an admin cannot invite someone hidden from them (``user_not_found``). Making
+an admin of a member and removing one are not hidden: an admin must be able to run
+their club even for a member who blocked them.
 """
 
 from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from typing_extensions import TypedDict
 
@@ -21,6 +27,7 @@ from teahouse.domain.ids import looks_like_id, new_id
 from teahouse.errors import Conflict, ErrorCode, Forbidden, NotFound
 from teahouse.notifications.notifier import Notifications
 from teahouse.social.cards import cards_by_id
+from teahouse.social.graph import hidden_set, visible_to, visible_user
 from teahouse.store.database import Database, DbSession
 from teahouse.store.keyset import oldest_first
 from teahouse.store.models import User
@@ -81,16 +88,20 @@ class Clubs:
             return await _views(s, viewer_id, clubs)
 
     async def members(
-        self, club_id: str, cursor: Cursor | None = None, limit: int = LIMIT_DEFAULT
+        self,
+        viewer_id: str,
+        club_id: str,
+        cursor: Cursor | None = None,
+        limit: int = LIMIT_DEFAULT,
     ) -> Page[ClubMemberView]:
-        """One page of members in the order they joined."""
+        """One page of members in the order they joined, as the viewer may see them."""
         async with self._db.sessions() as s:
             await _club(s, club_id)
             query = (
                 select(ClubMember, User, Avatar.etag)
                 .join(User, User.id == ClubMember.user_id)
                 .outerjoin(Avatar, Avatar.user_id == User.id)
-                .where(ClubMember.club_id == club_id)
+                .where(ClubMember.club_id == club_id, visible_to(viewer_id, ClubMember.user_id))
             )
             query = oldest_first(query, ClubMember.joined_at, ClubMember.user_id, cursor, limit)
             rows = (await s.execute(query)).all()
@@ -168,7 +179,7 @@ class Clubs:
         async with self._db.sessions.begin() as s:
             await _lock(s, club_id)
             rules.require_admin(await _role_of(s, club_id, admin_id))
-            invitee = await _user_named(s, username)
+            invitee = await visible_user(s, admin_id, username)
             if await _role_of(s, club_id, invitee.id) is not None:
                 raise Conflict(f"{invitee.username} is already a member.", ErrorCode.ALREADY_MEMBER)
             if await s.get(ClubInvite, (club_id, invitee.id)) is not None:
@@ -280,10 +291,12 @@ async def _views(s: DbSession, viewer_id: str, clubs: list[Club]) -> list[ClubVi
         return []
     ids = [c.id for c in clubs]
 
-    async def counts(model: type[ClubMember] | type[ClubFollow]) -> dict[str, int]:
+    async def counts(
+        model: type[ClubMember] | type[ClubFollow], *seen: ColumnElement[bool]
+    ) -> dict[str, int]:
         rows = await s.execute(
             select(model.club_id, func.count())
-            .where(model.club_id.in_(ids))
+            .where(model.club_id.in_(ids), *seen)
             .group_by(model.club_id)
         )
         return {club_id: int(n) for club_id, n in rows}
@@ -294,7 +307,9 @@ async def _views(s: DbSession, viewer_id: str, clubs: list[Club]) -> list[ClubVi
         )
         return set(rows)
 
-    members, followers = await counts(ClubMember), await counts(ClubFollow)
+    # Members are listed, so a hidden one is not counted either; followers are not.
+    members = await counts(ClubMember, visible_to(viewer_id, ClubMember.user_id))
+    followers = await counts(ClubFollow)
     following, invited = await mine(ClubFollow), await mine(ClubInvite)
     roles = dict(
         (
@@ -305,8 +320,8 @@ async def _views(s: DbSession, viewer_id: str, clubs: list[Club]) -> list[ClubVi
             )
         ).all()
     )
-    founder_ids = {c.founder_id for c in clubs if c.founder_id}
-    founders = await cards_by_id(s, founder_ids)
+    hidden = await hidden_set(s, viewer_id)
+    founders = await cards_by_id(s, {c.founder_id for c in clubs if c.founder_id} - hidden)
     return [
         {
             "id": c.id,

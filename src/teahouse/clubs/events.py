@@ -5,6 +5,11 @@ co-host: starting opens its room (an open room of the club for a club event) wit
 all of them as moderators, and notifies everyone who asked. Club events are made by
 the club's admins. Times are kept in UTC with the host's IANA zone beside them
 (``domain/event_times.py`` reads a wall-clock time in that zone).
+
+Blocks (docs/SECURITY.md, "What a block hides"): an event shows a host hidden from
+the viewer as ``null`` and leaves hidden co-hosts out; a host cannot name as co-host
+someone hidden from them (``user_not_found``). Lists of events (the hallway, the
+calendar feeds) leave out the events of hidden hosts and co-hosts.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from teahouse.live.stage import Stage
 from teahouse.notifications.notifier import Notifications
 from teahouse.rooms.rooms import Rooms, normalise_title
 from teahouse.social.cards import cards_by_id
+from teahouse.social.graph import hidden_set, visible_to
 from teahouse.store.database import Database, DbSession
 from teahouse.store.models import User
 from teahouse.store.social_models import Avatar, Club, Event, EventCohost, EventInterest
@@ -44,7 +50,7 @@ class EventView(TypedDict):
     description: str
     starts_at: str
     time_zone: str
-    host: UserCard
+    host: UserCard | None  # None: hidden from the viewer by a block
     cohosts: list[UserCard]
     club: ClubRef | None
     room_id: str | None
@@ -259,13 +265,14 @@ class Events:
         if not events:
             return []
         ids = [e.id for e in events]
-        people = await cards_by_id(s, {e.host_id for e in events})
+        hidden = await hidden_set(s, viewer_id)
+        people = await cards_by_id(s, {e.host_id for e in events} - hidden)
         cohosts: dict[str, list[UserCard]] = {}
         for event_id, cohost, etag in await s.execute(
             select(EventCohost.event_id, User, Avatar.etag)
             .join(User, User.id == EventCohost.user_id)
             .outerjoin(Avatar, Avatar.user_id == User.id)
-            .where(EventCohost.event_id.in_(ids))
+            .where(EventCohost.event_id.in_(ids), visible_to(viewer_id, User.id))
             .order_by(User.username)
         ):
             cohosts.setdefault(event_id, []).append(user_card(cohost, etag))
@@ -304,7 +311,7 @@ class Events:
                     "description": e.description,
                     "starts_at": utc_text(e.starts_at),
                     "time_zone": e.time_zone,
-                    "host": people[e.host_id],
+                    "host": people.get(e.host_id),
                     "cohosts": cohosts.get(e.id, []),
                     "club": {"id": e.club_id, "name": clubs[e.club_id]} if e.club_id else None,
                     "room_id": e.room_id,
@@ -336,11 +343,13 @@ async def _event(s: DbSession, event_id: str, *, refresh: bool = False) -> Event
 
 
 async def _users_named(s: DbSession, usernames: Iterable[str], host_id: str) -> list[User]:
-    """The co-hosts named, each once; the host is never their own co-host."""
+    """The co-hosts named, each once; the host is never their own co-host, and names
+    only members they may see."""
     names = sorted({n.strip().lower() for n in usernames})
     if len(names) > COHOSTS_MAX:
         raise BadRequest(f"An event has at most {COHOSTS_MAX} co-hosts.")
-    found = {u.username: u for u in await s.scalars(select(User).where(User.username.in_(names)))}
+    named = select(User).where(User.username.in_(names), visible_to(host_id, User.id))
+    found = {u.username: u for u in await s.scalars(named)}
     missing = [n for n in names if n not in found]
     if missing:
         raise NotFound(f"No member is called {missing[0]!r}.", ErrorCode.USER_NOT_FOUND)

@@ -9,8 +9,8 @@ row in a unit-test table (tests/unit/test_hallway.py).
 Rooms the member may not enter never get here: the store filters them first
 (``Rooms.enterable_live_ids``). What is decided here:
 
-- hidden: a room where someone blocked either way is on the stage; an event hosted
-  or co-hosted by someone blocked either way;
+- hidden: a room someone blocked either way created or is on the stage of; an event
+  hosted or co-hosted by someone blocked either way;
 - rooms: followed people speaking (more first), then followed people listening
   (more first), then rooms of the member's clubs, then the rest; within each tier
   bigger rooms first, then older ones;
@@ -63,6 +63,7 @@ class RoomCandidate:
     listeners: tuple[UserRef, ...] = ()
     club: ClubRef | None = None
     audience: int | None = None
+    created_by: str | None = None  # the creator's id (the card names them)
 
     @property
     def participant_count(self) -> int:
@@ -108,12 +109,14 @@ class Ranked(Generic[T]):
 def rank_rooms(
     viewer: Viewer, rooms: Iterable[RoomCandidate], *, after: Key | None = None
 ) -> list[Ranked[RoomCandidate]]:
-    """The member's rooms, best first; rooms with a blocked person on stage removed.
-    With ``after`` (the key of the last room of a previous page), only those after it."""
+    """The member's rooms, best first; rooms a blocked person created or is on the
+    stage of removed. With ``after`` (the key of the last room of a previous page),
+    only those after it."""
     keyed = [
         _rank_room(viewer, room)
         for room in rooms
-        if not any(s.id in viewer.blocked for s in room.speakers)
+        if room.created_by not in viewer.blocked
+        and not any(s.id in viewer.blocked for s in room.speakers)
     ]
     keyed.sort(key=lambda ranked: ranked.key)
     if after is not None:

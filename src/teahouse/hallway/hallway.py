@@ -31,8 +31,9 @@ from teahouse.hallway.events import LoadedEvent, load_candidates
 from teahouse.hallway.rooms import HallwayRooms, ShownRoom
 from teahouse.live.stage import Stage
 from teahouse.rooms.rooms import Rooms
+from teahouse.social.graph import hidden_ids
 from teahouse.store.database import Database
-from teahouse.store.social_models import Avatar, Block, ClubFollow, ClubMember, Follow
+from teahouse.store.social_models import Avatar, ClubFollow, ClubMember, Follow
 from teahouse.views import UserCard, avatar_url, user_card
 
 ROOMS_PAGE = 50
@@ -108,12 +109,12 @@ class Hallway:
 
     async def viewer(self, user_id: str) -> Viewer:
         """The member's follows, clubs (member or follower) and blocks, in one query."""
+        hidden = hidden_ids(user_id).subquery()
         facts = union_all(
             select(_tag("follow"), Follow.followee_id).where(Follow.follower_id == user_id),
             select(_tag("club"), ClubMember.club_id).where(ClubMember.user_id == user_id),
             select(_tag("club"), ClubFollow.club_id).where(ClubFollow.user_id == user_id),
-            select(_tag("block"), Block.blocked_id).where(Block.blocker_id == user_id),
-            select(_tag("block"), Block.blocker_id).where(Block.blocked_id == user_id),
+            select(_tag("block"), hidden.c.id),
         )
         found: dict[str, set[str]] = defaultdict(set)
         async with self._db.sessions() as s:

@@ -13,8 +13,9 @@ A hallway page is the top ``limit`` rooms of the ranking of
 
 Any room beyond those has ``limit + 1`` rooms ranking above it, so ranking just these
 candidates gives the same page as ranking every live room. Rooms where someone
-blocked either way is on stage are found through the index too and left out before
-the quiet rooms are picked, so a page is never short.
+blocked either way is on stage are found through the index too, and rooms one of
+them created by their record, and left out before the quiet rooms are picked, so a
+page is never short.
 
 The candidates carry their whole stage (a few people, cached per room version) but of
 their audience only the followed listeners, in room order, and the audience's size.
@@ -85,7 +86,9 @@ class HallwayRooms:
                 hidden.add(rid)
 
         def visible(rid: str, live: LiveRoom) -> bool:
-            return rid not in hidden and (live.info.visibility == "open" or rid in admitted)
+            if rid in hidden or live.info.created_by.id in viewer.blocked:
+                return False
+            return live.info.visibility == "open" or rid in admitted
 
         candidates = []
         followed_in = index.where(viewer.following)
@@ -141,6 +144,7 @@ class HallwayRooms:
             listeners=listeners,
             club=self._club(live),
             audience=len(participants) - len(speakers),
+            created_by=live.info.created_by.id,
         )
 
     def _created_at(self, live: LiveRoom) -> datetime:

@@ -2,7 +2,8 @@
 the stage rules, blocks, the audit log) and its collaborators: the stage actions'
 table, media steering (publishing, listening kept in line, the media server's
 events), room links, audience pages; each room's runtime (sockets, broadcasting,
-coalesced news), background timers and tasks, and the index of who sits where.
+coalesced news), background timers and tasks, the index of who sits where, and
+the departures of ended sessions (their sockets close).
 
-May import: domain, views, realtime (the wire messages), rooms (the records), media
+May import: domain, views, realtime (the wire messages, presence), rooms (the records), media
 (only through media/base.py's MediaBackend)."""

@@ -114,8 +114,11 @@ class LiveRoom:
         return self.relations.get(user_id, frozenset())
 
     def snapshot(self, you: str) -> SnapshotMessage:
-        """The room as ``you`` see it (hands hidden by a block left out)."""
+        """The room as ``you`` see it (hands hidden by a block left out, and a creator
+        hidden by one not named)."""
         header = RoomHeader.model_validate(self.info)
+        if self.info.created_by.id in self.hidden_for(you):
+            header = header.model_copy(update={"created_by": None})
         return snapshot_message(self.state.snapshot(self.hidden_for(you)), header, you)
 
     # -- coalesced news ----------------------------------------------------------------

@@ -232,14 +232,18 @@ class Stage:
         await self._remove(room, client.user.id)
         client.room_id = None
 
-    async def disconnected(self, client: Client) -> None:
-        """The socket closed without `leave`: hold the place for a while."""
+    async def disconnected(self, client: Client, *, hold: bool = True) -> None:
+        """The socket closed without `leave`: hold the place for a while. Without
+        ``hold`` (its session ended, so it will not come back) the member leaves now."""
         room_id = client.room_id
         room = self._live.get(room_id) if room_id else None
         client.room_id = None
         if room is None:
             return
         uid = client.user.id
+        if not hold:
+            await self._remove(room, uid, only=client)
+            return
         async with room.lock:
             if room.clients.get(uid) is not client:
                 return
@@ -364,8 +368,12 @@ class Stage:
         if wait := room.audience_budget.wait(limit, self.clock()):
             raise refusal("The room is taking in too many changes", wait, ErrorCode.ROOM_BUSY)
 
-    async def _remove(self, room: LiveRoom, uid: str) -> None:
+    async def _remove(self, room: LiveRoom, uid: str, *, only: Client | None = None) -> None:
+        """Take ``uid`` out of the room (with ``only``: if that socket still holds
+        their place, not one that joined from elsewhere since)."""
         async with room.lock:
+            if only is not None and room.clients.get(uid) is not only:
+                return
             if timer := room.away.pop(uid, None):
                 timer.cancel()
             room.clients.pop(uid, None)

@@ -24,6 +24,10 @@ class Outbox(Protocol):
     def room_id(self) -> str | None:
         """The live room this socket is in, if any."""
 
+    @property
+    def session_id(self) -> str | None:
+        """The session the socket was opened with (the hash of its token)."""
+
     def send(self, frame: Frame) -> None:
         """Queue an encoded server message; never blocks."""
 
@@ -84,6 +88,14 @@ class Presence:
         sockets = [socket for group in self._sockets.values() for socket in group]
         for socket in sockets:
             socket.finish(code)
+        return len(sockets)
+
+    def close_session(self, user_id: str, session_id: str, code: int) -> int:
+        """Close the member's sockets of one session (it ended); how many there were."""
+        sockets = [s for s in self._sockets.get(user_id, ()) if s.session_id == session_id]
+        for socket in sockets:
+            self.discard(socket)
+            socket.close(code)
         return len(sockets)
 
     def send_to_all(self, message: ServerMessage | Frame, *, in_rooms: bool = True) -> None:

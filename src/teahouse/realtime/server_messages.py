@@ -112,7 +112,9 @@ class RoomHeader(_Outgoing):
     id: str
     title: str
     visibility: str = Field(description="`open`, `social`, `closed` or `club`.")
-    created_by: User
+    created_by: User | None = Field(
+        description="Null when a block stands between the creator and this member."
+    )
     created_at: str
     ended: bool = False
     demo: bool = Field(description="A demo room: seeded members, no audio.")

@@ -8,9 +8,16 @@ leaves them out, and neither can follow the other. Everything that shows members
 members asks here, and nowhere else:
 
 - :func:`visible_to` in SQL: ``select(User).where(visible_to(viewer_id, User.id))``;
+- :func:`hidden_ids` in SQL, and :meth:`Social.hidden_from` / :func:`hidden_set` in
+  memory: everyone hidden from the viewer (a few people at most: the ones in a block
+  with them), for what lives in memory (live rooms) or is filtered after loading;
 - :meth:`Social.hidden_between` for one pair, :meth:`Social.hidden_among` for a set
   (live-room state, which lives in memory, not in SQL);
 - :meth:`Social.visible_user` to turn a username into a member the viewer may see.
+
+What a block hides on each surface (a list leaves them out, a single field is null,
+a list of rooms or events leaves out those they would be named on, ...) is the
+table of docs/SECURITY.md, "What a block hides".
 
 Blocking removes the follows between the two, both ways, and the notifications each
 got about the other. A member may still unblock someone they blocked (the block
@@ -22,7 +29,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    and_,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import InstrumentedAttribute
 
 from teahouse.domain.clock import utcnow
@@ -50,6 +67,20 @@ def visible_to(
     )
 
 
+def hidden_ids(viewer_id: str) -> CompoundSelect[str]:
+    """SQL: the ids of the members hidden from ``viewer_id`` (blocked either way)."""
+    return (
+        select(Block.blocked_id.label("id"))
+        .where(Block.blocker_id == viewer_id)
+        .union(select(Block.blocker_id.label("id")).where(Block.blocked_id == viewer_id))
+    )
+
+
+async def hidden_set(s: DbSession, viewer_id: str) -> frozenset[str]:
+    """The members hidden from ``viewer_id``, in memory."""
+    return frozenset(await s.scalars(hidden_ids(viewer_id)))
+
+
 def user_not_found() -> NotFound:
     return NotFound("No member has that username.", ErrorCode.USER_NOT_FOUND)
 
@@ -72,6 +103,11 @@ class Social:
     async def hidden_between(self, a: str, b: str) -> bool:
         async with self._db.sessions() as s:
             return await hidden(s, a, b)
+
+    async def hidden_from(self, viewer_id: str) -> frozenset[str]:
+        """Everyone the viewer may not see (they are few: the blocks either way)."""
+        async with self._db.sessions() as s:
+            return await hidden_set(s, viewer_id)
 
     async def hidden_among(self, viewer_id: str, user_ids: Iterable[str]) -> set[str]:
         """Which of ``user_ids`` the viewer may not see."""

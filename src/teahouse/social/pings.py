@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import exists, select
 
 from teahouse.domain.clock import utcnow
 from teahouse.domain.ids import looks_like_id
@@ -21,9 +21,10 @@ from teahouse.errors import BadRequest, Conflict, ErrorCode, Forbidden, NotFound
 from teahouse.live.stage import Stage
 from teahouse.notifications.notifier import Notifications
 from teahouse.rooms.rooms import Rooms
+from teahouse.social.graph import visible_to
 from teahouse.store.database import Database
 from teahouse.store.models import User
-from teahouse.store.social_models import Block, Follow, Notification
+from teahouse.store.social_models import Follow, Notification
 
 PING_INTERVAL = timedelta(minutes=10)
 
@@ -68,12 +69,6 @@ class Pings:
     async def _facts(self, pinger_id: str, room_id: str, username: str) -> tuple[str, bool, bool]:
         """(target id, the pinger follows them, a ping within the interval), one query."""
         follows = exists().where(Follow.follower_id == pinger_id, Follow.followee_id == User.id)
-        blocked = exists().where(
-            or_(
-                and_(Block.blocker_id == pinger_id, Block.blocked_id == User.id),
-                and_(Block.blocker_id == User.id, Block.blocked_id == pinger_id),
-            )
-        )
         recent = exists().where(
             Notification.user_id == User.id,
             Notification.actor_id == pinger_id,
@@ -85,7 +80,7 @@ class Pings:
             row = (
                 await s.execute(
                     select(User.id, follows, recent).where(
-                        User.username == username.strip().lower(), ~blocked
+                        User.username == username.strip().lower(), visible_to(pinger_id, User.id)
                     )
                 )
             ).one_or_none()

@@ -9,8 +9,8 @@ below must stay identical to the indexed ones or PostgreSQL scans the table inst
 What a member typed never reaches the database as syntax: :class:`SearchQuery` keeps
 its words and quotes them (see ``domain/search_query.py``). Members hidden from the
 searcher (blocks, either way) never appear; rooms are the live rooms the searcher
-may enter, leaving out rooms where someone hidden from them is on stage (the hallway's
-rule).
+may enter, leaving out rooms someone hidden from them created or is on the stage of
+(the hallway's rule).
 """
 
 from __future__ import annotations
@@ -102,8 +102,9 @@ class Search:
 
     async def _rooms_for(self, viewer_id: str, query: SearchQuery) -> list[str]:
         """Live rooms whose title matches, best first, that the viewer may enter and
-        where nobody in a block with them is on stage. The text match comes first: it
-        narrows thousands of live rooms to a few, and only those are checked."""
+        that nobody in a block with them created or is on the stage of. The text match
+        comes first: it narrows thousands of live rooms to a few, and only those are
+        checked."""
         stmt = self._matching(
             select(Room.id).where(Room.ended_at.is_(None)), "rooms", ROOMS_DOCUMENT, (1.0,), query
         )
@@ -117,13 +118,13 @@ class Search:
         allowed = await self._rooms.enterable_live_ids(
             viewer_id, matched, self._stage.moderators_of
         )
-        on_stage = {
-            room_id: room.state.on_stage()
+        named = {
+            room_id: room.state.on_stage() | {room.info.created_by.id}
             for room_id in matched
             if room_id in allowed and (room := self._stage.live(room_id)) is not None
         }
-        hidden = await self._social.hidden_among(viewer_id, set().union(*on_stage.values()))
-        visible = [room_id for room_id, ids in on_stage.items() if not ids & hidden]
+        hidden = await self._social.hidden_among(viewer_id, set().union(*named.values()))
+        visible = [room_id for room_id, ids in named.items() if not ids & hidden]
         return visible[:RESULTS_MAX]
 
     def _matching(
