@@ -49,6 +49,7 @@ export type ErrorCode =
   | "invite_unknown"
   | "method_not_allowed"
   | "username_taken"
+  | "display_name_taken"
   | "room_ended"
   | "wrong_state"
   | "already_in_room"

@@ -15,6 +15,7 @@ from teahouse.domain import accounts as rules
 from teahouse.domain.clock import utcnow
 from teahouse.domain.ids import new_id
 from teahouse.errors import Conflict, ErrorCode, Forbidden, InviteError, NotAuthenticated, NotFound
+from teahouse.social import names
 from teahouse.store.database import Database, DbSession
 from teahouse.store.models import Invite, Session, User
 from teahouse.views import MeView, UserView, me_view, user_view
@@ -158,6 +159,11 @@ class Accounts:
                 becomes_admin = inviter_id is None and not await s.scalar(
                     select(func.count()).select_from(User).where(User.is_admin)
                 )
+                # A taken username is that (the insert's unique index says so again
+                # under a race); only then can the name look like someone else's.
+                if await s.scalar(select(User.id).where(User.username == username)):
+                    raise Conflict("That username is taken.", ErrorCode.USERNAME_TAKEN)
+                await names.check_display_name(s, None, name)
                 s.add(
                     User(
                         id=user_id,
@@ -171,6 +177,7 @@ class Accounts:
                     )
                 )
                 await s.flush()
+                await names.record_names(s, user_id, username, name)
                 # The redemption: one conditional UPDATE, so of many concurrent
                 # sign-ups with one code exactly one sees a row change.
                 redeemed = await s.execute(
