@@ -1,10 +1,11 @@
 """The pure rules of domain/text.py: what no text field may hold, how names and
-longer texts are kept, which names look alike."""
+longer texts are kept, which names look alike; and how the terminal is spared."""
 
 from __future__ import annotations
 
 import pytest
 
+from teahouse.cli.output import shown
 from teahouse.domain.text import MARKS_MAX, clean_name, clean_prose, edge_problem, look_alike_keys
 from teahouse.errors import BadRequest
 from teahouse.social.names import prototypes, prototypes_from
@@ -159,3 +160,9 @@ def test_prototypes_are_read_from_links_in_both_directions() -> None:
     }
     assert prototypes_from(links) == {"1": "l", "I": "l", "m": "rn", "\u05c0": "x"}
 
+
+def test_the_terminal_sees_member_text_escaped() -> None:
+    assert shown("\x1b]0;owned\x07\x1b[2J") == "\\x1b]0;owned\\x07\\x1b[2J"
+    assert shown("a\u202eb\r\nc\x9b") == "a\\u202eb\\r\\nc\\x9b"
+    assert shown("back\\slash") == "back\\\\slash"
+    assert shown("Zoé 茶室 🍵") == "Zoé 茶室 🍵"
