@@ -35,7 +35,7 @@ why with a :class:`CloseCode`.
      │                              already_pinged, cannot_suspend_admin,
      │                              member_suspended, already_resolved, hands_disabled,
      │                              joined_elsewhere, passkey_exists,
-     │                              too_many_passkeys
+     │                              too_many_passkeys, display_name_taken
      ├── TooLarge              413  request_too_large, avatar_too_large
      ├── TooManyRequests       429  too_many_attempts, too_many_reports, rate_limited,
      │                              room_busy
@@ -114,6 +114,7 @@ class ErrorCode(StrEnum):
     METHOD_NOT_ALLOWED = "method_not_allowed", 405
 
     USERNAME_TAKEN = "username_taken", 409
+    DISPLAY_NAME_TAKEN = "display_name_taken", 409
     ROOM_ENDED = "room_ended", 409
     WRONG_STATE = "wrong_state", 409
     ALREADY_IN_ROOM = "already_in_room", 409

@@ -143,6 +143,8 @@ function SignupForm({ code, info }: { code: string; info: InviteInspect }) {
       if (err.code.startsWith("invite_")) setProblem({ code: err.code, message: err.message });
       else if (err.code === "invalid_username" || err.code === "username_taken") setErrors({ username: err.message });
       else if (err.code === "weak_password") setErrors({ password: err.message });
+      else if (err.code === "display_name_taken")
+        setErrors({ display_name: "That name looks like another member's. Choose one people can tell apart." });
       else setErrors({ form: err.message });
     }
   };

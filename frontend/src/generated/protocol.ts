@@ -78,6 +78,7 @@ export type ErrorCode =
   | "passkey_not_found"
   | "method_not_allowed"
   | "username_taken"
+  | "display_name_taken"
   | "room_ended"
   | "wrong_state"
   | "already_in_room"

@@ -15,6 +15,9 @@ const AVATAR_ERRORS: ErrorTexts = {
   avatar_too_large: "That picture is too big. Pick one under 5 MB.",
   avatar_too_many_pixels: "That picture has too many pixels. Try a smaller one, such as a photo from your phone.",
 };
+const PROFILE_ERRORS: ErrorTexts = {
+  display_name_taken: "That name looks like another member's. Choose one people can tell apart.",
+};
 
 /** Characters as the server counts them (code points, not UTF-16 units). */
 function charCount(s: string): number {
@@ -59,7 +62,7 @@ export function EditProfileSheet({
       onClose();
     } catch (err) {
       setBusy(false);
-      setError(errorText(err, "Couldn't save your profile."));
+      setError(errorText(err, "Couldn't save your profile.", PROFILE_ERRORS));
     }
   };
 

@@ -26,6 +26,7 @@ from teahouse.domain.devices import device_token, proven_device
 from teahouse.domain.ids import new_id
 from teahouse.errors import Conflict, ErrorCode, Forbidden, InviteError, NotAuthenticated, NotFound
 from teahouse.live.departures import Departures
+from teahouse.social import names
 from teahouse.social.graph import visible_to
 from teahouse.store.database import Database, DbSession
 from teahouse.store.models import Invite, Session, User
@@ -194,6 +195,11 @@ class Accounts:
                 becomes_admin = inviter_id is None and not await s.scalar(
                     select(func.count()).select_from(User).where(User.is_admin)
                 )
+                # A taken username is that (the insert's unique index says so again
+                # under a race); only then can the name look like someone else's.
+                if await s.scalar(select(User.id).where(User.username == username)):
+                    raise Conflict("That username is taken.", ErrorCode.USERNAME_TAKEN)
+                await names.check_display_name(s, None, name)
                 s.add(
                     User(
                         id=user_id,
@@ -207,6 +213,7 @@ class Accounts:
                     )
                 )
                 await s.flush()
+                await names.record_names(s, user_id, username, name)
                 # The redemption: one conditional UPDATE, so of many concurrent
                 # sign-ups with one code exactly one sees a row change.
                 redeemed = await s.execute(

@@ -90,6 +90,7 @@ async def inspect_invite(body: InspectInviteBody, svc: Svc) -> InviteInfoView:
         ErrorCode.INVALID_USERNAME,
         ErrorCode.WEAK_PASSWORD,
         ErrorCode.USERNAME_TAKEN,
+        ErrorCode.DISPLAY_NAME_TAKEN,
     ),
 )
 async def signup(body: SignupBody, svc: Svc, response: Response) -> MeView:

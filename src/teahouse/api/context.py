@@ -1,5 +1,10 @@
 """What every route needs: the instance's services, who is asking (and from where),
-and the shapes shared by the routers (request bodies, page parameters, the cookies)."""
+and the shapes shared by the routers (request bodies, page parameters, the cookies).
+
+No text comes in with a control character (``domain/text.py``): :class:`Body` refuses
+one in any field of a request body, and :func:`plain_parameters`, which every API
+router runs first, in any path or query parameter; both answer ``invalid_request``
+before anything is stored or queried, the same on every database."""
 
 from __future__ import annotations
 
@@ -8,14 +13,15 @@ from collections.abc import Callable
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Query, Request, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 from starlette.requests import HTTPConnection
 
 from teahouse.accounts.password_check import Caller
 from teahouse.domain.accounts import token_hash
 from teahouse.domain.addresses import client_address
 from teahouse.domain.cursors import CURSOR_MAX, LIMIT_MAX, LIMIT_MIN, Cursor, HallwayCursor, SortKey
-from teahouse.errors import ErrorCode, Forbidden, NotAuthenticated
+from teahouse.domain.text import edge_problem
+from teahouse.errors import BadRequest, ErrorCode, Forbidden, NotAuthenticated
 from teahouse.services import Services
 from teahouse.store.models import User
 
@@ -113,9 +119,27 @@ HallwayCursorParam = Annotated[HallwayCursor | None, Depends(cursor_parameter(Ha
 
 
 class Body(BaseModel):
-    """A JSON request body: unknown fields and loose types are refused."""
+    """A JSON request body: unknown fields, loose types and control characters in any
+    text are refused."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: object) -> object:
+        problem = edge_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
+
+def plain_parameters(request: Request) -> None:
+    """Refuse a control character in any path or query parameter (``invalid_request``
+    with the parameter's name, as a body field's refusal reads)."""
+    for name, value in (*request.path_params.items(), *request.query_params.multi_items()):
+        problem = edge_problem(value)
+        if problem is not None:
+            raise BadRequest(f"{name}: {problem}")
 
 
 def set_session_cookie(response: Response, svc: Services, token: str) -> None:

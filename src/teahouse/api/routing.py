@@ -8,7 +8,8 @@ kind may answer, found from the route itself rather than written again on each:
   where it needs an admin (``AdminUser``);
 - ``origin_forbidden`` and ``request_too_large`` (or the route's own body limit, see
   ``api/guards.py``) on every write: the Guards middleware answers those;
-- ``invalid_request`` where there is a body or a query parameter to validate.
+- ``invalid_request`` where there is a body, a query or a path parameter to validate
+  (a control character in any text is refused: ``api/context.py``).
 
 Each error status then has one response, the ``ErrorResponse`` body, whose
 description names its codes and whose ``x-error-codes`` lists them for tools
@@ -20,12 +21,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from pydantic.fields import FieldInfo
 
-from teahouse.api.context import current_admin, current_user
+from teahouse.api.context import current_admin, current_user, plain_parameters
 from teahouse.api.guards import BODY_LIMITS, SAFE_METHODS
 from teahouse.errors import ErrorCode
 
@@ -66,9 +66,13 @@ class ApiRoute(APIRoute):
 
 def api_router(prefix: str = "/api") -> APIRouter:
     """A router of :class:`ApiRoute`s whose OpenAPI operation ids are the endpoints'
-    names (``followers``, not ``followers_api_users__username__followers_get``)."""
+    names (``followers``, not ``followers_api_users__username__followers_get``), and
+    which refuse control characters in path and query parameters before anything else."""
     return APIRouter(
-        prefix=prefix, route_class=ApiRoute, generate_unique_id_function=lambda r: r.name
+        prefix=prefix,
+        route_class=ApiRoute,
+        generate_unique_id_function=lambda r: r.name,
+        dependencies=[Depends(plain_parameters)],
     )
 
 
@@ -87,16 +91,10 @@ def _implied(route: APIRoute) -> set[ErrorCode]:
     for method in (route.methods or set()) - SAFE_METHODS:
         _, too_large = BODY_LIMITS.get((method, route.path), (0, ErrorCode.REQUEST_TOO_LARGE))
         implied |= {ErrorCode.ORIGIN_FORBIDDEN, too_large}
-    params = [p for d in _dependants(route.dependant) for p in (*d.query_params, *d.body_params)]
-    if any(_may_be_refused(param.field_info) for param in params):
+    # Any parameter may be refused: a text one for a control character if nothing else.
+    if any((*d.path_params, *d.query_params, *d.body_params) for d in _dependants(route.dependant)):
         implied.add(ErrorCode.INVALID_REQUEST)
     return implied
-
-
-def _may_be_refused(info: FieldInfo) -> bool:
-    """Whether validating a parameter can fail: anything but a plain, unconstrained,
-    optional string (the avatar's ``?v=``) can."""
-    return info.is_required() or info.annotation not in (str, str | None) or bool(info.metadata)
 
 
 def _dependants(dependant: Dependant) -> Iterator[Dependant]:

@@ -66,7 +66,7 @@ async def profile(username: str, user: Member, request: Request) -> Profile:
     return await _svc(request).profiles.profile(user.id, username)
 
 
-@router.patch("/me/profile")
+@router.patch("/me/profile", responses=refuses(ErrorCode.DISPLAY_NAME_TAKEN))
 async def update_profile(body: ProfileBody, user: Member, request: Request) -> Profile:
     return await _svc(request).profiles.update(user.id, body.display_name, body.bio)
 

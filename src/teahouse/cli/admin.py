@@ -1,7 +1,8 @@
 """`teahouse admin ...`: the instance admin's page, for the operator's shell.
 
 Each command opens the database, calls the same service the web page calls, and
-prints plain text. Actions are written to the audit log with no actor and
+prints plain text, each line through :func:`~teahouse.cli.output.say` (what members
+typed is escaped). Actions are written to the audit log with no actor and
 ``{"via": "cli"}``. This is another process than the server: a suspension reaches
 the server's open sockets through its watcher, within about a second.
 """
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from teahouse.cli.context import run
+from teahouse.cli.output import say
 from teahouse.domain.cursors import Cursor, Page
 
 if TYPE_CHECKING:
@@ -68,7 +70,7 @@ def members(query: str, status: MemberStatus) -> None:
         flags = (" admin" if m["is_admin"] else "") + (
             f" suspended since {m['suspended_at']}" if m["suspended_at"] else ""
         )
-        click.echo(f"{m['username']:<30} {m['display_name']}{flags}")
+        say(f"{m['username']:<30} {m['display_name']}{flags}")
 
 
 def _member_action(name: str, verb: str, call: Callable[[Services, str], Awaitable[Any]]) -> None:
@@ -76,7 +78,7 @@ def _member_action(name: str, verb: str, call: Callable[[Services, str], Awaitab
     @click.argument("username")
     def command(username: str) -> None:
         member = run(lambda svc: call(svc, username))
-        click.echo(f"{member['username']}: {verb}")
+        say(f"{member['username']}: {verb}")
 
     command.__doc__ = f"{verb.capitalize()} a member (by username)."
 
@@ -102,7 +104,7 @@ def invites(status: InviteStatus) -> None:
 
     for i in run(work):
         used = f" used by {_name(i['used_by'])}" if i["used_by"] else ""
-        click.echo(
+        say(
             f"{i['id']}  {i['status']:<8} by {_name(i['created_by'], '(instance)')}"
             f"  expires {i['expires_at']}{used}"
         )
@@ -113,7 +115,7 @@ def invites(status: InviteStatus) -> None:
 def revoke_invite(invite_id: str) -> None:
     """Revoke one unused invitation (by id, as `admin invites` shows it)."""
     run(lambda svc: svc.invite_admin.revoke(None, invite_id))
-    click.echo(f"{invite_id}: revoked")
+    say(f"{invite_id}: revoked")
 
 
 @admin.command("tree")
@@ -124,7 +126,7 @@ def tree(username: str) -> None:
     def show(node: TreeNodeView, depth: int) -> None:
         m = node["member"]
         flags = (" [admin]" if m["is_admin"] else "") + (" [suspended]" if m["suspended"] else "")
-        click.echo(f"{'  ' * depth}{m['username']} ({node['unused_invites']} unused){flags}")
+        say(f"{'  ' * depth}{m['username']} ({node['unused_invites']} unused){flags}")
         for child in node["children"]:
             show(child, depth + 1)
 
@@ -136,7 +138,7 @@ def tree(username: str) -> None:
 def revoke_branch(username: str) -> None:
     """Revoke the unused invitations of a member and of everyone below them."""
     count = run(lambda svc: svc.invite_admin.revoke_branch(None, username))
-    click.echo(f"revoked {count} invitation{'s' if count != 1 else ''}")
+    say(f"revoked {count} invitation{'s' if count != 1 else ''}")
 
 
 @admin.command("reports")
@@ -150,15 +152,15 @@ def reports(status: ReportStatus) -> None:
         return await _all_pages(lambda c: svc.reports.page(status, c, 100))
 
     for r in run(work):
-        room = f" in {r['room']['title']!r}" if r["room"] else ""
-        click.echo(
+        room = f" in '{r['room']['title']}'" if r["room"] else ""
+        say(
             f"{r['id']}  {r['created_at']}  {r['reason']}: {_name(r['reporter'])} reported "
             f"{_name(r['user'])}{room}"
         )
         if r["details"]:
-            click.echo(f"    {r['details']}")
+            say(f"    {r['details']}")
         if r["resolution"] is not None:
-            click.echo(f"    resolved: {r['resolution']}")
+            say(f"    resolved: {r['resolution']}")
 
 
 @admin.command("resolve")
@@ -171,7 +173,7 @@ def resolve(report_id: str, note: str) -> None:
         return await svc.reports.resolve(None, report_id, note)
 
     run(work)
-    click.echo(f"{report_id}: resolved")
+    say(f"{report_id}: resolved")
 
 
 @admin.command("audit")
@@ -185,6 +187,6 @@ def audit(limit: int) -> None:
     for e in run(work).items:
         actor = _name(e["actor"], "(cli)" if e["detail"].get("via") == "cli" else "(deleted)")
         target = f" {_name(e['target'])}" if e["target"] else ""
-        room = f" in {e['room']['title']!r}" if e["room"] else ""
+        room = f" in '{e['room']['title']}'" if e["room"] else ""
         detail = {k: v for k, v in e["detail"].items() if k != "via"}
-        click.echo(f"{e['at']}  {actor}: {e['action']}{target}{room}  {detail or ''}".rstrip())
+        say(f"{e['at']}  {actor}: {e['action']}{target}{room}  {detail or ''}".rstrip())

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 from pydantic import ValidationError
 
+from teahouse.cli.output import shown
 from teahouse.config import Settings, load_settings
 from teahouse.errors import TeahouseError
 
@@ -56,4 +57,4 @@ def run(work: Callable[[Services], Awaitable[T]], settings: Settings | None = No
     try:
         return asyncio.run(go())
     except TeahouseError as exc:
-        raise click.ClickException(exc.message) from None
+        raise click.ClickException(shown(exc.message)) from None

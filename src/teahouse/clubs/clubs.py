@@ -120,13 +120,13 @@ class Clubs:
         self, founder: User, name: str, description: str = "", rules_text: str = ""
     ) -> ClubView:
         shown, key = rules.normalise_club_name(name)
-        rules.check_club_text(description, rules_text)
+        cleaned, cleaned_rules = rules.clean_club_text(description, rules_text)
         club = Club(
             id=new_id(),
             name=shown,
             name_key=key,
-            description=description,
-            rules=rules_text,
+            description=cleaned or "",
+            rules=cleaned_rules or "",
             founder_id=founder.id,
             created_at=utcnow(),
         )
@@ -144,7 +144,7 @@ class Clubs:
     async def edit(
         self, user_id: str, club_id: str, description: str | None, rules_text: str | None
     ) -> ClubView:
-        rules.check_club_text(description, rules_text)
+        description, rules_text = rules.clean_club_text(description, rules_text)
         async with self._db.sessions.begin() as s:
             club = await _lock(s, club_id)
             rules.require_admin(await _role_of(s, club_id, user_id))

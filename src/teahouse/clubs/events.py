@@ -29,6 +29,7 @@ from teahouse.domain import clubs as club_rules
 from teahouse.domain.clock import utcnow
 from teahouse.domain.event_times import parse_starts_at, parse_time_zone, utc_text
 from teahouse.domain.ids import looks_like_id, new_id
+from teahouse.domain.text import clean_prose
 from teahouse.errors import BadRequest, Conflict, ErrorCode, Forbidden, NotFound, TeahouseError
 from teahouse.live.stage import Stage
 from teahouse.notifications.notifier import Notifications
@@ -357,9 +358,10 @@ async def _users_named(s: DbSession, usernames: Iterable[str], host_id: str) -> 
 
 
 def _texts(title: str, description: str) -> tuple[str, str]:
-    if len(description) > DESCRIPTION_MAX:
-        raise BadRequest(f"An event description is at most {DESCRIPTION_MAX} characters.")
-    return normalise_title(title), description
+    return (
+        normalise_title(title, "An event title"),
+        clean_prose(description, "An event description", DESCRIPTION_MAX),
+    )
 
 
 def _require_host(event: Event, user_id: str) -> None:

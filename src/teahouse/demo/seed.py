@@ -32,6 +32,7 @@ from teahouse.domain.event_times import parse_starts_at, parse_time_zone
 from teahouse.domain.ids import new_id
 from teahouse.notifications.notifier import Notifications
 from teahouse.social.graph import Social
+from teahouse.social.names import record_names
 from teahouse.store.database import Database
 from teahouse.store.models import User
 from teahouse.store.social_models import Club, Event, EventCohost, EventInterest
@@ -306,6 +307,7 @@ async def _members(db: Database, settings: Settings, password_hash: str) -> dict
             s.add(user)
             users[username] = user
             await s.flush()  # nominators before the members they invited
+            await record_names(s, user.id, user.username, user.display_name)
     return users
 
 

@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 
+from teahouse.domain.text import clean_name
 from teahouse.errors import BadRequest, ErrorCode, InviteError
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9_]{2,30}$")
@@ -37,12 +38,9 @@ def check_password(password: str) -> None:
 
 
 def normalise_display_name(raw: str | None, username: str) -> str:
-    name = " ".join((raw or "").split())
-    if not name:
-        return username
-    if len(name) > DISPLAY_NAME_MAX:
-        raise BadRequest(f"Display names are at most {DISPLAY_NAME_MAX} characters.")
-    return name
+    """A display name as names are kept (``domain/text.py``); none, or only white
+    space, is the username."""
+    return clean_name(raw or "", "A display name", DISPLAY_NAME_MAX, min_len=0) or username
 
 
 def new_invite_code() -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Literal
 
+from teahouse.domain.text import clean_name, clean_prose
 from teahouse.errors import BadRequest, Conflict, ErrorCode, Forbidden, NotFound
 
 Role = Literal["admin", "member"]
@@ -14,20 +14,22 @@ RULES_MAX = 2000
 
 
 def normalise_club_name(raw: str) -> tuple[str, str]:
-    """The name as shown and its key: names are unique without regard to case."""
-    name = " ".join(unicodedata.normalize("NFC", raw).split())
+    """The name as shown (kept as names are: ``domain/text.py``) and its key: names
+    are unique without regard to case."""
+    name = clean_name(raw, "A club name", NAME_MAX, NAME_MIN)
     key = name.casefold()
     # Case-folding can lengthen a name ("ß" -> "ss"); the key must fit its column too.
-    if not NAME_MIN <= len(name) <= NAME_MAX or len(key) > NAME_MAX:
+    if len(key) > NAME_MAX:
         raise BadRequest(f"A club name is {NAME_MIN} to {NAME_MAX} characters.")
     return name, key
 
 
-def check_club_text(description: str | None, rules: str | None) -> None:
-    if description is not None and len(description) > DESCRIPTION_MAX:
-        raise BadRequest(f"A club description is at most {DESCRIPTION_MAX} characters.")
-    if rules is not None and len(rules) > RULES_MAX:
-        raise BadRequest(f"Club rules are at most {RULES_MAX} characters.")
+def clean_club_text(description: str | None, rules: str | None) -> tuple[str | None, str | None]:
+    """A club's description and rules as longer texts are kept (none: unchanged)."""
+    return (
+        None if description is None else clean_prose(description, "A description", DESCRIPTION_MAX),
+        None if rules is None else clean_prose(rules, "Club rules", RULES_MAX),
+    )
 
 
 def require_admin(role: Role | None) -> None:

@@ -3,7 +3,8 @@
 :func:`decode_frame` and :func:`parse_client_message` turn one text frame into a typed
 message or raise a :class:`BadRequest` whose code says what was wrong:
 ``message_too_large``, ``malformed_message`` (not JSON, not an object, wrong or missing
-fields) or ``unknown_type``. The classes are listed once, in :data:`ClientMessage`;
+fields, or a control character in any text: ``domain/text.py``) or ``unknown_type``.
+The classes are listed once, in :data:`ClientMessage`;
 :data:`CLIENT_TYPES` is derived from it.
 """
 
@@ -12,8 +13,9 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
+from teahouse.domain.text import edge_problem
 from teahouse.errors import BadRequest, ErrorCode
 from teahouse.realtime.wire import by_literal
 
@@ -30,6 +32,14 @@ class _Message(BaseModel):
         description="The client's own name for this message; the `ok` or `error` that "
         "answers it carries it as `ref`.",
     )
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: object) -> object:
+        problem = edge_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
 
 class Join(_Message):
@@ -187,9 +197,12 @@ CLIENT_TYPES = by_literal(ClientMessage)
 
 
 def message_ref(raw: Any) -> str | None:
-    """The client's ``id`` when it is usable as a reply ``ref``."""
+    """The client's ``id`` when it is usable as a reply ``ref`` (one with a control
+    character is not sent back)."""
     ref = raw.get("id") if isinstance(raw, dict) else None
-    return ref if isinstance(ref, str) and 1 <= len(ref) <= 64 else None
+    if not isinstance(ref, str) or not 1 <= len(ref) <= 64 or edge_problem(ref):
+        return None
+    return ref
 
 
 def decode_frame(text: str | bytes, max_bytes: int) -> Any:

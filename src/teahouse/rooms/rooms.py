@@ -13,6 +13,7 @@ from teahouse import views
 from teahouse.domain.clock import utcnow
 from teahouse.domain.ids import looks_like_id, new_id
 from teahouse.domain.room_state import UserRef
+from teahouse.domain.text import clean_name
 from teahouse.errors import BadRequest, Conflict, ErrorCode, Forbidden, NotFound
 from teahouse.store.database import Database
 from teahouse.store.models import Room, RoomAdmission, User
@@ -62,11 +63,9 @@ class Relations:
     either_way: frozenset[str] = frozenset()
 
 
-def normalise_title(raw: str) -> str:
-    title = " ".join(raw.split())
-    if not 1 <= len(title) <= TITLE_MAX:
-        raise BadRequest(f"A room title is 1 to {TITLE_MAX} characters.")
-    return title
+def normalise_title(raw: str, what: str = "A room title") -> str:
+    """A room's (or an event's) title, kept as names are (``domain/text.py``)."""
+    return clean_name(raw, what, TITLE_MAX)
 
 
 def _info(

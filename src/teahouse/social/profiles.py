@@ -17,7 +17,7 @@ from teahouse.domain import accounts as account_rules
 from teahouse.domain.clock import utcnow
 from teahouse.domain.profiles import normalise_bio
 from teahouse.errors import ErrorCode, NotAuthenticated, NotFound
-from teahouse.social import avatar_image
+from teahouse.social import avatar_image, names
 from teahouse.social.cards import cards_by_id
 from teahouse.social.graph import hidden, visible_to, visible_user
 from teahouse.store.database import Database, DbSession
@@ -74,6 +74,11 @@ class Profiles:
                 else user.display_name
             )
             new_bio = normalise_bio(bio) if bio is not None else user.bio
+            if new_name != user.display_name:
+                # Only a new name is checked: one that already looked like another
+                # member's (from before the check) stays while it is kept.
+                await names.check_display_name(s, user_id, new_name)
+                await names.record_names(s, user_id, user.username, new_name)
             user.display_name, user.bio = new_name, new_bio
         async with self._db.sessions() as s:
             return await self._view(s, user_id, user)

@@ -73,6 +73,18 @@ class User(Base):
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
+class NameKey(Base):
+    """One look-alike key of a member's username or display name, hashed
+    (social/names.py): a new display name may share none with another member's."""
+
+    __tablename__ = "name_keys"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class Invite(Base):
     __tablename__ = "invites"
 
