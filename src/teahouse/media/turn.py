@@ -66,8 +66,8 @@ class TurnCredentials:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TurnCredentials:
-        # The secret is read when a credential is made, not kept: an operator who
-        # rotates it (coturn takes several static-auth-secret lines) needs no restart.
+        # The secret is read when a credential is made and never kept in memory: a
+        # secret changed in the file takes effect without restarting Teahouse.
         return cls(settings.turn_urls, settings.turn_secret, settings.turn_ttl_minutes * 60)
 
     def issue(self) -> IceServers:
