@@ -9,12 +9,13 @@ loudly and names the key.
 from __future__ import annotations
 
 import os
+import re
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -122,6 +123,24 @@ class Settings(BaseSettings):
     janus_debug_level: int = Field(
         default=3, ge=0, le=7, description="Managed Janus log verbosity."
     )
+    turn_urls: list[str] = Field(
+        default_factory=list,
+        description=(
+            "TURN server URLs handed to browsers, e.g."
+            ' `["turns:turn.example.org:443?transport=tcp"]`'
+            ' (docs/OPERATIONS.md, "TURN for networks that block UDP"); unset: no TURN.'
+        ),
+    )
+    turn_secret_file: Path | None = Field(
+        default=None,
+        description="File holding coturn's static-auth-secret; needed with turn_urls.",
+    )
+    turn_ttl_minutes: int = Field(
+        default=60,
+        ge=5,
+        le=24 * 60,
+        description="How long a TURN credential handed to a browser stays valid.",
+    )
     log_level: str = Field(
         default="info", pattern=r"^(debug|info|warning|error)$", description="Log verbosity."
     )
@@ -184,6 +203,37 @@ class Settings(BaseSettings):
                 ) from None
         return value
 
+    @field_validator("turn_urls")
+    @classmethod
+    def _check_turn_urls(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            problem = turn_url_problem(entry)
+            if problem:
+                raise ValueError(f"{entry!r} {problem}")
+        return value
+
+    @field_validator("turn_secret_file")
+    @classmethod
+    def _check_turn_secret_file(cls, value: Path | None) -> Path | None:
+        # Checked here so that a missing or empty file stops the start, not the first
+        # member who asks for a credential.
+        if value is not None:
+            try:
+                secret = value.read_text().strip()
+            except OSError as error:
+                raise ValueError(f"cannot read {value}: {error.strerror}") from None
+            if not secret:
+                raise ValueError(f"{value} is empty; it must hold coturn's static-auth-secret")
+        return value
+
+    @model_validator(mode="after")
+    def _turn_needs_both(self) -> Settings:
+        if self.turn_urls and self.turn_secret_file is None:
+            raise ValueError("turn_urls needs turn_secret_file (coturn's static-auth-secret)")
+        if self.turn_secret_file is not None and not self.turn_urls:
+            raise ValueError("turn_secret_file is set but turn_urls is empty")
+        return self
+
     @property
     def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
         return tuple(ip_network(entry, strict=False) for entry in self.trusted_proxies)
@@ -239,6 +289,35 @@ class Settings(BaseSettings):
         if self.janus_api_secret_file is None:
             return None
         return self.janus_api_secret_file.read_text().strip()
+
+    def turn_secret(self) -> str | None:
+        if self.turn_secret_file is None:
+            return None
+        return self.turn_secret_file.read_text().strip()
+
+
+# RFC 7065: turn:host[:port][?transport=udp|tcp] and turns:host[:port][?transport=tcp];
+# host is a name, an IPv4 address or a bracketed IPv6 address.
+_TURN_URL = re.compile(
+    r"^(?P<scheme>turns?):(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)"
+    r"(?::(?P<port>\d{1,5}))?(?:\?transport=(?P<transport>udp|tcp))?$"
+)
+
+
+def turn_url_problem(url: str) -> str | None:
+    """Why ``url`` is no TURN URL a browser takes, or None when it is one."""
+    found = _TURN_URL.match(url)
+    if found is None:
+        return (
+            "is not a TURN URL such as turns:turn.example.org:443?transport=tcp"
+            " or turn:turn.example.org:3478"
+        )
+    if found["port"] is not None and not 1 <= int(found["port"]) <= 65535:
+        return "has a port outside 1-65535"
+    # Browsers speak TURN over TLS, never over DTLS: turns: with UDP reaches no one.
+    if found["scheme"] == "turns" and found["transport"] == "udp":
+        return "asks for turns: over UDP, which browsers do not speak; use ?transport=tcp"
+    return None
 
 
 def load_settings(**overrides: Any) -> Settings:

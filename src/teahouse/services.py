@@ -40,6 +40,7 @@ from teahouse.hallway.signal import HallwaySignal, hallway_shape
 from teahouse.live.departures import Departures
 from teahouse.live.stage import Stage
 from teahouse.media.base import MediaBackend
+from teahouse.media.turn import TurnCredentials
 from teahouse.notifications.inbox import Inbox
 from teahouse.notifications.notifier import Notifications
 from teahouse.notifications.push import NotificationPusher
@@ -89,6 +90,8 @@ class Services:
     admin: Admin
     invite_admin: InviteAdmin
     reports: Reports
+    # The TURN credentials browsers fetch before each peer connection.
+    turn: TurnCredentials
     # Parts that only run while serving; start() starts them, close() stops them.
     pusher: NotificationPusher
     hallway_signal: HallwaySignal
@@ -210,6 +213,7 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         admin=admin,
         invite_admin=InviteAdmin(db, audit),
         reports=Reports(db, rooms, audit, stage),
+        turn=TurnCredentials.from_settings(settings),
         pusher=pusher,
         hallway_signal=hallway_signal,
         # `teahouse admin suspend` runs in another process: see admin/suspensions.py.

@@ -81,14 +81,19 @@ class LiveServer:
 
 @contextlib.asynccontextmanager
 async def run_server(
-    settings: Settings, media: MediaBackend | None, **uvicorn_options: Any
+    settings: Settings,
+    media: MediaBackend | None,
+    also_on: list[socket.socket] | None = None,
+    **uvicorn_options: Any,
 ) -> AsyncIterator[LiveServer]:
     """The app served by uvicorn on this event loop; ``uvicorn_options`` override
-    its config (benchmarks compare e.g. ``ws_per_message_deflate``)."""
+    its config (benchmarks compare e.g. ``ws_per_message_deflate``). ``also_on``:
+    listening sockets it serves besides its own (e.g. one in another namespace)."""
     app = create_app(settings, media)
     config = uvicorn.Config(app, **{**serving_options(settings), **uvicorn_options})
     server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
+    sockets = [config.bind_socket(), *also_on] if also_on else None
+    task = asyncio.create_task(server.serve(sockets=sockets))
     while not server.started:
         if task.done():
             task.result()

@@ -3,6 +3,7 @@ import { api } from "../lib/api";
 import { copyText } from "../lib/clipboard";
 import type { Me, User } from "../lib/api-types";
 import { asArray } from "../lib/payload";
+import { relayOnlyPreference } from "../lib/room/ice";
 import { errorText } from "../lib/problem";
 import { logOut } from "../lib/session";
 import { toast } from "../lib/toast";
@@ -32,6 +33,7 @@ export function SettingsPage({ me }: { me: Me }) {
           </section>
         )}
         <PasskeysSection />
+        <RelayOnlySection />
         <CalendarSection />
         <BlockedSection />
         <section class="card stack">
@@ -88,6 +90,41 @@ function ExportButton({ username }: { username: string }) {
       </button>
       <FormError error={error} />
     </>
+  );
+}
+
+/** "Relay only": kept on this device, read when the next audio connection opens. */
+function RelayOnlySection() {
+  const [on, setOn] = useState(() => relayOnlyPreference.get());
+  const toggle = () => {
+    relayOnlyPreference.set(!on);
+    setOn(!on);
+  };
+  return (
+    <section class="card stack">
+      <h2 class="card-title">Audio connection</h2>
+      <div class="menu-list">
+        <button
+          type="button"
+          role="switch"
+          aria-checked={on}
+          class="menu-list__item menu-list__item--switch"
+          onClick={toggle}
+          data-testid="relay-only-toggle"
+          data-on={String(on)}
+        >
+          <span class="menu-list__text">
+            <strong>Relay only</strong>
+            <small class="muted">
+              {on
+                ? "Room audio goes through this Teahouse's relay, so the media server never sees your address. On this device, from the next room you join."
+                : "Off: your device may connect to the media server directly, which shows it your address."}
+            </small>
+          </span>
+          <span class={`switch${on ? " is-on" : ""}`} aria-hidden="true" />
+        </button>
+      </div>
+    </section>
   );
 }
 

@@ -455,6 +455,23 @@ export interface HallwayEvent {
   url: string;
   reason: HallwayReason;
 }
+/**
+ * One entry of ``RTCConfiguration.iceServers``, as the browser takes it.
+ */
+export interface IceServer {
+  urls: string[];
+  username: string;
+  credential: string;
+}
+/**
+ * The ICE servers a member's browser should use, and until when.
+ *
+ * ``expires_at`` is null when there are none (no TURN configured): nothing to renew.
+ */
+export interface IceServers {
+  ice_servers: IceServer[];
+  expires_at: string | null;
+}
 export interface InspectInviteBody {
   code: string;
 }

@@ -41,6 +41,7 @@ export type {
   ClubMemberList,
   EditClubBody,
   Hallway,
+  IceServers,
   MyInvites,
   NewClubBody,
   NewRoomBody,

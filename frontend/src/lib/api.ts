@@ -9,6 +9,7 @@ import type {
   EditClubBody,
   Event,
   Hallway,
+  IceServers,
   InviteCreated,
   InviteInspect,
   Me,
@@ -205,6 +206,9 @@ export const api = {
   startEvent: (id: string) => request<StartedEvent>("POST", `/events/${seg(id)}/start`),
   calendar: () => request<CalendarLink>("GET", "/me/calendar"),
   rotateCalendar: () => request<CalendarLink>("POST", "/me/calendar/rotate"),
+
+  // The TURN servers (and a credential) for the room's audio connections
+  iceServers: () => request<IceServers>("GET", "/ice-servers"),
 
   // Hallway, notifications, search
   hallway: (cursor?: string) =>

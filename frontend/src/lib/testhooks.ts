@@ -10,6 +10,7 @@ declare global {
   interface Window {
     teahouse: {
       audioStreams: () => MediaStream[];
+      selectedCandidateTypes: () => Promise<{ local: string; remote: string }[]>;
       state: () => unknown;
       socketStatus: () => SocketStatus;
       notifications: () => { unread: number; items: { id: string; kind: string; read: boolean; text: string }[] };
@@ -20,6 +21,7 @@ declare global {
 export function installTestHooks(): void {
   window.teahouse = {
     audioStreams: () => roomController.media.audioStreams(),
+    selectedCandidateTypes: () => roomController.media.selectedCandidateTypes(),
     state: () => testView(roomController.state.get()),
     socketStatus: () => roomController.socket.status,
     notifications: () => {

@@ -1,4 +1,6 @@
+import { api } from "../api";
 import type { ClientMessage } from "../protocol";
+import { IceConfig } from "./ice";
 
 export type PublishState = "off" | "starting" | "offered" | "live" | "failed";
 
@@ -39,6 +41,9 @@ function micErrorMessage(err: unknown): string {
   return "Couldn't start your microphone.";
 }
 
+/** One for the page: every connection shares the credential until it is due for renewal. */
+const appIce = new IceConfig(() => api.iceServers());
+
 /**
  * The two PeerConnections of a room session: one to publish the microphone (on
  * stage), one to receive the stage (offers come from the server). Owns the
@@ -65,6 +70,7 @@ export class Media {
     private readonly send: (msg: ClientMessage) => boolean,
     private readonly changed: () => void,
     private readonly report: (message: string) => void,
+    private readonly ice: Pick<IceConfig, "configuration"> = appIce,
   ) {}
 
   // ---------- listening ----------
@@ -87,7 +93,8 @@ export class Media {
     // the o= session id even when renegotiating, so that is no guide.)
     const current = this.subPc?.remoteDescription?.sdp;
     if (current && iceUfrag(current) !== iceUfrag(sdp)) this.closeSubscribe(false);
-    let pc = this.subPc ?? this.createSubscribePc();
+    let pc = this.subPc ?? (await this.newSubscribePc(gen));
+    if (!pc) return;
     try {
       await pc.setRemoteDescription(offer);
     } catch (err) {
@@ -96,7 +103,8 @@ export class Media {
       if (gen !== this.subGen) return;
       console.warn("teahouse: offer refused on the existing connection, starting afresh", err);
       this.closeSubscribe(false);
-      pc = this.createSubscribePc();
+      pc = await this.newSubscribePc(gen);
+      if (!pc) return;
       await pc.setRemoteDescription(offer);
     }
     if (gen !== this.subGen || pc !== this.subPc) return;
@@ -108,8 +116,11 @@ export class Media {
     if (local) this.send({ type: "subscribe_answer", sdp: local.sdp });
   }
 
-  private createSubscribePc(): RTCPeerConnection {
-    const pc = new RTCPeerConnection({ iceServers: [] });
+  /** A new receiving connection, or null when the subscription changed meanwhile. */
+  private async newSubscribePc(gen: number): Promise<RTCPeerConnection | null> {
+    const config = await this.ice.configuration();
+    if (gen !== this.subGen) return null;
+    const pc = new RTCPeerConnection(config);
     this.subPc = pc;
     pc.ontrack = (event: RTCTrackEvent) => {
       if (pc !== this.subPc || event.track.kind !== "audio") return;
@@ -198,6 +209,24 @@ export class Media {
     return this.container;
   }
 
+  /** The candidate types ("host", "srflx", "relay") of each connection's selected
+   * pair: how the audio really travels (for tests). */
+  async selectedCandidateTypes(): Promise<{ local: string; remote: string }[]> {
+    const found: { local: string; remote: string }[] = [];
+    for (const pc of [this.pubPc, this.subPc]) {
+      if (!pc) continue;
+      const stats = await pc.getStats();
+      stats.forEach((report: { type: string; selectedCandidatePairId?: string }) => {
+        if (report.type !== "transport" || !report.selectedCandidatePairId) return;
+        const pair = stats.get(report.selectedCandidatePairId) as RTCIceCandidatePairStats | undefined;
+        if (!pair) return;
+        const type = (id: string) => (stats.get(id) as { candidateType?: string } | undefined)?.candidateType ?? "unknown";
+        found.push({ local: type(pair.localCandidateId), remote: type(pair.remoteCandidateId) });
+      });
+    }
+    return found;
+  }
+
   /** Received audio, for tests and meters. */
   audioStreams(): MediaStream[] {
     return [...this.streams.values()]
@@ -267,7 +296,9 @@ export class Media {
       this.micTrack = t;
     }
     track.enabled = !this.wantMuted;
-    const pc = new RTCPeerConnection({ iceServers: [] });
+    const config = await this.ice.configuration();
+    if (gen !== this.pubGen) return;
+    const pc = new RTCPeerConnection(config);
     this.pubPc = pc;
     pc.addTransceiver(track, { direction: "sendonly", streams: [new MediaStream([track])] });
     pc.onconnectionstatechange = () => {
