@@ -82,6 +82,13 @@ class Settings(BaseSettings):
         description="Multiplies every WebSocket message limit per socket and per member "
         "(docs/SECURITY.md).",
     )
+    ws_sockets_per_member: int = Field(
+        default=8,
+        ge=1,
+        le=1000,
+        description="WebSockets one member may have open at once (tabs, devices); "
+        "one more is closed with 4429.",
+    )
     room_delivery_budget: int = Field(
         default=20000,
         ge=100,

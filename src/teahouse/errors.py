@@ -166,6 +166,10 @@ class CloseCode(IntEnum):
     # is ``rate_limited``); it may reconnect after a pause, to the budgets its member
     # left.
     TOO_MANY_MESSAGES = 4430
+    # The member already has ``ws_sockets_per_member`` sockets open (the close reason
+    # is ``too_many_sockets``); the older ones go on. The client does not reconnect
+    # on its own: reconnecting would only be refused again while the others are open.
+    TOO_MANY_SOCKETS = 4429
 
 
 class TeahouseError(Exception):

@@ -610,5 +610,6 @@ export enum CloseCode {
   OriginForbidden = 4403,
   TooSlow = 4408,
   ServerRestart = 1012,
-  TooManyMessages = 4430
+  TooManyMessages = 4430,
+  TooManySockets = 4429
 }
