@@ -63,6 +63,20 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(
         default=65536, ge=8, le=4 * 1024 * 1024, description="argon2id memory per hash, KiB."
     )
+    header_timeout: float = Field(
+        default=10.0,
+        ge=0.5,
+        le=300.0,
+        description="Seconds a client has to send a request's headers; then the "
+        "connection is closed.",
+    )
+    body_timeout: float = Field(
+        default=30.0,
+        ge=0.5,
+        le=3600.0,
+        description="Seconds a request's declared body has to arrive after its headers; "
+        "then 408 request_timeout.",
+    )
     max_ws_message_bytes: int = Field(
         default=65536,
         ge=1024,

@@ -41,8 +41,9 @@ why with a :class:`CloseCode`.
      │                              room_busy
      └── Unavailable           503  media_unavailable
 
-The edges send two more codes themselves, with no exception behind them:
-``method_not_allowed`` 405 and ``internal_error`` 500 (a bug, logged).
+The edges send three more codes themselves, with no exception behind them:
+``method_not_allowed`` 405, ``request_timeout`` 408 (a request body that did not arrive
+in time, api/deadlines.py) and ``internal_error`` 500 (a bug, logged).
 """
 
 from __future__ import annotations
@@ -112,6 +113,8 @@ class ErrorCode(StrEnum):
     PASSKEY_NOT_FOUND = "passkey_not_found", 404
 
     METHOD_NOT_ALLOWED = "method_not_allowed", 405
+
+    REQUEST_TIMEOUT = "request_timeout", 408
 
     USERNAME_TAKEN = "username_taken", 409
     DISPLAY_NAME_TAKEN = "display_name_taken", 409
