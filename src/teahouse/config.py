@@ -116,6 +116,27 @@ class Settings(BaseSettings):
         le=10.0,
         description="Seconds between announcements of a room's audience count.",
     )
+    avatar_uploads_per_hour: int = Field(
+        default=10,
+        ge=1,
+        le=10000,
+        description="Avatar uploads one member may make an hour (each is decoded in a "
+        "worker process); beyond it 429 rate_limited.",
+    )
+    avatar_memory_mib: int = Field(
+        default=512,
+        ge=128,
+        le=65536,
+        description="Address space of the worker process that decodes one avatar, MiB; "
+        "a picture that needs more is refused.",
+    )
+    avatar_decode_timeout: float = Field(
+        default=20.0,
+        ge=1.0,
+        le=600.0,
+        description="Seconds a worker may take to decode one avatar; then it is killed "
+        "and the picture refused.",
+    )
     janus_url: str | None = Field(
         default=None,
         description="WebSocket URL of an external Janus API; unset: Teahouse starts its own.",
