@@ -29,7 +29,7 @@ import contextlib
 import logging
 import resource
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from teahouse.errors import ErrorCode, TeahouseError
@@ -49,11 +49,15 @@ _REFUSALS: Final[dict[str, Callable[[], TeahouseError]]] = {
 
 class AvatarDecoder:
     """Re-encodes avatars in worker processes with ``memory_mib`` of address space and
-    ``timeout`` seconds each."""
+    ``timeout`` seconds each; ``worker`` is the command that starts one (tests give
+    workers that hang or crash)."""
 
-    def __init__(self, memory_mib: int, timeout: float) -> None:
+    def __init__(
+        self, memory_mib: int, timeout: float, worker: Sequence[str] | None = None
+    ) -> None:
         self.memory_mib = memory_mib
         self.timeout = timeout
+        self.worker = tuple(worker or (sys.executable, "-m", __name__))
         self._jobs = asyncio.Semaphore(CONCURRENT_JOBS)
 
     async def reencode(self, data: bytes) -> bytes:
@@ -61,9 +65,7 @@ class AvatarDecoder:
         :class:`TeahouseError`."""
         async with self._jobs:
             worker = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                __name__,
+                *self.worker,
                 str(self.memory_mib),
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
