@@ -15,6 +15,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from teahouse import __version__
+from teahouse.api.deadlines import BodyDeadline, deadline_protocol
 from teahouse.api.errors import install_error_handlers
 from teahouse.api.guards import Guards
 from teahouse.api.instrumentation import Instrumentation
@@ -47,6 +48,9 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         # uvicorn's own lines go through the process's handlers (text or JSON, with
         # the request id) instead of a logging configuration of its own.
         "log_config": None,
+        # uvicorn's own protocol for httptools, with a deadline for each request's
+        # headers (api/deadlines.py: uvicorn has none of its own).
+        "http": deadline_protocol(settings.header_timeout),
         "ws_max_size": settings.ws_transport_max_bytes,
         # permessage-deflate compresses each member's copy of a broadcast separately:
         # a third of the server's CPU in a large room, for small JSON messages.
@@ -99,6 +103,8 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
     include_routers(app)
     mount_web_client(app)
     install_openapi(app)
+    # Inside the Guards, so that a 408 carries the security headers like any answer.
+    app.add_middleware(BodyDeadline, seconds=settings.body_timeout)
     app.add_middleware(Guards, allowed_origins=settings.allowed_origins)
     # Outermost: it times the Guards' refusals too.
     app.add_middleware(Instrumentation, routes=[r for router in ROUTERS for r in router.routes])

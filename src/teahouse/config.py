@@ -64,6 +64,20 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(
         default=65536, ge=8, le=4 * 1024 * 1024, description="argon2id memory per hash, KiB."
     )
+    header_timeout: float = Field(
+        default=10.0,
+        ge=0.5,
+        le=300.0,
+        description="Seconds a client has to send a request's headers; then the "
+        "connection is closed.",
+    )
+    body_timeout: float = Field(
+        default=30.0,
+        ge=0.5,
+        le=3600.0,
+        description="Seconds a request's declared body has to arrive after its headers; "
+        "then 408 request_timeout.",
+    )
     max_ws_message_bytes: int = Field(
         default=65536,
         ge=1024,
@@ -83,6 +97,13 @@ class Settings(BaseSettings):
         description="Multiplies every WebSocket message limit per socket and per member "
         "(docs/SECURITY.md).",
     )
+    ws_sockets_per_member: int = Field(
+        default=8,
+        ge=1,
+        le=1000,
+        description="WebSockets one member may have open at once (tabs, devices); "
+        "one more is closed with 4429.",
+    )
     room_delivery_budget: int = Field(
         default=20000,
         ge=100,
@@ -95,6 +116,27 @@ class Settings(BaseSettings):
         ge=0.05,
         le=10.0,
         description="Seconds between announcements of a room's audience count.",
+    )
+    avatar_uploads_per_hour: int = Field(
+        default=10,
+        ge=1,
+        le=10000,
+        description="Avatar uploads one member may make an hour (each is decoded in a "
+        "worker process); beyond it 429 rate_limited.",
+    )
+    avatar_memory_mib: int = Field(
+        default=512,
+        ge=128,
+        le=65536,
+        description="Address space of the worker process that decodes one avatar, MiB; "
+        "a picture that needs more is refused.",
+    )
+    avatar_decode_timeout: float = Field(
+        default=20.0,
+        ge=1.0,
+        le=600.0,
+        description="Seconds a worker may take to decode one avatar; then it is killed "
+        "and the picture refused.",
     )
     janus_url: str | None = Field(
         default=None,

@@ -41,8 +41,9 @@ why with a :class:`CloseCode`.
      │                              room_busy
      └── Unavailable           503  media_unavailable
 
-The edges send two more codes themselves, with no exception behind them:
-``method_not_allowed`` 405 and ``internal_error`` 500 (a bug, logged).
+The edges send three more codes themselves, with no exception behind them:
+``method_not_allowed`` 405, ``request_timeout`` 408 (a request body that did not arrive
+in time, api/deadlines.py) and ``internal_error`` 500 (a bug, logged).
 """
 
 from __future__ import annotations
@@ -113,6 +114,8 @@ class ErrorCode(StrEnum):
 
     METHOD_NOT_ALLOWED = "method_not_allowed", 405
 
+    REQUEST_TIMEOUT = "request_timeout", 408
+
     USERNAME_TAKEN = "username_taken", 409
     DISPLAY_NAME_TAKEN = "display_name_taken", 409
     ROOM_ENDED = "room_ended", 409
@@ -166,6 +169,10 @@ class CloseCode(IntEnum):
     # is ``rate_limited``); it may reconnect after a pause, to the budgets its member
     # left.
     TOO_MANY_MESSAGES = 4430
+    # The member already has ``ws_sockets_per_member`` sockets open (the close reason
+    # is ``too_many_sockets``); the older ones go on. The client does not reconnect
+    # on its own: reconnecting would only be refused again while the others are open.
+    TOO_MANY_SOCKETS = 4429
 
 
 class TeahouseError(Exception):

@@ -46,9 +46,10 @@ from teahouse.notifications.notifier import Notifications
 from teahouse.notifications.push import NotificationPusher
 from teahouse.ops.health import Health
 from teahouse.ops.metrics import InstanceFigures
-from teahouse.realtime.limits import MemberBudgets
+from teahouse.realtime.limits import Limit, MemberBucket, MemberBudgets
 from teahouse.realtime.presence import Presence
 from teahouse.rooms.rooms import Rooms
+from teahouse.social.avatar_worker import AvatarDecoder
 from teahouse.social.graph import Social
 from teahouse.social.pings import Pings
 from teahouse.social.profiles import Profiles
@@ -205,7 +206,13 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         calendar=Calendar(db, settings, events),
         hallway=Hallway(db, rooms, stage, settings.public_url),
         pings=Pings(db, rooms, stage, notifications),
-        profiles=Profiles(db),
+        profiles=Profiles(
+            db,
+            AvatarDecoder(settings.avatar_memory_mib, settings.avatar_decode_timeout),
+            MemberBucket(
+                Limit(settings.avatar_uploads_per_hour, settings.avatar_uploads_per_hour / 3600)
+            ),
+        ),
         social=social,
         search=Search(db, social, rooms, stage),
         privacy=Privacy(db, checks, stage, departures),

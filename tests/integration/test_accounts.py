@@ -13,9 +13,9 @@ from teahouse.accounts.passwords import Passwords
 from teahouse.config import load_settings
 from teahouse.domain.clock import utcnow
 from teahouse.errors import TeahouseError
-from teahouse.social.profiles import Profiles
 from teahouse.store.database import Database
 from teahouse.store.models import Invite, User
+from tests.support import social as social_support
 
 PASSWORD = "correct horse battery"
 
@@ -53,7 +53,7 @@ async def test_signup_with_an_invitation_records_who_nominated_whom(
     assert nominator is not None and nominator["username"] == "ada"
     bob, token = await accounts.signup(invite.code, "bob", PASSWORD, None)
     assert not bob["is_admin"] and bob["display_name"] == "bob"
-    profile = await Profiles(database).profile(ada["id"], "bob")
+    profile = await social_support.profiles(database).profile(ada["id"], "bob")
     assert profile["nominated_by"] is not None and profile["nominated_by"]["id"] == ada["id"]
     found = await accounts.user_for_token(token)
     assert found is not None and found.id == bob["id"]

@@ -238,3 +238,27 @@ async def test_a_ping_may_be_sent_again_after_ten_minutes(server: LiveServer) ->
     await social.age_notifications(server, timedelta(minutes=10, seconds=1))
     assert await ping(me, room_id, "ada") == (204, None)
     assert await social.notification_count(server, "ping") == 2
+
+
+async def test_following_and_unfollowing_in_a_loop_notifies_once_a_day(
+    server: LiveServer,
+) -> None:
+    star, fan, other = [await server.member(name) for name in ("star", "fan", "other")]
+    async with fan.http() as http:
+        for _ in range(20):
+            assert (await http.post("/api/users/star/follow")).status_code == 204
+            assert (await http.delete("/api/users/star/follow")).status_code == 204
+    got = await page(star)
+    assert [(n["kind"], n["actor"]["username"]) for n in got["notifications"]] == [
+        ("new_follower", "fan")
+    ]
+    assert got["unread"] == 1
+
+    # Another follower is another pair; a day later the same pair tells again.
+    async with other.http() as http:
+        assert (await http.post("/api/users/star/follow")).status_code == 204
+    await social.age_notifications(server, timedelta(days=1, seconds=1))
+    async with fan.http() as http:
+        assert (await http.post("/api/users/star/follow")).status_code == 204
+    kinds = [(n["kind"], n["actor"]["username"]) for n in (await page(star))["notifications"]]
+    assert kinds == [("new_follower", "fan"), ("new_follower", "other"), ("new_follower", "fan")]

@@ -17,9 +17,14 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from teahouse.config import load_settings
 from teahouse.domain.clock import utcnow
 from teahouse.domain.ids import new_id
+from teahouse.realtime.limits import Limit, MemberBucket
 from teahouse.rooms.rooms import ClubRef
+from teahouse.social.avatar_worker import AvatarDecoder
+from teahouse.social.profiles import Profiles
+from teahouse.store.database import Database
 from teahouse.store.models import Room
 from teahouse.store.social_models import (
     Block,
@@ -34,6 +39,17 @@ from teahouse.store.social_models import (
 )
 from tests.support.fake_media import FakeMedia
 from tests.support.server import LiveServer, Member, free_port, run_server, server_settings
+
+
+def profiles(db: Database) -> Profiles:
+    """The profiles service as the server builds it with the default settings."""
+    settings = load_settings()
+    per_hour = settings.avatar_uploads_per_hour
+    return Profiles(
+        db,
+        AvatarDecoder(settings.avatar_memory_mib, settings.avatar_decode_timeout),
+        MemberBucket(Limit(per_hour, per_hour / 3600)),
+    )
 
 
 @contextlib.asynccontextmanager

@@ -13,7 +13,7 @@ import contextlib
 import itertools
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
@@ -38,7 +38,7 @@ def _answer(request: dict[str, Any], rooms: set[int]) -> dict[str, Any]:
         room = body.get("room")
         data: dict[str, Any]
         if body.get("request") == "create":
-            rooms.add(room)
+            rooms.add(cast(int, room))
             data = {"videoroom": "created", "room": room}
         elif body.get("request") == "destroy" and room in rooms:
             rooms.discard(room)

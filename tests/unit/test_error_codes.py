@@ -24,6 +24,7 @@ GENERAL = {
     ErrorCode.NOT_ADMIN,
     ErrorCode.ORIGIN_FORBIDDEN,
     ErrorCode.REQUEST_TOO_LARGE,
+    ErrorCode.REQUEST_TIMEOUT,
 }
 # "`code` 404", "`404 code`" and the status line of an example answer.
 PAIRS = [

@@ -18,6 +18,7 @@ from teahouse.realtime.limits import (
     SOCKET_FRAMES,
     Kind,
     Limit,
+    MemberBucket,
     MemberBudgets,
     SocketGate,
     TokenBucket,
@@ -134,6 +135,19 @@ def test_members_are_forgotten_once_their_budgets_are_full_again() -> None:
     clock.now = start + 2 * sweep
     budgets.take("C" * 22, Kind.PING)
     assert len(budgets) == 1  # only the one who just sent something
+
+
+def test_a_member_bucket_is_each_members_own_and_forgotten_once_full() -> None:
+    clock = Clock()
+    uploads = MemberBucket(Limit(3, 3 / 3600), clock)
+    assert [uploads.take(ME) for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert uploads.take(ME) == pytest.approx(1200)  # one more in 20 minutes
+    assert uploads.take(OTHER) == 0.0
+    clock.now += 1200  # OTHER is full again and forgotten at this look; ME is not
+    assert uploads.take(ME) == 0.0 and uploads.take(ME) > 0
+    assert len(uploads) == 1
+    clock.now += 3600
+    assert uploads.take("C" * 22) == 0.0 and len(uploads) == 1  # ME forgotten too
 
 
 def test_frames_count_per_socket_and_per_member() -> None:

@@ -51,6 +51,7 @@ export type ErrorCode =
   | "invite_unknown"
   | "passkey_not_found"
   | "method_not_allowed"
+  | "request_timeout"
   | "username_taken"
   | "display_name_taken"
   | "room_ended"

@@ -77,6 +77,7 @@ export type ErrorCode =
   | "invite_unknown"
   | "passkey_not_found"
   | "method_not_allowed"
+  | "request_timeout"
   | "username_taken"
   | "display_name_taken"
   | "room_ended"
@@ -610,5 +611,6 @@ export enum CloseCode {
   OriginForbidden = 4403,
   TooSlow = 4408,
   ServerRestart = 1012,
-  TooManyMessages = 4430
+  TooManyMessages = 4430,
+  TooManySockets = 4429
 }

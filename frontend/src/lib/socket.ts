@@ -8,14 +8,17 @@ type MessageHandler = (msg: ServerMessage) => void;
 const PING_EVERY_MS = 20_000;
 const SILENCE_LIMIT_MS = 50_000;
 const WELCOME_WAIT_MS = 1500;
+/** Close codes after which reconnecting would only be refused again. */
+const FINAL_CLOSES: ReadonlySet<number> = new Set([CloseCode.NotAuthenticated, CloseCode.OriginForbidden, CloseCode.TooManySockets]);
 /** The room protocol this client speaks (docs/PROTOCOL.md). */
 export const PROTOCOL = 2;
 
 /**
  * The one WebSocket of the app session. Reconnects with exponential backoff and
  * jitter; tells its owner when it is (re)ready so the owner can resume with
- * `join` + `since`. Close codes 4401 (no session, or a suspended account) and 4403
- * (bad Origin) are final; 4408 (the server dropped us for falling behind) reconnects
+ * `join` + `since`. Close codes 4401 (no session, or a suspended account), 4403
+ * (bad Origin) and 4429 (the member has too many sockets open elsewhere: another
+ * attempt would be refused again while those stay open) are final; 4408 (the server dropped us for falling behind) reconnects
  * at once, and the room resumes with `join` + `since` like after any reconnection;
  * 1012 (the server is stopping, after `room_ended`) reconnects with the back-off.
  */
@@ -177,7 +180,7 @@ export class Socket {
       this.ws = null;
       clearInterval(this.pingTimer);
       this.closeCode = event.code;
-      if (event.code === CloseCode.NotAuthenticated || event.code === CloseCode.OriginForbidden) {
+      if (FINAL_CLOSES.has(event.code)) {
         this.stopped = true;
         this.setStatus("refused");
         return;

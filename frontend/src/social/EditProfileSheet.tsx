@@ -14,6 +14,8 @@ const AVATAR_ERRORS: ErrorTexts = {
   avatar_not_an_image: "That file isn't a picture we can use. Try a JPEG, PNG, WebP or GIF.",
   avatar_too_large: "That picture is too big. Pick one under 5 MB.",
   avatar_too_many_pixels: "That picture has too many pixels. Try a smaller one, such as a photo from your phone.",
+  rate_limited: "You've changed your picture many times in the last hour. Try again later.",
+  request_timeout: "The upload took too long. Check your connection and try again.",
 };
 const PROFILE_ERRORS: ErrorTexts = {
   display_name_taken: "That name looks like another member's. Choose one people can tell apart.",

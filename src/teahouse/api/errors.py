@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from typing_extensions import TypedDict
 
 from teahouse.errors import ErrorCode, TeahouseError, TooManyRequests
@@ -61,6 +62,13 @@ def install_error_handlers(app: FastAPI) -> None:
         # first code of that status is the general one (not_found, method_not_allowed).
         code = next((c for c in ErrorCode if c.status == exc.status_code), ErrorCode.NOT_FOUND)
         return error_response(code, str(exc.detail), exc.status_code)
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(_request: Request, _exc: ClientDisconnect) -> JSONResponse:
+        # The client went away before its body arrived, or the body missed its
+        # deadline (api/deadlines.py, which has answered already): nobody reads this,
+        # and it is no bug to log.
+        return error_response(ErrorCode.REQUEST_TIMEOUT, "The request's body did not arrive.")
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -90,7 +90,7 @@ def _implied(route: APIRoute) -> set[ErrorCode]:
         implied.add(ErrorCode.NOT_ADMIN)
     for method in (route.methods or set()) - SAFE_METHODS:
         _, too_large = BODY_LIMITS.get((method, route.path), (0, ErrorCode.REQUEST_TOO_LARGE))
-        implied |= {ErrorCode.ORIGIN_FORBIDDEN, too_large}
+        implied |= {ErrorCode.ORIGIN_FORBIDDEN, too_large, ErrorCode.REQUEST_TIMEOUT}
     # Any parameter may be refused: a text one for a control character if nothing else.
     if any((*d.path_params, *d.query_params, *d.body_params) for d in _dependants(route.dependant)):
         implied.add(ErrorCode.INVALID_REQUEST)

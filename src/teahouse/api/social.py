@@ -73,7 +73,9 @@ async def update_profile(body: ProfileBody, user: Member, request: Request) -> P
 
 @router.put(
     "/me/avatar",
-    responses=refuses(ErrorCode.AVATAR_NOT_AN_IMAGE, ErrorCode.AVATAR_TOO_MANY_PIXELS),
+    responses=refuses(
+        ErrorCode.AVATAR_NOT_AN_IMAGE, ErrorCode.AVATAR_TOO_MANY_PIXELS, ErrorCode.RATE_LIMITED
+    ),
     openapi_extra={
         "requestBody": {
             "required": True,

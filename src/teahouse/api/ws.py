@@ -10,6 +10,7 @@ from teahouse.errors import CloseCode, ErrorCode
 from teahouse.views import user_ref
 
 router = APIRouter()
+TOO_MANY_SOCKETS = "too_many_sockets"
 
 
 @router.websocket("/ws")
@@ -26,6 +27,12 @@ async def websocket(websocket: WebSocket) -> None:
         return
     if login is None:
         await websocket.close(CloseCode.NOT_AUTHENTICATED, ErrorCode.NOT_AUTHENTICATED)
+        return
+    # Each socket holds a queue, a send task and its share of every broadcast. No
+    # await lies between this count and the socket's registration in presence
+    # (SocketSession.run), so sockets opened at once cannot all pass it.
+    if svc.presence.sockets_of(login.user.id) >= svc.settings.ws_sockets_per_member:
+        await websocket.close(CloseCode.TOO_MANY_SOCKETS, TOO_MANY_SOCKETS)
         return
 
     async def still_valid() -> bool:

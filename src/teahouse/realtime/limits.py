@@ -257,3 +257,29 @@ class SocketGate:
     def refused(self) -> bool:
         """Count one refusal; False when the socket has had more than it may (close it)."""
         return self._refusals.take(self._refusal_limit, self._budgets.clock()) == 0.0
+
+
+class MemberBucket:
+    """One bucket per member for one thing they do outside the socket (avatar
+    uploads), in memory like :class:`MemberBudgets` and forgotten the same way, once
+    full again."""
+
+    def __init__(self, limit: Limit, clock: Clock = time.monotonic) -> None:
+        self.limit = limit
+        self.clock = clock
+        self._buckets: dict[str, TokenBucket] = {}
+        self._swept = clock()
+
+    def take(self, user_id: str) -> float:
+        """Take one of the member's tokens: 0, or the wait (nothing taken)."""
+        now = self.clock()
+        if now - self._swept >= MemberBudgets.SWEEP_EVERY:
+            self._swept = now
+            for key, bucket in list(self._buckets.items()):
+                if bucket.full(self.limit, now):
+                    del self._buckets[key]
+        bucket = self._buckets.setdefault(user_id, TokenBucket(self.limit, now))
+        return bucket.take(self.limit, now)
+
+    def __len__(self) -> int:
+        return len(self._buckets)

@@ -63,6 +63,10 @@ class Presence:
         """Members with at least one socket open."""
         return len(self._sockets)
 
+    def sockets_of(self, user_id: str) -> int:
+        """How many sockets the member has open."""
+        return len(self._sockets.get(user_id, ()))
+
     def socket_count(self) -> int:
         return sum(len(sockets) for sockets in self._sockets.values())
 

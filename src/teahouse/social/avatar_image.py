@@ -12,7 +12,8 @@ once: ``warnings.catch_warnings`` is not thread-safe, and this code runs in work
 threads), and the pixel count is checked again explicitly, so the refusal does not
 depend on the warnings configuration at all.
 
-CPU-bound: callers run :func:`reencode` in a worker thread.
+CPU- and memory-bound: the server runs :func:`reencode` in a worker process of its
+own for each picture (``avatar_worker.py``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ QUALITY: Final = 85
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
+
+# Modes that scale well as they are; others (palettes, 16-bit) are converted first.
+_SCALED_AS_DECODED: Final = frozenset({"RGB", "RGBA", "L", "LA"})
 
 # Magic numbers of the accepted formats: a cheap first look before Pillow's own.
 _SIGNATURES: Final = (
@@ -87,6 +91,10 @@ def reencode(data: bytes) -> bytes:
                 image.draft("RGB", (SIZE * 2, SIZE * 2))
             image.seek(0)  # the first frame of an animation
             image.load()
+            if image.mode in _SCALED_AS_DECODED:
+                # Scaled down before anything else copies it: a copy of 40 million
+                # pixels (turning it upright, converting it) is 160 MB more.
+                image.thumbnail((SIZE, SIZE), Image.Resampling.LANCZOS)
             upright = ImageOps.exif_transpose(image)
             return _encode(upright)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

@@ -27,7 +27,7 @@ list shows them); someone who blocked *you* stays invisible to you.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import (
     ColumnElement,
@@ -53,6 +53,10 @@ from teahouse.store.models import User
 from teahouse.store.social_models import Block, Follow, Notification
 from teahouse.store.upsert import insert
 from teahouse.views import UserCard, user_card
+
+# A follow, unfollowed and made again, tells the followee once: following and
+# unfollowing in a loop must not become a way to flood someone's notifications.
+FOLLOW_NOTICE_INTERVAL = timedelta(days=1)
 
 
 def visible_to(
@@ -142,8 +146,26 @@ class Social:
                 .values(follower_id=follower_id, followee_id=followee.id, created_at=utcnow())
                 .on_conflict_do_nothing()
             )
-        if added.rowcount == 1:  # type: ignore[attr-defined]
+        if added.rowcount == 1 and not await self._told_recently(  # type: ignore[attr-defined]
+            followee.id, follower_id
+        ):
             await self._notifications.notify(followee.id, "new_follower", actor_id=follower_id)
+
+    async def _told_recently(self, followee_id: str, follower_id: str) -> bool:
+        """Did the followee get a `new_follower` about this follower within the
+        interval? The earlier notification is the only state this needs."""
+        async with self._db.sessions() as s:
+            earlier = await s.scalar(
+                select(Notification.id)
+                .where(
+                    Notification.user_id == followee_id,
+                    Notification.actor_id == follower_id,
+                    Notification.kind == "new_follower",
+                    Notification.created_at > utcnow() - FOLLOW_NOTICE_INTERVAL,
+                )
+                .limit(1)
+            )
+        return earlier is not None
 
     async def unfollow(self, follower_id: str, username: str) -> None:
         async with self._db.sessions.begin() as s:

@@ -7,7 +7,6 @@ members the viewer may see (a count must not reveal who is hidden from them).
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from dataclasses import dataclass
 
@@ -17,7 +16,9 @@ from teahouse.domain import accounts as account_rules
 from teahouse.domain.clock import utcnow
 from teahouse.domain.profiles import normalise_bio
 from teahouse.errors import ErrorCode, NotAuthenticated, NotFound
+from teahouse.realtime.limits import MemberBucket, refusal
 from teahouse.social import avatar_image, names
+from teahouse.social.avatar_worker import AvatarDecoder
 from teahouse.social.cards import cards_by_id
 from teahouse.social.graph import hidden, visible_to, visible_user
 from teahouse.store.database import Database, DbSession
@@ -25,9 +26,6 @@ from teahouse.store.models import User
 from teahouse.store.social_models import Avatar, Block, Club, ClubMember, Follow
 from teahouse.store.upsert import insert
 from teahouse.views import ClubRef, UserCard, avatar_url
-
-# Decoding a 40-megapixel picture takes a few hundred MB: a few at a time.
-CONCURRENT_AVATAR_JOBS = 2
 
 
 class Profile(UserCard):
@@ -53,9 +51,10 @@ class AvatarImage:
 
 
 class Profiles:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, decoder: AvatarDecoder, uploads: MemberBucket) -> None:
         self._db = db
-        self._avatar_jobs = asyncio.Semaphore(CONCURRENT_AVATAR_JOBS)
+        self._decoder = decoder
+        self._uploads = uploads
 
     async def profile(self, viewer_id: str, username: str) -> Profile:
         async with self._db.sessions() as s:
@@ -86,11 +85,15 @@ class Profiles:
     # -- avatars -------------------------------------------------------------------
 
     async def set_avatar(self, user_id: str, data: bytes) -> str | None:
-        """Re-encode and store the picture; the old one stays if this one is refused."""
+        """Re-encode and store the picture; the old one stays if this one is refused.
+
+        Each upload that reaches the decoder spends one of the member's uploads, taken
+        or refused alike: the decoding is what costs."""
         if len(data) > avatar_image.MAX_BYTES:
             raise avatar_image.too_large()
-        async with self._avatar_jobs:
-            image = await asyncio.to_thread(avatar_image.reencode, data)
+        if wait := self._uploads.take(user_id):
+            raise refusal("Too many new pictures", wait)
+        image = await self._decoder.reencode(data)
         etag = hashlib.sha256(image).hexdigest()[:32]
         values = {
             "image": image,

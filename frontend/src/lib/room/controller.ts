@@ -6,7 +6,7 @@ import { appSocket, type Socket, type SocketStatus } from "../socket";
 import { Store } from "../store";
 import { toast } from "../toast";
 import { AudiencePager } from "./audience";
-import { endedMessage, joinRefusal, linkProblem, roomErrorMessage } from "./errors";
+import { endedMessage, joinRefusal, linkProblem, refusedConnection, roomErrorMessage } from "./errors";
 import type { Media } from "./media";
 import { derivePhase, isActive, phaseLabel, type Outcome, type RoomPhase, type RoomProblem } from "./phase";
 import { RequestTracker, RoomActionError } from "./requests";
@@ -261,7 +261,7 @@ export class RoomController {
       this.batch(() => this.reset());
       signedOut("You've been logged out: your session ended or your account was suspended.");
     } else {
-      this.finish("failed", { code: "origin_forbidden", message: "This page's address isn't allowed to connect to the server." });
+      this.finish("failed", refusedConnection(this.socket.closeCode));
     }
   }
 

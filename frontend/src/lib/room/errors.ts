@@ -1,6 +1,6 @@
 import { ApiError } from "../api";
 import type { ErrorTexts } from "../problem";
-import type { ErrorCode } from "../protocol";
+import { CloseCode, type ErrorCode } from "../protocol";
 
 // What a member reads when the room refuses something: every error code of
 // docs/PROTOCOL.md ("Error codes"), plus the room link's HTTP error and the
@@ -54,6 +54,17 @@ export function joinRefusal(code: string, synced: boolean): "ignore" | "ended" |
   if (synced && !JOIN_REFUSALS.has(code)) return null;
   // A room that vanished while we were reconnecting has ended.
   return code === "room_ended" || (synced && code === "room_not_found") ? "ended" : "failed";
+}
+
+/**
+ * Why the server will not keep a socket for us (a final close other than 4401, which
+ * signs the member out), as the member reads it; the code is the close reason.
+ */
+export function refusedConnection(closeCode: number | null): { code: string; message: string } {
+  if (closeCode === CloseCode.TooManySockets) {
+    return { code: "too_many_sockets", message: "Teahouse is open in too many tabs or devices. Close some of them, then reload this page." };
+  }
+  return { code: "origin_forbidden", message: "This page's address isn't allowed to connect to the server." };
 }
 
 /** Why presenting a room link failed, as the member reads it. */
