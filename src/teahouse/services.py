@@ -33,7 +33,9 @@ from teahouse.clubs.calendar import Calendar
 from teahouse.clubs.clubs import Clubs
 from teahouse.clubs.events import Events
 from teahouse.config import Settings
+from teahouse.data_dir import cursor_key
 from teahouse.demo import rooms as demo_rooms
+from teahouse.domain.cursor_seal import CursorSeal
 from teahouse.errors import CloseCode
 from teahouse.hallway.hallway import Hallway
 from teahouse.hallway.signal import HallwaySignal, hallway_shape
@@ -97,10 +99,13 @@ class Services:
     attempts: FailedAttempts
     # Whether the database and the media server answer (/readyz, the metrics).
     health: Health
+    # Seals every cursor that leaves the server (domain/cursor_seal.py).
+    cursors: CursorSeal
 
     async def start(self) -> None:
         """Serve: migrate, end what the last run left live, start the media server,
         re-open the demo rooms, and watch for suspensions made by other processes."""
+        self.cursors.ready()
         await self.db.upgrade()
         ended = await self.rooms.end_all_live()
         if ended:
@@ -217,4 +222,5 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         attempts=attempts,
         # A bus over Redis, once there is one, adds its check here ("redis").
         health=Health({"database": db.ping, "media": media.check}),
+        cursors=CursorSeal(lambda: cursor_key(settings.data_dir)),
     )

@@ -13,6 +13,7 @@ from starlette.websockets import WebSocket
 
 from teahouse.api.socket import SocketLogin, SocketSession
 from teahouse.domain.clock import utcnow
+from teahouse.domain.cursor_seal import CursorSeal
 from teahouse.domain.room_state import UserRef
 from teahouse.live.stage import Stage
 from teahouse.realtime.limits import MemberBudgets
@@ -72,6 +73,7 @@ def socket(wire: Wire, rooms: NoRooms, presence: Presence, login: SocketLogin) -
         cast(Rooms, rooms),
         65536,
         budgets=MemberBudgets(),
+        cursors=CursorSeal(lambda: bytes(32)),
         presence=presence,
         login=login,
     )

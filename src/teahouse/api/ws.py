@@ -38,6 +38,7 @@ async def websocket(websocket: WebSocket) -> None:
         svc.rooms,
         svc.settings.max_ws_message_bytes,
         budgets=svc.message_budgets,
+        cursors=svc.cursors,
         rate_scale=svc.settings.ws_rate_scale,
         presence=svc.presence,
         send_queue=svc.settings.ws_send_queue,
