@@ -64,7 +64,7 @@ class CursorKeyError(Exception):
 
 
 def cursor_key(data_dir: Path) -> bytes:
-    """The key that seals this instance's cursors (domain/cursor_seal.py), from
+    """The key that seals this instance's cursors (cursor_seal.py), from
     ``data_dir/cursor.key``; made there (owner-only, 256 random bits) the first time.
 
     A file, not a key made at each start, so that a cursor a member holds still

@@ -33,9 +33,9 @@ from teahouse.clubs.calendar import Calendar
 from teahouse.clubs.clubs import Clubs
 from teahouse.clubs.events import Events
 from teahouse.config import Settings
+from teahouse.cursor_seal import CursorSeal
 from teahouse.data_dir import cursor_key
 from teahouse.demo import rooms as demo_rooms
-from teahouse.domain.cursor_seal import CursorSeal
 from teahouse.errors import CloseCode
 from teahouse.hallway.hallway import Hallway
 from teahouse.hallway.signal import HallwaySignal, hallway_shape
@@ -99,7 +99,7 @@ class Services:
     attempts: FailedAttempts
     # Whether the database and the media server answer (/readyz, the metrics).
     health: Health
-    # Seals every cursor that leaves the server (domain/cursor_seal.py).
+    # Seals every cursor that leaves the server (cursor_seal.py).
     cursors: CursorSeal
 
     async def start(self) -> None:

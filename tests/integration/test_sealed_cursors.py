@@ -1,4 +1,4 @@
-"""Every cursor that leaves the server is sealed (domain/cursor_seal.py): no paged
+"""Every cursor that leaves the server is sealed (cursor_seal.py): no paged
 route's ``next_cursor``, nor the audience's ``next``, holds a time or an id in any
 decoding, and paging still walks every list, on both engines."""
 
@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from teahouse.cursor_seal import CursorSeal
 from teahouse.domain.clock import utcnow
-from teahouse.domain.cursor_seal import CursorSeal
 from teahouse.domain.cursors import Cursor
 from teahouse.domain.ids import new_id
 from teahouse.store.admin_models import AuditEntry, Report

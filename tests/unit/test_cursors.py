@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from teahouse.domain.cursor_seal import SEALED_MAX, CursorSeal
-from teahouse.domain.cursors import AudienceCursor, Cursor, HallwayCursor, Page, SortKey
+from teahouse.cursor_seal import CursorSeal
+from teahouse.domain.cursors import SEALED_MAX, AudienceCursor, Cursor, HallwayCursor, Page, SortKey
 from teahouse.errors import BadRequest
 
 AT = datetime(2026, 11, 24, 20, 0, 0, 123456, tzinfo=UTC)

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from teahouse.api.socket import SocketSession
 from teahouse.app import create_app
 from teahouse.config import load_settings
-from teahouse.domain.cursor_seal import CursorSeal
+from teahouse.cursor_seal import CursorSeal
 from teahouse.domain.room_state import UserRef
 from teahouse.errors import CloseCode, ErrorCode, TooManyRequests
 from teahouse.ops.health import Health

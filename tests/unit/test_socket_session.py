@@ -12,8 +12,8 @@ from typing import Any, cast
 from starlette.websockets import WebSocket
 
 from teahouse.api.socket import SocketLogin, SocketSession
+from teahouse.cursor_seal import CursorSeal
 from teahouse.domain.clock import utcnow
-from teahouse.domain.cursor_seal import CursorSeal
 from teahouse.domain.room_state import UserRef
 from teahouse.live.stage import Stage
 from teahouse.realtime.limits import MemberBudgets

@@ -19,8 +19,15 @@ from starlette.requests import HTTPConnection
 from teahouse.accounts.password_check import Caller
 from teahouse.domain.accounts import token_hash
 from teahouse.domain.addresses import client_address
-from teahouse.domain.cursor_seal import SEALED_MAX
-from teahouse.domain.cursors import LIMIT_MAX, LIMIT_MIN, Cursor, HallwayCursor, Page, SortKey
+from teahouse.domain.cursors import (
+    LIMIT_MAX,
+    LIMIT_MIN,
+    SEALED_MAX,
+    Cursor,
+    HallwayCursor,
+    Page,
+    SortKey,
+)
 from teahouse.domain.text import edge_problem
 from teahouse.errors import BadRequest, ErrorCode, Forbidden, NotAuthenticated
 from teahouse.services import Services
@@ -98,7 +105,7 @@ K = TypeVar("K", bound=SortKey)
 
 def cursor_parameter(kind: type[K]) -> Callable[[Request, str | None], K | None]:
     """The dependency that reads a list's ``?cursor=`` as a ``kind``: none (or an
-    empty one) is the first page; one that does not open (domain/cursor_seal.py) is
+    empty one) is the first page; one that does not open (cursor_seal.py) is
     ``invalid_request``."""
 
     def read(

@@ -37,8 +37,8 @@ from enum import Enum
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from teahouse.cursor_seal import CursorSeal
 from teahouse.domain.clock import utcnow
-from teahouse.domain.cursor_seal import CursorSeal
 from teahouse.domain.cursors import AudienceCursor
 from teahouse.domain.room_state import UserRef
 from teahouse.errors import BadRequest, CloseCode, ErrorCode, TeahouseError, TooManyRequests
@@ -270,7 +270,7 @@ class SocketSession:
                 await stage.end_by_moderator(self)
             case Audience(after=after, limit=limit):
                 # The audience's cursor leaves sealed, like every list's
-                # (domain/cursor_seal.py): the room's order of joining is its own.
+                # (cursor_seal.py): the room's order of joining is its own.
                 start = self._cursors.open(AudienceCursor, after).encode() if after else None
                 page = stage.audience.page(self, start, limit, ref=message.id)
                 sealed = self._cursors.seal(AudienceCursor, page.next)

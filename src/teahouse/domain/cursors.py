@@ -14,7 +14,7 @@ the number of fields and each one's type, and refuses anything else with the key
 own code: ``invalid_request`` for the HTTP lists, ``bad_cursor`` for the audience.
 
 This encoding is the server's own: clients never see it. What leaves the server is
-the same text sealed (domain/cursor_seal.py), since a sort key shows a follow's time
+the same text sealed (cursor_seal.py), since a sort key shows a follow's time
 or a row's id.
 """
 
@@ -32,6 +32,9 @@ from teahouse.domain.ids import looks_like_id
 from teahouse.errors import BadRequest, ErrorCode
 
 CURSOR_MAX = 200
+# A sealed cursor (cursor_seal.py) is at most this long: an HTTP ``?cursor=``, an
+# ``audience`` message's ``after``; every key this server seals fits well inside.
+SEALED_MAX = 200
 LIMIT_MIN = 1
 LIMIT_DEFAULT = 30
 LIMIT_MAX = 100

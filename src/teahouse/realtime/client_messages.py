@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
-from teahouse.domain.cursor_seal import SEALED_MAX
+from teahouse.domain.cursors import SEALED_MAX
 from teahouse.domain.text import edge_problem
 from teahouse.errors import BadRequest, ErrorCode
 from teahouse.realtime.wire import by_literal

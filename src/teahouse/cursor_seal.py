@@ -13,6 +13,10 @@ time, so two cursors of the same place do not even compare equal. A cursor that 
 changed, cut short, sealed under another key (another instance, a deleted key file)
 or of another list does not open, and is refused with the list's own code, as one
 that never decoded was before.
+
+Not in ``domain/`` (which uses the standard library only): it holds a cipher.
+
+May import: domain.
 """
 
 from __future__ import annotations
@@ -27,14 +31,11 @@ from typing import TypeVar
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from teahouse.domain.cursors import SortKey
+from teahouse.domain.cursors import SEALED_MAX, SortKey
 from teahouse.errors import BadRequest
 
 NONCE_BYTES = 12
 TAG_BYTES = 16
-# A sealed cursor is at most this long (an HTTP ``?cursor=``, an ``audience``'s
-# ``after``); every key this server seals fits well inside.
-SEALED_MAX = 200
 
 K = TypeVar("K", bound=SortKey)
 
