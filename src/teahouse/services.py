@@ -33,6 +33,8 @@ from teahouse.clubs.calendar import Calendar
 from teahouse.clubs.clubs import Clubs
 from teahouse.clubs.events import Events
 from teahouse.config import Settings
+from teahouse.cursor_seal import CursorSeal
+from teahouse.data_dir import cursor_key
 from teahouse.demo import rooms as demo_rooms
 from teahouse.errors import CloseCode
 from teahouse.hallway.hallway import Hallway
@@ -101,10 +103,13 @@ class Services:
     attempts: FailedAttempts
     # Whether the database and the media server answer (/readyz, the metrics).
     health: Health
+    # Seals every cursor that leaves the server (cursor_seal.py).
+    cursors: CursorSeal
 
     async def start(self) -> None:
         """Serve: migrate, end what the last run left live, start the media server,
         re-open the demo rooms, and watch for suspensions made by other processes."""
+        self.cursors.ready()
         await self.db.upgrade()
         ended = await self.rooms.end_all_live()
         if ended:
@@ -228,4 +233,5 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         attempts=attempts,
         # A bus over Redis, once there is one, adds its check here ("redis").
         health=Health({"database": db.ping, "media": media.check}),
+        cursors=CursorSeal(lambda: cursor_key(settings.data_dir)),
     )

@@ -111,7 +111,7 @@ async def test_pip_install_in_a_fresh_venv_then_serve(wheel: Path, tmp_path: Pat
         asset = await http.get(script)
         assert asset.status_code == 200
         assert asset.content == (package / "static" / script.lstrip("/")).read_bytes()
-        token = await s.signup(s.first_invite_code(), "ada")
+        token = await s.signup(await s.invite_code(), "ada")
         async with s.client(token) as me:
             assert (await me.get("/api/me")).json()["username"] == "ada"
     assert (tmp_path / "data" / "teahouse.db").is_file()

@@ -42,7 +42,7 @@ async def test_sigterm_ends_each_room_for_its_sockets_then_closes_every_socket(
     tmp_path: Path,
 ) -> None:
     async with stub_janus() as janus_url, teahouse_serve(tmp_path, janus_url=janus_url) as server:
-        ada = await server.signup(server.first_invite_code(), "ada")
+        ada = await server.signup(await server.invite_code(), "ada")
         async with server.client(ada) as http:
             created = await http.post("/api/rooms", json={"title": "Late tea"})
             assert created.status_code == 201, created.text

@@ -15,6 +15,7 @@ import json
 import os
 import socket
 import struct
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -47,7 +48,12 @@ class Frame:
 class RawWebSocket:
     """A blocking socket; call it from a thread (``asyncio.to_thread``)."""
 
-    def __init__(self, base_url: str, headers: dict[str, str], rcvbuf: int) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        headers: Mapping[str, str] | Sequence[tuple[str, str]],
+        rcvbuf: int = 1 << 16,
+    ) -> None:
         parts = urlsplit(base_url)
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
@@ -61,7 +67,7 @@ class RawWebSocket:
             "Connection: Upgrade",
             f"Sec-WebSocket-Key: {key}",
             "Sec-WebSocket-Version: 13",
-            *(f"{name}: {value}" for name, value in headers.items()),
+            *(f"{name}: {value}" for name, value in _pairs(headers)),
         ]
         self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
         self._buffer = b""
@@ -142,3 +148,8 @@ def _masked(opcode: int, payload: bytes) -> bytes:
     else:
         header = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, length)
     return header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+
+def _pairs(headers: Mapping[str, str] | Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The header lines to send: a list may name one header twice."""
+    return list(headers.items()) if isinstance(headers, Mapping) else list(headers)

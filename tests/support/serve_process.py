@@ -40,6 +40,8 @@ def serve_env(data_dir: Path, port: int, **settings: str) -> dict[str, str]:
 class ServeProcess:
     process: asyncio.subprocess.Process
     url: str
+    env: Mapping[str, str]
+    teahouse: Path = TEAHOUSE
     output: list[str] = field(default_factory=list)
 
     @property
@@ -52,12 +54,27 @@ class ServeProcess:
             headers["cookie"] = f"teahouse_session={cookie}"
         return httpx.AsyncClient(base_url=self.url, headers=headers, timeout=30)
 
-    def first_invite_code(self) -> str:
-        """The code of the first invitation link `serve` printed."""
-        for line in self.output:
-            if "/invite#" in line:
-                return line.strip().split("#", 1)[1]
-        raise AssertionError("no invitation link in:\n" + "".join(self.output))
+    async def teahouse_command(self, *args: str) -> str:
+        """Run ``teahouse ARGS`` as the operator would beside this server (same
+        environment); its standard output."""
+        command = await asyncio.create_subprocess_exec(
+            str(self.teahouse),
+            *args,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=dict(self.env),
+        )
+        out, err = await command.communicate()
+        assert command.returncode == 0, err.decode(errors="replace")
+        return out.decode()
+
+    async def invite_code(self) -> str:
+        """The code of a new invitation from `teahouse invite create`, as a new
+        operator gets the first one (`serve` prints it only to a terminal)."""
+        link = (await self.teahouse_command("invite", "create")).strip()
+        assert "/invite#" in link, link
+        return link.split("#", 1)[1]
 
     async def signup(self, code: str, username: str) -> str:
         """A new member's session token."""
@@ -103,7 +120,7 @@ async def teahouse_serve(
         stderr=asyncio.subprocess.STDOUT,
         env=full_env,
     )
-    served = ServeProcess(process, f"http://127.0.0.1:{port}")
+    served = ServeProcess(process, f"http://127.0.0.1:{port}", full_env, teahouse)
     reader = asyncio.create_task(_read(process, served.output))
     try:
         async with asyncio.timeout(timeout), httpx.AsyncClient(base_url=served.url) as http:

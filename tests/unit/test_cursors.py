@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from teahouse.domain.cursors import AudienceCursor, Cursor, HallwayCursor, Page, SortKey
+from teahouse.cursor_seal import CursorSeal
+from teahouse.domain.cursors import SEALED_MAX, AudienceCursor, Cursor, HallwayCursor, Page, SortKey
 from teahouse.errors import BadRequest
 
 AT = datetime(2026, 11, 24, 20, 0, 0, 123456, tzinfo=UTC)
@@ -36,10 +37,20 @@ def test_every_kind_of_key_round_trips_as_opaque_url_safe_text(key: SortKey) -> 
     assert "2026" not in text
 
 
-def test_the_audience_cursor_fits_a_websocket_audience_message() -> None:
-    # The `audience` message's `after` is at most 12 characters; places count joins.
-    assert len(AudienceCursor(999_999_999).encode()) <= 12
-    assert AudienceCursor.decode(AudienceCursor(999_999_999).encode()).place == 999_999_999
+LARGEST: list[SortKey] = [
+    Cursor(AT, ID),
+    HallwayCursor(3, -1_000_000, -1_000_000_000, AT, ID),
+    AudienceCursor(999_999_999),
+]
+
+
+@pytest.mark.parametrize("key", LARGEST, ids=repr)
+def test_the_largest_key_of_each_kind_fits_sealed_in_a_cursor_parameter(key: SortKey) -> None:
+    # `?cursor=` and the `audience` message's `after` take at most SEALED_MAX.
+    seal = CursorSeal(lambda: bytes(range(32)))
+    sealed = seal.seal(type(key), key.encode())
+    assert sealed is not None and len(sealed) <= SEALED_MAX
+    assert seal.open(type(key), sealed) == key
 
 
 # (kind, text): texts this server never gave for that list; comments say why.

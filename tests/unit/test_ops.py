@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from teahouse.api.socket import SocketSession
 from teahouse.app import create_app
 from teahouse.config import load_settings
+from teahouse.cursor_seal import CursorSeal
 from teahouse.domain.room_state import UserRef
 from teahouse.errors import CloseCode, ErrorCode, TooManyRequests
 from teahouse.ops.health import Health
@@ -170,6 +171,7 @@ def session(send_queue: int = 8) -> SocketSession:
         object(),
         65536,
         budgets=MemberBudgets(),
+        cursors=CursorSeal(lambda: bytes(32)),
         send_queue=send_queue,  # type: ignore[arg-type]
     )
 

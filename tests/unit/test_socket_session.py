@@ -12,6 +12,7 @@ from typing import Any, cast
 from starlette.websockets import WebSocket
 
 from teahouse.api.socket import SocketLogin, SocketSession
+from teahouse.cursor_seal import CursorSeal
 from teahouse.domain.clock import utcnow
 from teahouse.domain.room_state import UserRef
 from teahouse.live.stage import Stage
@@ -72,6 +73,7 @@ def socket(wire: Wire, rooms: NoRooms, presence: Presence, login: SocketLogin) -
         cast(Rooms, rooms),
         65536,
         budgets=MemberBudgets(),
+        cursors=CursorSeal(lambda: bytes(32)),
         presence=presence,
         login=login,
     )

@@ -95,11 +95,14 @@ class Accounts:
                 raise Forbidden("You have no invitations left.", ErrorCode.INVITE_QUOTA_EXHAUSTED)
             return self._add_invite(s, user_id)
 
+    async def has_members(self) -> bool:
+        async with self._db.sessions() as s:
+            return await s.scalar(select(User.id).limit(1)) is not None
+
     async def create_bootstrap_invite(self) -> NewInvite | None:
         """The first invitation of a new instance: made only while nobody is a member."""
-        async with self._db.sessions() as s:
-            if await s.scalar(select(func.count()).select_from(User)):
-                return None
+        if await self.has_members():
+            return None
         return await self.create_operator_invite(None)
 
     async def create_operator_invite(self, in_name_of: str | None) -> NewInvite:

@@ -16,7 +16,7 @@ from teahouse.admin.audit import AuditEntryView
 from teahouse.admin.invites import AdminInviteView, InviteState, InviteStatus, TreeNodeView
 from teahouse.admin.members import AdminMemberView, MemberStatus
 from teahouse.admin.reports import ReportStatus, ReportView
-from teahouse.api.context import AdminUser, Body, KeysetCursor, Limit, services
+from teahouse.api.context import AdminUser, Body, KeysetCursor, Limit, next_cursor, services
 from teahouse.api.routing import api_router, refuses
 from teahouse.domain.cursors import LIMIT_DEFAULT
 from teahouse.errors import ErrorCode
@@ -86,7 +86,7 @@ async def members(
     limit: Limit = LIMIT_DEFAULT,
 ) -> AdminMemberList:
     page = await _svc(request).admin.members(query, status, cursor, limit)
-    return {"members": page.items, "next_cursor": page.next_cursor}
+    return {"members": page.items, "next_cursor": next_cursor(request, page)}
 
 
 @router.get("/members/{username}", responses=USER_NOT_FOUND)
@@ -145,7 +145,7 @@ async def invites(
     limit: Limit = LIMIT_DEFAULT,
 ) -> AdminInviteList:
     page = await _svc(request).invite_admin.invites(status, cursor, limit)
-    return {"invites": page.items, "next_cursor": page.next_cursor}
+    return {"invites": page.items, "next_cursor": next_cursor(request, page)}
 
 
 @router.post(
@@ -169,7 +169,7 @@ async def reports(
     limit: Limit = LIMIT_DEFAULT,
 ) -> ReportList:
     page = await _svc(request).reports.page(status, cursor, limit)
-    return {"reports": page.items, "next_cursor": page.next_cursor}
+    return {"reports": page.items, "next_cursor": next_cursor(request, page)}
 
 
 @router.post(
@@ -192,4 +192,4 @@ async def audit(
     admin: AdminUser, request: Request, cursor: KeysetCursor, limit: Limit = LIMIT_DEFAULT
 ) -> AuditEntryList:
     page = await _svc(request).audit.all(cursor, limit)
-    return {"entries": page.items, "next_cursor": page.next_cursor}
+    return {"entries": page.items, "next_cursor": next_cursor(request, page)}

@@ -8,7 +8,7 @@ from fastapi import Request
 from pydantic import Field
 from typing_extensions import TypedDict
 
-from teahouse.api.context import Body, KeysetCursor, Limit, Member, services
+from teahouse.api.context import Body, KeysetCursor, Limit, Member, next_cursor, services
 from teahouse.api.routing import api_router, refuses
 from teahouse.clubs.clubs import ClubMemberView, ClubView
 from teahouse.domain import clubs as club_rules
@@ -68,7 +68,7 @@ async def club_members(
     club_id: str, user: Member, request: Request, cursor: KeysetCursor, limit: Limit = LIMIT_DEFAULT
 ) -> ClubMemberList:
     page = await services(request).clubs.members(user.id, club_id, cursor, limit)
-    return {"members": page.items, "next_cursor": page.next_cursor}
+    return {"members": page.items, "next_cursor": next_cursor(request, page)}
 
 
 @router.post("/clubs/{club_id}/follow", status_code=204, responses=refuses(CLUB))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -19,7 +19,15 @@ from starlette.requests import HTTPConnection
 from teahouse.accounts.password_check import Caller
 from teahouse.domain.accounts import token_hash
 from teahouse.domain.addresses import client_address
-from teahouse.domain.cursors import CURSOR_MAX, LIMIT_MAX, LIMIT_MIN, Cursor, HallwayCursor, SortKey
+from teahouse.domain.cursors import (
+    LIMIT_MAX,
+    LIMIT_MIN,
+    SEALED_MAX,
+    Cursor,
+    HallwayCursor,
+    Page,
+    SortKey,
+)
 from teahouse.domain.text import edge_problem
 from teahouse.errors import BadRequest, ErrorCode, Forbidden, NotAuthenticated
 from teahouse.services import Services
@@ -95,14 +103,25 @@ async def caller(request: Request) -> Caller:
 K = TypeVar("K", bound=SortKey)
 
 
-def cursor_parameter(kind: type[K]) -> Callable[[str | None], K | None]:
+def cursor_parameter(kind: type[K]) -> Callable[[Request, str | None], K | None]:
     """The dependency that reads a list's ``?cursor=`` as a ``kind``: none (or an
-    empty one) is the first page; one that does not decode is ``invalid_request``."""
+    empty one) is the first page; one that does not open (cursor_seal.py) is
+    ``invalid_request``."""
 
-    def read(cursor: Annotated[str | None, Query(max_length=CURSOR_MAX)] = None) -> K | None:
-        return kind.decode(cursor) if cursor else None
+    def read(
+        request: Request, cursor: Annotated[str | None, Query(max_length=SEALED_MAX)] = None
+    ) -> K | None:
+        return services(request).cursors.open(kind, cursor) if cursor else None
 
     return read
+
+
+def next_cursor(
+    connection: HTTPConnection, page: Page[Any], kind: type[SortKey] = Cursor
+) -> str | None:
+    """The ``next_cursor`` a response carries for ``page``: its cursor sealed, never
+    the sort key itself."""
+    return services(connection).cursors.seal(kind, page.next_cursor)
 
 
 optional_cursor = cursor_parameter(Cursor)

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import Query, Request
 from typing_extensions import TypedDict
 
-from teahouse.api.context import HallwayCursorParam, Member, services
+from teahouse.api.context import HallwayCursorParam, Member, next_cursor, services
 from teahouse.api.routing import api_router
+from teahouse.domain.cursors import HallwayCursor
 from teahouse.hallway.hallway import (
     ROOMS_PAGE,
     ROOMS_PAGE_MAX,
@@ -35,4 +36,8 @@ async def hallway(
     limit: Annotated[int, Query(ge=1, le=ROOMS_PAGE_MAX)] = ROOMS_PAGE,
 ) -> HallwayView:
     rooms, events = await services(request).hallway.for_member(user.id, cursor, limit)
-    return {"rooms": rooms.items, "events": events, "next_cursor": rooms.next_cursor}
+    return {
+        "rooms": rooms.items,
+        "events": events,
+        "next_cursor": next_cursor(request, rooms, HallwayCursor),
+    }

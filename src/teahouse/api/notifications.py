@@ -8,7 +8,7 @@ from fastapi import Request
 from pydantic import Field
 from typing_extensions import TypedDict
 
-from teahouse.api.context import Body, KeysetCursor, Limit, Member, services
+from teahouse.api.context import Body, KeysetCursor, Limit, Member, next_cursor, services
 from teahouse.api.routing import api_router
 from teahouse.domain.cursors import LIMIT_DEFAULT
 from teahouse.notifications.inbox import NotificationView
@@ -35,7 +35,11 @@ async def notifications(
     inbox = services(request).inbox
     page = await inbox.page(user.id, cursor, limit)
     unread = await inbox.unread(user.id)
-    return {"notifications": page.items, "unread": unread, "next_cursor": page.next_cursor}
+    return {
+        "notifications": page.items,
+        "unread": unread,
+        "next_cursor": next_cursor(request, page),
+    }
 
 
 @router.post("/notifications/read", status_code=204)

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from teahouse.admin.reports import Reason, ReportView
 from teahouse.api.admin import AuditEntryList
-from teahouse.api.context import Body, KeysetCursor, Limit, Member, services
+from teahouse.api.context import Body, KeysetCursor, Limit, Member, next_cursor, services
 from teahouse.api.routing import api_router, refuses
 from teahouse.domain.cursors import LIMIT_DEFAULT
 from teahouse.errors import ErrorCode
@@ -54,4 +54,4 @@ async def room_audit(
         is_moderator=svc.stage.is_moderator(room_id, user.id),
     )
     page = await svc.audit.for_room(room_id, cursor, limit)
-    return {"entries": page.items, "next_cursor": page.next_cursor}
+    return {"entries": page.items, "next_cursor": next_cursor(request, page)}

@@ -9,7 +9,7 @@ from fastapi import Query, Request, Response
 from pydantic import Field
 from typing_extensions import TypedDict
 
-from teahouse.api.context import Body, KeysetCursor, Limit, Member, services
+from teahouse.api.context import Body, KeysetCursor, Limit, Member, next_cursor, services
 from teahouse.api.routing import api_router, refuses
 from teahouse.domain.cursors import LIMIT_DEFAULT
 from teahouse.errors import ErrorCode
@@ -144,7 +144,7 @@ async def followers(
     limit: Limit = LIMIT_DEFAULT,
 ) -> UserList:
     page = await _svc(request).social.followers(user.id, username, cursor, limit)
-    return {"users": page.items, "next_cursor": page.next_cursor}
+    return {"users": page.items, "next_cursor": next_cursor(request, page)}
 
 
 @router.get("/users/{username}/following", responses=USER_NOT_FOUND)
@@ -156,7 +156,7 @@ async def following(
     limit: Limit = LIMIT_DEFAULT,
 ) -> UserList:
     page = await _svc(request).social.following(user.id, username, cursor, limit)
-    return {"users": page.items, "next_cursor": page.next_cursor}
+    return {"users": page.items, "next_cursor": next_cursor(request, page)}
 
 
 @router.post("/users/{username}/block", status_code=204, responses=NOT_YOURSELF)

@@ -37,7 +37,9 @@ from enum import Enum
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from teahouse.cursor_seal import CursorSeal
 from teahouse.domain.clock import utcnow
+from teahouse.domain.cursors import AudienceCursor
 from teahouse.domain.room_state import UserRef
 from teahouse.errors import BadRequest, CloseCode, ErrorCode, TeahouseError, TooManyRequests
 from teahouse.live.stage import Stage
@@ -104,6 +106,7 @@ class SocketSession:
         max_message_bytes: int,
         *,
         budgets: MemberBudgets,
+        cursors: CursorSeal,
         rate_scale: float = 1.0,
         presence: Presence | None = None,
         send_queue: int = OUTGOING_QUEUE_MAX,
@@ -117,6 +120,7 @@ class SocketSession:
         self._websocket = websocket
         self._stage = stage
         self._rooms = rooms
+        self._cursors = cursors
         self._max_message_bytes = max_message_bytes
         self._gate = SocketGate.scaled(budgets, user.id, rate_scale)
         self._presence = presence
@@ -265,7 +269,12 @@ class SocketSession:
             case EndRoom():
                 await stage.end_by_moderator(self)
             case Audience(after=after, limit=limit):
-                self.send(encode(stage.audience.page(self, after, limit, ref=message.id)))
+                # The audience's cursor leaves sealed, like every list's
+                # (cursor_seal.py): the room's order of joining is its own.
+                start = self._cursors.open(AudienceCursor, after).encode() if after else None
+                page = stage.audience.page(self, start, limit, ref=message.id)
+                sealed = self._cursors.seal(AudienceCursor, page.next)
+                self.send(encode(page.model_copy(update={"next": sealed})))
             case Publish(sdp=sdp):
                 answer = await stage.media.publish(self, sdp)
                 self.send(encode(PublishAnswerMessage(sdp=answer)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, WebSocket
 
 from teahouse.api.context import services
+from teahouse.api.guards import sole_origin
 from teahouse.api.socket import SocketLogin, SocketSession
 from teahouse.errors import CloseCode, ErrorCode
 from teahouse.views import user_ref
@@ -18,7 +19,7 @@ async def websocket(websocket: WebSocket) -> None:
     svc = services(websocket)
     # Browsers let any page open a WebSocket to any host, cookies included: the
     # Origin check is what stops another site from acting as the member.
-    origin = websocket.headers.get("origin")
+    origin = sole_origin(websocket.scope)
     token = websocket.cookies.get(svc.settings.session_cookie_name)
     login = await svc.accounts.session(token)
     await websocket.accept()
@@ -45,6 +46,7 @@ async def websocket(websocket: WebSocket) -> None:
         svc.rooms,
         svc.settings.max_ws_message_bytes,
         budgets=svc.message_budgets,
+        cursors=svc.cursors,
         rate_scale=svc.settings.ws_rate_scale,
         presence=svc.presence,
         send_queue=svc.settings.ws_send_queue,

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 def serve() -> None:
     """Start the server (applies migrations; starts Janus unless TEAHOUSE_JANUS_URL is set).
 
-    On an instance with no members yet it prints an invitation link for the first one.
+    On an instance with no members yet it prints an invitation link for the first one
+    when its output is a terminal, and otherwise how to get one.
     """
     from teahouse.app import Server, create_app
     from teahouse.gc_policy import tune_for_serving
@@ -38,10 +39,18 @@ def serve() -> None:
             hold_serving_lock(database)  # held until the process ends
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    first = run(_first_invite, settings)
-    if first:
+    # The first invitation makes an admin: it is shown only to a person at a terminal,
+    # never where output is kept (systemd's journal, a log file, a container's log).
+    if sys.stdout.isatty():
+        first = run(_first_invite, settings)
+        if first:
+            click.echo(
+                f"\n  No members yet. Open this link to create the first account:\n\n    {first}\n"
+            )
+    elif not run(_has_members, settings):
         click.echo(
-            f"\n  No members yet. Open this link to create the first account:\n\n    {first}\n"
+            "\n  No members yet. For the link that creates the first account (the admin), run\n"
+            "  `teahouse invite create` as this server's user, with its environment.\n"
         )
     click.echo(f"  Teahouse is starting on {settings.public_url}\n")
     app = create_app(settings)
@@ -51,6 +60,10 @@ def serve() -> None:
         server.run()
     if not server.started:
         sys.exit(3)  # as uvicorn.run exits: the app did not start (the log says why)
+
+
+async def _has_members(svc: Services) -> bool:
+    return await svc.accounts.has_members()
 
 
 async def _first_invite(svc: Services) -> str | None:

@@ -9,11 +9,13 @@ timezone-aware times (:class:`Cursor` for the keyset lists, newest first or olde
 first by ``(created_at, id)``; :class:`HallwayCursor` for the ranked hallway;
 :class:`AudienceCursor` for a live room's audience). All of them travel the same
 way: their fields as a JSON array without its brackets, in URL-safe base64 without
-padding. (Without the brackets because the audience cursor must fit the 12
-characters of a WebSocket ``audience`` message.) Clients must treat a cursor as
-opaque; decoding checks the number of fields and each one's type, and refuses
-anything else with the key's own code: ``invalid_request`` for the HTTP lists,
-``bad_cursor`` for the audience.
+padding. (Without the brackets, which would only make them longer.) Decoding checks
+the number of fields and each one's type, and refuses anything else with the key's
+own code: ``invalid_request`` for the HTTP lists, ``bad_cursor`` for the audience.
+
+This encoding is the server's own: clients never see it. What leaves the server is
+the same text sealed (cursor_seal.py), since a sort key shows a follow's time
+or a row's id.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from teahouse.domain.ids import looks_like_id
 from teahouse.errors import BadRequest, ErrorCode
 
 CURSOR_MAX = 200
+# A sealed cursor (cursor_seal.py) is at most this long: an HTTP ``?cursor=``, an
+# ``audience`` message's ``after``; every key this server seals fits well inside.
+SEALED_MAX = 200
 LIMIT_MIN = 1
 LIMIT_DEFAULT = 30
 LIMIT_MAX = 100

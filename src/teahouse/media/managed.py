@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Literal
 
 from teahouse.config import Settings
+from teahouse.data_dir import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, private_dir
 from teahouse.media.janus_client import JanusClient, JanusClientError
 from teahouse.media.janus_config import JanusConfigParams, render_janus_configs
 
@@ -181,9 +182,8 @@ class ManagedJanus:
                 logger.warning("Janus did not come up; trying again on another port")
 
     async def _spawn(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # The configuration holds the api_secret: owner-only.
-        self.folder.chmod(0o700)
+        # The configuration holds the api_secret: owner-only, like the data dir.
+        private_dir(self.folder).chmod(PRIVATE_DIR_MODE)
         secret = secrets.token_urlsafe(32)
         port = free_loopback_port()
         params = JanusConfigParams(
@@ -199,7 +199,7 @@ class ManagedJanus:
         )
         for name, text in render_janus_configs(params).items():
             path = self.folder / name
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
             with os.fdopen(fd, "w") as handle:
                 handle.write(text)
         console: IO[bytes] = (self.folder / CONSOLE_FILE).open("ab")

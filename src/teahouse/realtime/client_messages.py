@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
+from teahouse.domain.cursors import SEALED_MAX
 from teahouse.domain.text import edge_problem
 from teahouse.errors import BadRequest, ErrorCode
 from teahouse.realtime.wire import by_literal
@@ -139,7 +140,7 @@ class Audience(_Message):
     """Ask for one page of the audience; answered with `audience_page`."""
 
     type: Literal["audience"]
-    after: Annotated[str, Field(min_length=1, max_length=12)] | None = None
+    after: Annotated[str, Field(min_length=1, max_length=SEALED_MAX)] | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 50
 
 

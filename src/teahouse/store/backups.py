@@ -34,6 +34,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
+from teahouse.data_dir import PRIVATE_FILE_MODE, create_private_file, private_dir
 from teahouse.store import admin_models, social_models
 from teahouse.store.database import Database, alembic_config
 from teahouse.store.models import Base
@@ -79,8 +80,8 @@ def hold_serving_lock(database: Path) -> int:
     """Take the lock a serving process holds on an SQLite database for its whole life
     (the returned descriptor; the lock goes when the process ends); BackupError if
     another process holds it."""
-    database.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(_lock_path(database), os.O_RDWR | os.O_CREAT, 0o600)
+    private_dir(database.parent)
+    fd = os.open(_lock_path(database), os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -102,7 +103,7 @@ def _not_served(database: Path) -> Iterator[None]:
 
 
 def _new_private_file(path: Path) -> None:
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    create_private_file(path, truncate=True)
 
 
 def _sqlite_copy(source: Path, dest: Path) -> None:

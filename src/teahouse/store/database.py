@@ -13,6 +13,8 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as DbSession
 
+from teahouse.data_dir import create_private_file
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -27,15 +29,20 @@ class Database:
         self.url = make_url(url)
         kwargs: dict[str, Any] = {}
         if self.is_sqlite:
-            if self.url.database:
-                Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"timeout": 30}
         else:
             kwargs["pool_pre_ping"] = True
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
+            event.listen(self.engine.sync_engine, "do_connect", self._create_private_file)
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    def _create_private_file(self, *_: Any) -> None:
+        # Before SQLite opens the file: it would make it with the umask's mode
+        # (often 0644), and its -wal and -shm take the database file's mode.
+        if self.url.database and self.url.database != ":memory:":
+            create_private_file(Path(self.url.database))
 
     @property
     def is_sqlite(self) -> bool:
