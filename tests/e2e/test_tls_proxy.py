@@ -16,6 +16,7 @@ import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.async_api import (
     Browser,
@@ -187,6 +188,17 @@ async def test_the_story_over_https_through_nginx(
     hsts = {r.url: (await r.all_headers()).get("strict-transport-security") for r in ours}
     missing = [url for url, header in hsts.items() if header != HSTS]
     assert not missing, missing
+    # Plain http answers only certbot's challenges; everything else goes to HTTPS.
+    challenge = proxy.prefix / "acme" / ".well-known" / "acme-challenge" / "token"
+    challenge.parent.mkdir(parents=True)
+    challenge.write_text("proof")
+    headers = {"host": "tea.example.org"}
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{proxy.http_port}") as http:
+        plain = await http.get("/room/abc?x=1", headers=headers)
+        proof = await http.get("/.well-known/acme-challenge/token", headers=headers)
+    assert plain.status_code == 301
+    assert plain.headers["location"] == "https://tea.example.org/room/abc?x=1"
+    assert (proof.status_code, proof.text) == (200, "proof")
     # The proxy kept no access log, so no line with a member's address.
     assert not proxy.access_log.exists() or proxy.access_log.stat().st_size == 0
     await ada_context.close()

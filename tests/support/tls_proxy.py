@@ -139,6 +139,7 @@ def main_config(prefix: Path, site: Path) -> str:
 class Proxy:
     prefix: Path
     https_port: int
+    http_port: int
 
     @property
     def origin(self) -> str:
@@ -190,7 +191,7 @@ async def nginx(
             NGINX, "-p", str(prefix), "-c", str(conf), "-e", "stderr",
             stdin=asyncio.subprocess.DEVNULL, stdout=stderr, stderr=stderr,
         )  # fmt: skip
-    proxy = Proxy(prefix, https_port)
+    proxy = Proxy(prefix, https_port, http_port)
     try:
         async with asyncio.timeout(timeout):
             while not await _accepts(https_port):
