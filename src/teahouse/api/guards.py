@@ -25,7 +25,7 @@ SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"permissions-policy", b"microphone=(self), camera=(), geolocation=()"),
 ]
-# Two years, the figure browsers' preload lists ask for, and no includeSubDomains:
+# Two years, as the browsers' preload list recommends, and no includeSubDomains:
 # the instance's host name is all that Teahouse can speak for (docs/SECURITY.md,
 # "Served over TLS").
 STRICT_TRANSPORT_SECURITY = (b"strict-transport-security", b"max-age=63072000")
