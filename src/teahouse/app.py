@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from teahouse import __version__
 from teahouse.api.deadlines import BodyDeadline, deadline_protocol
 from teahouse.api.errors import install_error_handlers
-from teahouse.api.guards import Guards
+from teahouse.api.guards import Guards, response_headers
 from teahouse.api.instrumentation import Instrumentation
 from teahouse.api.openapi import TITLE, install_openapi
 from teahouse.api.routers import ROUTERS, include_routers
@@ -99,13 +99,14 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
     app = FastAPI(
         title=TITLE, version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None
     )
-    install_error_handlers(app)
+    headers = response_headers(settings.served_over_https)
+    install_error_handlers(app, headers)
     include_routers(app)
     mount_web_client(app)
     install_openapi(app)
     # Inside the Guards, so that a 408 carries the security headers like any answer.
     app.add_middleware(BodyDeadline, seconds=settings.body_timeout)
-    app.add_middleware(Guards, allowed_origins=settings.allowed_origins)
+    app.add_middleware(Guards, allowed_origins=settings.allowed_origins, headers=headers)
     # Outermost: it times the Guards' refusals too.
     app.add_middleware(Instrumentation, routes=[r for router in ROUTERS for r in router.routes])
     return app

@@ -305,10 +305,15 @@ class Settings(BaseSettings):
         return frozenset({self.public_origin, *(o.rstrip("/") for o in self.extra_origins)})
 
     @property
+    def served_over_https(self) -> bool:
+        """Members reach the instance over HTTPS (a TLS proxy in front of it)."""
+        return urlsplit(self.public_url).scheme == "https"
+
+    @property
     def secure_cookies(self) -> bool:
         """Secure cookies need HTTPS. Chromium and Firefox also keep them on
         http://127.0.0.1, but Safari does not, so plain http gets a plain cookie."""
-        return urlsplit(self.public_url).scheme == "https"
+        return self.served_over_https
 
     @property
     def session_cookie_name(self) -> str:

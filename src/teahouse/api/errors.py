@@ -39,7 +39,10 @@ def error_response(code: ErrorCode, message: str, status: int | None = None) -> 
     return JSONResponse(body, status_code=status or code.status)
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, headers: list[tuple[bytes, bytes]]) -> None:
+    """``headers`` are the ones every response carries (api/guards.py): the handler
+    of unexpected errors answers outside the middleware that adds them."""
+
     @app.exception_handler(TeahouseError)
     async def teahouse_error(_request: Request, exc: TeahouseError) -> JSONResponse:
         response = error_response(exc.code, exc.message)
@@ -74,8 +77,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
         response = error_response(ErrorCode.INTERNAL_ERROR, "Something went wrong on the server.")
-        # This handler answers outside the middleware that adds the id to every other
-        # response; the member who saw the failure can quote it.
+        # This handler answers outside the middlewares that add the id and the
+        # security headers to every other response; the member who saw the failure
+        # can quote the id.
+        response.raw_headers.extend(headers)
         request_id = REQUEST_ID.get()
         if request_id:
             response.headers["x-request-id"] = request_id

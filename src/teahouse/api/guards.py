@@ -25,26 +25,51 @@ SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"permissions-policy", b"microphone=(self), camera=(), geolocation=()"),
 ]
+# Two years, as the browsers' preload list recommends, and no includeSubDomains:
+# the instance's host name is all that Teahouse can speak for (docs/SECURITY.md,
+# "Served over TLS").
+STRICT_TRANSPORT_SECURITY = (b"strict-transport-security", b"max-age=63072000")
+
+
+def response_headers(served_over_https: bool) -> list[tuple[bytes, bytes]]:
+    """The headers every response carries. HSTS only over HTTPS: browsers ignore it
+    on plain http, and it would be a lie there."""
+    if served_over_https:
+        return [*SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY]
+    return list(SECURITY_HEADERS)
 
 
 class Guards:
-    """Refuse cross-origin writes and oversized bodies; add security headers."""
+    """Refuse cross-origin writes and oversized bodies; add ``headers`` (see
+    response_headers) to every response, refusals included."""
 
-    def __init__(self, app: ASGIApp, allowed_origins: frozenset[str]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        allowed_origins: frozenset[str],
+        headers: list[tuple[bytes, bytes]],
+    ) -> None:
         self.app = app
         self.allowed_origins = allowed_origins
+        self.headers = headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self.headers]
+            await send(message)
+
         headers = dict(scope["headers"])
         if scope["method"] not in SAFE_METHODS:
             if sole_origin(scope) not in self.allowed_origins:
                 response = error_response(
                     ErrorCode.ORIGIN_FORBIDDEN, "Requests must come from this Teahouse's own pages."
                 )
-                await response(scope, receive, send)
+                await response(scope, receive, send_with_headers)
                 return
             # A body without a declared length (chunked) is refused too: the limit
             # must hold before anything is read.
@@ -55,14 +80,8 @@ class Guards:
             )
             if not length.isdigit() or int(length) > limit:
                 response = error_response(code, f"Request bodies are at most {limit} bytes.")
-                await response(scope, receive, send)
+                await response(scope, receive, send_with_headers)
                 return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
-            await send(message)
-
         await self.app(scope, receive, send_with_headers)
 
 
