@@ -41,8 +41,9 @@ why with a :class:`CloseCode`.
      │                              room_busy
      └── Unavailable           503  media_unavailable
 
-The edges send two more codes themselves, with no exception behind them:
-``method_not_allowed`` 405 and ``internal_error`` 500 (a bug, logged).
+The edges send three more codes themselves, with no exception behind them:
+``method_not_allowed`` 405, ``upgrade_required`` 426 (a plain HTTP request to the
+WebSocket's ``/ws``) and ``internal_error`` 500 (a bug, logged).
 """
 
 from __future__ import annotations
@@ -138,6 +139,8 @@ class ErrorCode(StrEnum):
 
     REQUEST_TOO_LARGE = "request_too_large", 413
     AVATAR_TOO_LARGE = "avatar_too_large", 413
+
+    UPGRADE_REQUIRED = "upgrade_required", 426
 
     TOO_MANY_ATTEMPTS = "too_many_attempts", 429
     TOO_MANY_REPORTS = "too_many_reports", 429
