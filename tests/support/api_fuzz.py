@@ -30,6 +30,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -146,7 +147,8 @@ class Failure:
     error: BaseException
 
     def __str__(self) -> str:
-        return f"{self.operation} ({self.mode}): {self.error}"
+        found = getattr(self.error, "exceptions", None) or [self.error]
+        return f"{self.operation} ({self.mode}): " + "\n".join(str(e) for e in found)
 
 
 @dataclass
@@ -242,5 +244,7 @@ class ApiFuzzer:
             # Nothing in the request to break (no body, no parameter, or only path
             # text, which any string fits): the negative mode has no example to send.
             report.nothing_to_negate.append(label)
-        except Exception as error:  # each operation's failure is reported
+        # schemathesis's FailureGroup is a BaseExceptionGroup: each operation's failures
+        # are collected, and the run goes on to the next.
+        except (Exception, FailureGroup) as error:
             report.failures.append(Failure(label, mode, error))
