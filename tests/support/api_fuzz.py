@@ -187,11 +187,15 @@ class ApiFuzzer:
         return len(self.operations)
 
     def run(self, modes: tuple[str, ...]) -> FuzzReport:
+        """Fuzz every operation in each of ``modes``; the HTTP session is closed after."""
         report = FuzzReport()
-        for operation in self.operations:
-            for mode in modes:
-                self._fuzz(operation, mode, report)
-                report.operations += 1
+        try:
+            for operation in self.operations:
+                for mode in modes:
+                    self._fuzz(operation, mode, report)
+                    report.operations += 1
+        finally:
+            self.http.close()
         return report
 
     def _strategy(self, operation: Any, mode: str) -> Any:

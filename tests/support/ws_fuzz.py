@@ -9,7 +9,8 @@ when it has an ``id``. The frames are built from the client messages of
 move, out of order, a room that does not exist), ones with a field of the wrong type,
 missing, or one too many, control characters, unknown types, JSON that is no object,
 no JSON at all, binary frames and frames over the size limit. None of them changes
-the room: the only ones served read it (``ping``, ``audience``).
+the room: the only ones served read it (``ping``, ``audience``) or have nothing to
+do (``unpublish`` from someone who publishes nothing).
 
 Used by tests/integration/test_ws_fuzz.py and bench/ws_fuzz.py.
 """
