@@ -71,7 +71,7 @@ async def main(count: int, fmt: str) -> None:
             stub_janus() as janus_url,
             teahouse_serve(Path(tmp), janus_url=janus_url) as server,
         ):
-            token = await server.signup(server.first_invite_code(), "ada")
+            token = await server.signup(await server.invite_code(), "ada")
             pid = server.process.pid
             async with server.client(token) as http:
                 await http.get("/api/me")

@@ -41,9 +41,10 @@ why with a :class:`CloseCode`.
      │                              room_busy
      └── Unavailable           503  media_unavailable
 
-The edges send three more codes themselves, with no exception behind them:
+The edges send four more codes themselves, with no exception behind them:
 ``method_not_allowed`` 405, ``request_timeout`` 408 (a request body that did not arrive
-in time, api/deadlines.py) and ``internal_error`` 500 (a bug, logged).
+in time, api/deadlines.py), ``upgrade_required`` 426 (a plain HTTP request to the
+WebSocket's ``/ws``) and ``internal_error`` 500 (a bug, logged).
 """
 
 from __future__ import annotations
@@ -141,6 +142,8 @@ class ErrorCode(StrEnum):
 
     REQUEST_TOO_LARGE = "request_too_large", 413
     AVATAR_TOO_LARGE = "avatar_too_large", 413
+
+    UPGRADE_REQUIRED = "upgrade_required", 426
 
     TOO_MANY_ATTEMPTS = "too_many_attempts", 429
     TOO_MANY_REPORTS = "too_many_reports", 429

@@ -105,8 +105,9 @@ async def run_server(
         await task
 
 
-async def open_socket(base_url: str, cookie_name: str, token: str) -> Any:
-    """A member's WebSocket to ``base_url``/ws, as a browser on that origin opens it.
+async def open_socket(base_url: str, cookie_name: str, token: str, **options: Any) -> Any:
+    """A member's WebSocket to ``base_url``/ws, as a browser on that origin opens it;
+    ``options`` go to ``websockets.connect``.
 
     Needs no :class:`LiveServer`: benchmarks open sockets from another process.
     """
@@ -114,6 +115,7 @@ async def open_socket(base_url: str, cookie_name: str, token: str) -> Any:
         base_url.replace("http", "ws", 1) + "/ws",
         additional_headers={"origin": base_url, "cookie": f"{cookie_name}={token}"},
         max_size=None,
+        **options,
     )
 
 
@@ -130,9 +132,9 @@ class Member:
     def http(self) -> httpx.AsyncClient:
         return self.server.client(self.token)
 
-    async def connect(self) -> dict[str, Any]:
+    async def connect(self, **options: Any) -> dict[str, Any]:
         self.ws = await open_socket(
-            self.server.url, self.server.settings.session_cookie_name, self.token
+            self.server.url, self.server.settings.session_cookie_name, self.token, **options
         )
         return await self.recv("welcome")
 

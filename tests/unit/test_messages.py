@@ -49,6 +49,11 @@ BAD = [
     ('{"type": "publish", "sdp": "' + "x" * 40000 + '"}', "malformed_message"),
     ("[" * 100000 + "]" * 100000, "message_too_large"),
     ("[" * 5000 + "]" * 5000, "malformed_message"),
+    # The limit is in UTF-8 bytes: 16,385 four-byte characters are 65,540 bytes.
+    ('{"type": "ping", "x": "' + "\U0001f375" * 16385 + '"}', "message_too_large"),
+    # Messages are text frames: a binary one is refused even when it holds a message.
+    (b'{"type": "ping"}', "malformed_message"),
+    ("\U0001f375".encode("utf-16"), "malformed_message"),
 ]
 
 
@@ -60,7 +65,7 @@ def test_good_messages_parse(raw: dict[str, object], expected: object) -> None:
 @pytest.mark.parametrize(
     ("frame", "code"), BAD, ids=[code + str(i) for i, (_, code) in enumerate(BAD)]
 )
-def test_bad_frames_are_refused_with_their_code(frame: str, code: str) -> None:
+def test_bad_frames_are_refused_with_their_code(frame: str | bytes, code: str) -> None:
     with pytest.raises(BadRequest) as refused:
         parse_client_message(decode_frame(frame, 65536))
     assert refused.value.code == code

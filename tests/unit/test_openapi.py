@@ -13,7 +13,7 @@ import pytest
 from teahouse.api.openapi import api_routes_app, document_text, openapi_document
 from teahouse.app import create_app
 from teahouse.config import load_settings
-from teahouse.errors import ErrorCode
+from teahouse.errors import CloseCode, ErrorCode
 
 COMMITTED = Path(__file__).resolve().parents[2] / "frontend/src/generated/openapi.json"
 COMMAND = ".venv/bin/python -m teahouse.api.openapi > frontend/src/generated/openapi.json"
@@ -48,12 +48,12 @@ def test_every_json_route_has_a_response_schema(document: dict[str, Any]) -> Non
     schemas = document["components"]["schemas"]
     untyped = []
     for name, operation in operations(document):
-        successes = {s: r for s, r in operation["responses"].items() if s.startswith("2")}
+        successes = {s: r for s, r in operation["responses"].items() if s[0] in "12"}
         assert len(successes) == 1, name
         [(status, success)] = successes.items()
         content = success.get("content", {})
-        if status == "204":
-            assert not content, f"{name} answers 204 and declares a body"
+        if status in ("101", "204"):  # 101: the WebSocket, whose frames have their own schema
+            assert not content, f"{name} answers {status} and declares a body"
             continue
         assert content, f"{name} declares no media type"
         if "application/json" not in content:
@@ -126,3 +126,22 @@ def test_names_read_well_as_typescript(document: dict[str, Any]) -> None:
     ids = [operation["operationId"] for _, operation in operations(document)]
     assert len(ids) == len(set(ids))
     assert [i for i in ids if not re.fullmatch(r"[a-z][a-z_]*", i)] == []
+
+
+def test_the_websocket_is_described_with_its_close_codes(document: dict[str, Any]) -> None:
+    operation = document["paths"]["/ws"]["get"]
+    assert set(operation["responses"]) == {"101", "426"}
+    upgrade = operation["responses"]["101"]
+    assert upgrade["x-close-codes"] == {str(int(c)): c.name.lower() for c in CloseCode}
+    schema = Path(__file__).resolve().parents[2] / upgrade["x-protocol-schema"]
+    assert schema.is_file()
+    assert operation["responses"]["426"]["x-error-codes"] == ["upgrade_required"]
+
+
+async def test_a_plain_request_to_the_websocket_is_told_to_upgrade() -> None:
+    transport = httpx.ASGITransport(app=create_app(load_settings()))
+    async with httpx.AsyncClient(transport=transport, base_url="http://teahouse") as http:
+        response = await http.get("/ws")
+    assert response.status_code == 426
+    assert response.headers["upgrade"] == "websocket"
+    assert response.json()["error"]["code"] == "upgrade_required"

@@ -101,6 +101,7 @@ export type ErrorCode =
   | "invite_revoked"
   | "request_too_large"
   | "avatar_too_large"
+  | "upgrade_required"
   | "too_many_attempts"
   | "too_many_reports"
   | "rate_limited"

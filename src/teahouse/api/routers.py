@@ -32,6 +32,7 @@ ROUTERS = (
     notifications.router,
     social.router,
     ws.router,
+    ws.described,
     clubs.router,
     events.router,
     calendar.router,

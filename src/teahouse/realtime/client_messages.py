@@ -207,8 +207,17 @@ def message_ref(raw: Any) -> str | None:
 
 
 def decode_frame(text: str | bytes, max_bytes: int) -> Any:
-    """Size check and JSON decoding of one frame."""
-    if len(text) > max_bytes:
+    """Size check and JSON decoding of one text frame.
+
+    A binary frame is refused whatever it holds: messages are JSON text, and
+    ``json.loads`` would otherwise read a message out of UTF-8 (or UTF-16) bytes. The
+    limit is on the frame's UTF-8 bytes, not its characters (a frame of emoji is
+    four times longer on the wire than it counts)."""
+    if isinstance(text, bytes):
+        raise BadRequest("Messages are JSON text frames.", ErrorCode.MALFORMED_MESSAGE)
+    if len(text) > max_bytes or (
+        len(text) * 4 > max_bytes and len(text.encode("utf-8", "surrogatepass")) > max_bytes
+    ):
         raise BadRequest(f"Messages are at most {max_bytes} bytes.", ErrorCode.MESSAGE_TOO_LARGE)
     try:
         return json.loads(text)
