@@ -1,6 +1,6 @@
 """docs/deploy/: what docs/OPERATIONS.md quotes is the files themselves, and the
 systemd units are ones systemd accepts. (tests/e2e/test_tls_proxy.py runs the nginx
-configuration.)"""
+configuration, tests/e2e/test_turn.py the coturn one.)"""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "docs" / "deploy"
 OPERATIONS = ROOT / "docs" / "OPERATIONS.md"
 UNITS = ("teahouse.service", "janus.service")
+# Every file operators copy from docs/deploy/: the proxy, the units and coturn's.
+DEPLOYED = ("nginx.conf", *UNITS, "turnserver.conf")
 # The `teahouse` of the environment running the tests, where the unit says /opt.
 TEAHOUSE = Path(sys.executable).with_name("teahouse")
 
@@ -24,13 +26,13 @@ def quoted_blocks(markdown: str) -> list[str]:
     return [m.group(1) for m in re.finditer(r"^```[a-z]*\n(.*?)^```$", markdown, re.M | re.S)]
 
 
-@pytest.mark.parametrize("name", ["nginx.conf", *UNITS])
+@pytest.mark.parametrize("name", DEPLOYED)
 def test_operations_quotes_each_deploy_file_whole(name: str) -> None:
     assert (DEPLOY / name).read_text() in quoted_blocks(OPERATIONS.read_text())
 
 
 def test_every_deploy_file_is_quoted() -> None:
-    assert {p.name for p in DEPLOY.iterdir()} == {"nginx.conf", *UNITS}
+    assert {p.name for p in DEPLOY.iterdir()} == set(DEPLOYED)
 
 
 def test_systemd_accepts_the_units(tmp_path: Path) -> None:
