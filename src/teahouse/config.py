@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     invite_ttl_hours: int = Field(
         default=168, ge=1, le=24 * 365, description="How long an invitation link stays valid."
     )
+    reset_link_ttl_minutes: int = Field(
+        default=60,
+        ge=5,
+        le=7 * 24 * 60,
+        description="How long an admin's password reset link stays valid.",
+    )
     session_ttl_days: int = Field(default=30, ge=1, le=365, description="How long a login lasts.")
     argon2_time_cost: int = Field(default=3, ge=1, le=20, description="argon2id passes.")
     argon2_memory_kib: int = Field(

@@ -18,6 +18,8 @@ why with a :class:`CloseCode`.
      ├── InviteError           4xx  invite_malformed 400, invite_unknown 404,
      │                              invite_used 409, invite_expired 410,
      │                              invite_revoked 410
+     ├── ResetLinkError        4xx  reset_link_unknown 404, reset_link_used 409,
+     │                              reset_link_expired 410
      ├── NotAuthenticated      401  not_authenticated, bad_credentials
      ├── Forbidden             403  origin_forbidden, room_forbidden, not_moderator,
      │                              not_speaker, invite_quota_exhausted, not_club_admin,
@@ -112,6 +114,7 @@ class ErrorCode(StrEnum):
     ROOM_LINK_INVALID = "room_link_invalid", 404
     INVITE_UNKNOWN = "invite_unknown", 404
     PASSKEY_NOT_FOUND = "passkey_not_found", 404
+    RESET_LINK_UNKNOWN = "reset_link_unknown", 404
 
     METHOD_NOT_ALLOWED = "method_not_allowed", 405
 
@@ -136,9 +139,11 @@ class ErrorCode(StrEnum):
     INVITE_USED = "invite_used", 409
     PASSKEY_EXISTS = "passkey_exists", 409
     TOO_MANY_PASSKEYS = "too_many_passkeys", 409
+    RESET_LINK_USED = "reset_link_used", 409
 
     INVITE_EXPIRED = "invite_expired", 410
     INVITE_REVOKED = "invite_revoked", 410
+    RESET_LINK_EXPIRED = "reset_link_expired", 410
 
     REQUEST_TOO_LARGE = "request_too_large", 413
     AVATAR_TOO_LARGE = "avatar_too_large", 413
@@ -204,6 +209,14 @@ class BadRequest(TeahouseError):
 class InviteError(TeahouseError):
     """A refused invitation; its code says why (malformed, unknown, used, expired,
     revoked), and with it the status."""
+
+    def __init__(self, message: str, code: ErrorCode) -> None:
+        super().__init__(message, code)
+
+
+class ResetLinkError(TeahouseError):
+    """A refused password reset link: unknown (or malformed), used, or expired
+    (replaced by a newer one included)."""
 
     def __init__(self, message: str, code: ErrorCode) -> None:
         super().__init__(message, code)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from teahouse.accounts.accounts import Accounts
 from teahouse.accounts.attempts import FailedAttempts
 from teahouse.accounts.passkeys import Passkeys
+from teahouse.accounts.password_change import PasswordChanges
 from teahouse.accounts.password_check import PasswordCheck
 from teahouse.accounts.passwords import Passwords
 from teahouse.accounts.privacy import Privacy
@@ -73,6 +74,7 @@ class Services:
     media: MediaBackend
     passwords: Passwords
     accounts: Accounts
+    password_changes: PasswordChanges
     passkeys: Passkeys
     rooms: Rooms
     stage: Stage
@@ -199,6 +201,9 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         media=media,
         passwords=passwords,
         accounts=Accounts(db, settings, passwords, checks, departures),
+        password_changes=PasswordChanges(
+            db, settings, passwords, checks, attempts, audit, departures
+        ),
         passkeys=Passkeys(db, checks, RelyingParty(settings.public_url)),
         rooms=rooms,
         stage=stage,
@@ -224,7 +229,7 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         audit=audit,
         admin=admin,
         invite_admin=InviteAdmin(db, audit),
-        reports=Reports(db, rooms, audit, stage),
+        reports=Reports(db, rooms, audit, stage, notifications),
         turn=TurnCredentials.from_settings(settings),
         pusher=pusher,
         hallway_signal=hallway_signal,

@@ -73,6 +73,7 @@ ADMIN_COMMANDS = [
     ["admin", "suspend"], ["admin", "unsuspend"], ["admin", "invites"],
     ["admin", "revoke-invite"], ["admin", "tree"], ["admin", "revoke-branch"],
     ["admin", "reports"], ["admin", "resolve"], ["admin", "audit"],
+    ["admin", "give-invites"], ["admin", "reset-link"],
 ]  # fmt: skip
 
 

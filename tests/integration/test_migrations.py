@@ -97,3 +97,25 @@ async def test_passkeys_migration_goes_down_and_up(database: Database) -> None:
         assert "passkeys" not in await conn.run_sync(tables)
         await conn.run_sync(migrate, "head", False)
         assert "passkeys" in await conn.run_sync(tables)
+
+
+async def test_password_resets_migration_goes_down_and_up(database: Database) -> None:
+    def found(connection: Connection) -> set[str]:
+        inspector = inspect(connection)
+        columns = {c["name"] for c in inspector.get_columns("notifications")}
+        return set(inspector.get_table_names()) | (
+            {"notifications.report_id"} if "report_id" in columns else set()
+        )
+
+    def migrate(connection: Connection, target: str, down: bool) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, target)
+
+    added = {"password_resets", "notifications.report_id"}
+    async with database.engine.begin() as conn:
+        assert added <= await conn.run_sync(found)
+        await conn.run_sync(migrate, "0007_name_keys", True)
+        assert not added & await conn.run_sync(found)
+        await conn.run_sync(migrate, "head", False)
+        assert added <= await conn.run_sync(found)

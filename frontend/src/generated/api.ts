@@ -50,6 +50,7 @@ export type ErrorCode =
   | "room_link_invalid"
   | "invite_unknown"
   | "passkey_not_found"
+  | "reset_link_unknown"
   | "method_not_allowed"
   | "request_timeout"
   | "username_taken"
@@ -71,8 +72,10 @@ export type ErrorCode =
   | "invite_used"
   | "passkey_exists"
   | "too_many_passkeys"
+  | "reset_link_used"
   | "invite_expired"
   | "invite_revoked"
+  | "reset_link_expired"
   | "request_too_large"
   | "avatar_too_large"
   | "upgrade_required"
@@ -280,6 +283,7 @@ export interface AdminMember {
   avatar_url: string | null;
   is_admin: boolean;
   suspended_at: string | null;
+  invites_left: number;
   joined_at: string;
   invited_by: UserCard | null;
 }
@@ -323,6 +327,10 @@ export interface BlockList {
 export interface CalendarLink {
   url: string | null;
   created_at: string;
+}
+export interface ChangePasswordBody {
+  old_password: string;
+  new_password: string;
 }
 /**
  * docs/API-SOCIAL.md ``Club``.
@@ -403,6 +411,9 @@ export interface EventRef {
   id: string;
   title: string;
   starts_at: string;
+}
+export interface GiveInvitesBody {
+  count: number;
 }
 /**
  * A page of the member's rooms; with the first page, the top events too.
@@ -582,7 +593,15 @@ export interface Notification {
   room: RoomRef | null;
   event: EventRef | null;
   club: ClubRef | null;
+  report: ReportRef | null;
   text: string;
+}
+/**
+ * What an admin's ``report_filed`` notification is about: the report and why.
+ */
+export interface ReportRef {
+  id: string;
+  reason: string;
 }
 /**
  * A page of the member's notifications, and how many of all of them are unread.
@@ -774,6 +793,31 @@ export interface ReportList {
   reports: Report[];
   next_cursor: string | null;
 }
+/**
+ * The password is set: the member logs in with it.
+ */
+export interface ResetDone {
+  username: string;
+}
+/**
+ * A password reset link just made: shown this once; the server keeps its hash.
+ */
+export interface ResetLink {
+  username: string;
+  url: string;
+  expires_at: string;
+}
+/**
+ * Whose password a reset link sets, and until when it can be used.
+ */
+export interface ResetLinkInfo {
+  username: string;
+  display_name: string;
+  expires_at: string;
+}
+export interface ResetTokenBody {
+  token: string;
+}
 export interface ResolveBody {
   resolution?: string;
 }
@@ -842,6 +886,10 @@ export interface TreeNode {
   member: TreeMember;
   unused_invites: number;
   children: TreeNode[];
+}
+export interface UseResetBody {
+  token: string;
+  password: string;
 }
 /**
  * A page of members (followers, following), newest first.

@@ -76,6 +76,7 @@ export type ErrorCode =
   | "room_link_invalid"
   | "invite_unknown"
   | "passkey_not_found"
+  | "reset_link_unknown"
   | "method_not_allowed"
   | "request_timeout"
   | "username_taken"
@@ -97,8 +98,10 @@ export type ErrorCode =
   | "invite_used"
   | "passkey_exists"
   | "too_many_passkeys"
+  | "reset_link_used"
   | "invite_expired"
   | "invite_revoked"
+  | "reset_link_expired"
   | "request_too_large"
   | "avatar_too_large"
   | "upgrade_required"
@@ -480,7 +483,7 @@ export interface MediaStatusMessage {
 export interface Notification {
   id: string;
   /**
-   * `new_follower`, `ping`, `event_starting` or `club_invite`.
+   * `new_follower`, `ping`, `event_starting`, `club_invite` or `report_filed`.
    */
   kind: string;
   created_at: string;
@@ -489,6 +492,7 @@ export interface Notification {
   room: RoomRef | null;
   event: EventRef | null;
   club: ClubRef | null;
+  report: ReportRef | null;
   text: string;
 }
 /**
@@ -503,6 +507,16 @@ export interface UserCard {
 export interface RoomRef {
   id: string;
   title: string;
+}
+/**
+ * The report an admin's ``report_filed`` notification is about.
+ */
+export interface ReportRef {
+  id: string;
+  /**
+   * The report's reason (docs/API-ADMIN.md).
+   */
+  reason: string;
 }
 /**
  * A notification was made for you (on every socket you have open).

@@ -2,4 +2,4 @@
 the audit log, and ejecting a suspended member from this process's sockets.
 
 May import: domain, store, views, realtime (presence, to close sockets), rooms, live,
-social (cards)."""
+social (cards), notifications (the admins hear of new reports)."""

@@ -28,7 +28,7 @@ from sqlalchemy import delete, func, or_, select, update
 from teahouse.admin.audit import CLI, AuditLog
 from teahouse.domain.clock import utcnow
 from teahouse.domain.cursors import Cursor, Page
-from teahouse.errors import Conflict, ErrorCode, NotFound
+from teahouse.errors import BadRequest, Conflict, ErrorCode, NotFound
 from teahouse.store.database import Database, DbSession
 from teahouse.store.keyset import newest_first
 from teahouse.store.models import Session, User
@@ -37,6 +37,9 @@ from teahouse.views import UserCard, user_card
 
 MemberStatus = Literal["all", "active", "suspended", "admin"]
 Eject = Callable[[str], Awaitable[None]]
+# The most invitations one grant gives, and the most a member may hold.
+GRANT_MAX = 100
+INVITES_LEFT_MAX = 1000
 
 
 async def _no_sockets_here(_user_id: str) -> None:
@@ -53,6 +56,7 @@ class AdminMemberView(UserCard):
 
     is_admin: bool
     suspended_at: str | None
+    invites_left: int
     joined_at: str
     invited_by: UserCard | None
 
@@ -62,6 +66,7 @@ def member_view(user: User, etag: str | None, invited_by: User | None) -> AdminM
         **user_card(user, etag),
         "is_admin": user.is_admin,
         "suspended_at": user.suspended_at.isoformat() if user.suspended_at else None,
+        "invites_left": user.invites_left,
         "joined_at": user.created_at.isoformat(),
         "invited_by": user_card(invited_by) if invited_by else None,
     }
@@ -153,6 +158,28 @@ class Admin:
                 user.is_admin = admin
                 action = "grant_admin" if admin else "revoke_admin"
                 self._audit.add(s, actor_id, action, target_id=user.id, detail=via(actor_id))
+        return await self.member(username)
+
+    # -- invitations -------------------------------------------------------------------
+
+    async def give_invites(
+        self, actor_id: str | None, username: str, count: int
+    ) -> AdminMemberView:
+        """``count`` (1 to GRANT_MAX) more invitations for the member to hand out, up
+        to INVITES_LEFT_MAX in hand."""
+        if not 1 <= count <= GRANT_MAX:
+            raise BadRequest(f"Give between 1 and {GRANT_MAX} invitations at a time.")
+        async with self._db.sessions.begin() as s:
+            user = await _by_username(s, username)
+            given = await s.execute(
+                update(User)
+                .where(User.id == user.id, User.invites_left <= INVITES_LEFT_MAX - count)
+                .values(invites_left=User.invites_left + count)
+            )
+            if given.rowcount != 1:  # type: ignore[attr-defined]
+                raise BadRequest(f"A member may hold at most {INVITES_LEFT_MAX} invitations.")
+            detail: dict[str, str | int | bool] = {"count": count, **(via(actor_id) or {})}
+            self._audit.add(s, actor_id, "grant_invites", target_id=user.id, detail=detail)
         return await self.member(username)
 
     # -- suspension --------------------------------------------------------------------

@@ -29,6 +29,7 @@ from teahouse.domain.ids import looks_like_id, new_id
 from teahouse.domain.text import clean_prose
 from teahouse.errors import BadRequest, Conflict, ErrorCode, NotFound, TooManyRequests
 from teahouse.live.stage import Stage
+from teahouse.notifications.notifier import Notifications
 from teahouse.rooms.rooms import Rooms
 from teahouse.social.cards import cards_by_id
 from teahouse.store.admin_models import Report
@@ -90,10 +91,17 @@ def _clean(text: str, limit: int, what: str) -> str:
 
 class Reports:
     def __init__(
-        self, db: Database, rooms: Rooms, audit: AuditLog, stage: Stage | None = None
+        self,
+        db: Database,
+        rooms: Rooms,
+        audit: AuditLog,
+        stage: Stage | None = None,
+        notifications: Notifications | None = None,
     ) -> None:
-        """``stage`` None: no live rooms here (the command line, another process)."""
+        """``stage`` None: no live rooms here (the command line, another process).
+        ``notifications``: where the admins hear of each new report."""
         self._db = db
+        self._notifications = notifications
         self._rooms = rooms
         self._stage = stage
         self._audit = audit
@@ -155,7 +163,24 @@ class Reports:
                     ErrorCode.TOO_MANY_REPORTS,
                 )
             s.add(report)
+        await self._tell_admins(report)
         return (await self._views([report]))[0]
+
+    async def _tell_admins(self, report: Report) -> None:
+        """A ``report_filed`` notification for every admin but the reporter. It names
+        the report, not the reporter: an admin who blocked the reporter still hears."""
+        if self._notifications is None:
+            return
+        async with self._db.sessions() as s:
+            admins = list(
+                await s.scalars(
+                    select(User.id).where(
+                        User.is_admin, User.suspended_at.is_(None), User.id != report.reporter_id
+                    )
+                )
+            )
+        for admin_id in admins:
+            await self._notifications.notify(admin_id, "report_filed", report_id=report.id)
 
     def _role_of(self, room_id: str | None, user_id: str | None) -> str | None:
         if self._stage is None or room_id is None or user_id is None:

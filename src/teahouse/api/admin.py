@@ -14,7 +14,7 @@ from typing_extensions import TypedDict
 
 from teahouse.admin.audit import AuditEntryView
 from teahouse.admin.invites import AdminInviteView, InviteState, InviteStatus, TreeNodeView
-from teahouse.admin.members import AdminMemberView, MemberStatus
+from teahouse.admin.members import GRANT_MAX, AdminMemberView, MemberStatus
 from teahouse.admin.reports import ReportStatus, ReportView
 from teahouse.api.context import AdminUser, Body, KeysetCursor, Limit, next_cursor, services
 from teahouse.api.routing import api_router, refuses
@@ -63,6 +63,18 @@ class AuditEntryList(TypedDict):
 
     entries: list[AuditEntryView]
     next_cursor: str | None
+
+
+class GiveInvitesBody(Body):
+    count: Annotated[int, Field(ge=1, le=GRANT_MAX)]
+
+
+class ResetLinkView(TypedDict):
+    """A password reset link just made: shown this once; the server keeps its hash."""
+
+    username: str
+    url: str
+    expires_at: str
 
 
 class ResolveBody(Body):
@@ -121,6 +133,19 @@ async def suspend(username: str, admin: AdminUser, request: Request) -> AdminMem
 @router.post("/members/{username}/unsuspend", responses=USER_NOT_FOUND)
 async def unsuspend(username: str, admin: AdminUser, request: Request) -> AdminMemberView:
     return await _svc(request).admin.unsuspend(admin.id, username)
+
+
+@router.post("/members/{username}/invites", responses=USER_NOT_FOUND)
+async def give_invites(
+    username: str, body: GiveInvitesBody, admin: AdminUser, request: Request
+) -> AdminMemberView:
+    return await _svc(request).admin.give_invites(admin.id, username, body.count)
+
+
+@router.post("/members/{username}/reset-link", status_code=201, responses=USER_NOT_FOUND)
+async def reset_link(username: str, admin: AdminUser, request: Request) -> ResetLinkView:
+    link = await _svc(request).password_changes.make_link(admin.id, username)
+    return {"username": link.username, "url": link.url, "expires_at": link.expires_at.isoformat()}
 
 
 @router.get("/members/{username}/tree", responses=USER_NOT_FOUND)

@@ -89,6 +89,28 @@ _member_action("suspend", "suspended", lambda svc, u: svc.admin.suspend(None, u)
 _member_action("unsuspend", "no longer suspended", lambda svc, u: svc.admin.unsuspend(None, u))
 
 
+@admin.command("give-invites")
+@click.argument("username")
+@click.argument("count", type=click.IntRange(1, 100))
+def give_invites(username: str, count: int) -> None:
+    """Give a member COUNT more invitations to hand out (1 to 100)."""
+    member = run(lambda svc: svc.admin.give_invites(None, username, count))
+    say(f"{member['username']}: {member['invites_left']} invitations left")
+
+
+@admin.command("reset-link")
+@click.argument("username")
+def reset_link(username: str) -> None:
+    """Make a one-time link that sets a member's password (shown only now).
+
+    Send it to the member yourself; it works once, for TEAHOUSE_RESET_LINK_TTL_MINUTES,
+    and ends every session of theirs when used. Their earlier links stop working.
+    """
+    link = run(lambda svc: svc.password_changes.make_link(None, username))
+    say(f"Password reset link for {link.username}, valid until {link.expires_at.isoformat()}:")
+    say(link.url)
+
+
 @admin.command("invites")
 @click.option(
     "--status",

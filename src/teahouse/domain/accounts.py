@@ -17,6 +17,8 @@ DISPLAY_NAME_MAX = 60
 INVITE_CODE_BYTES = 24
 INVITE_CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 SESSION_TOKEN_BYTES = 32
+RESET_TOKEN_BYTES = 32
+RESET_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
 def normalise_username(raw: str) -> str:
@@ -49,6 +51,14 @@ def new_invite_code() -> str:
 
 def new_session_token() -> str:
     return secrets.token_urlsafe(SESSION_TOKEN_BYTES)
+
+
+def new_reset_token() -> str:
+    return secrets.token_urlsafe(RESET_TOKEN_BYTES)
+
+
+def looks_like_reset_token(token: str) -> bool:
+    return RESET_TOKEN_PATTERN.fullmatch(token) is not None
 
 
 def check_invite_code(code: str) -> None:

@@ -27,6 +27,13 @@ class Departures:
         How many sockets closed."""
         return self._presence.close_session(user_id, session_id, CloseCode.NOT_AUTHENTICATED)
 
+    def other_sessions_ended(self, user_id: str, kept_session_id: str) -> int:
+        """A password change: the sockets of every session of the member but
+        ``kept_session_id`` close. How many sockets closed."""
+        return self._presence.close_other_sessions(
+            user_id, kept_session_id, CloseCode.NOT_AUTHENTICATED
+        )
+
     async def member_gone(self, user_id: str) -> int:
         """Every session of the member ended (suspension, deletion): every socket closes
         and they leave every live room. How many sockets closed."""

@@ -2,7 +2,7 @@
 
 Rows are written by :class:`teahouse.notifications.notifier.Notifications`; this
 module turns them into the ``Notification`` of docs/API-SOCIAL.md. What a row is
-about (actor, room, event, club) is joined in the same query that reads the rows,
+about (actor, room, event, club, report) is joined in the same query that reads the rows,
 and its ``text`` is made from those, one function per kind. Notifications whose
 actor is blocked either way are left out, like every other list.
 """
@@ -18,6 +18,7 @@ from typing_extensions import TypedDict
 
 from teahouse.domain.clock import utcnow
 from teahouse.domain.cursors import LIMIT_DEFAULT, LIMIT_MAX, LIMIT_MIN, Cursor, Page
+from teahouse.store.admin_models import Report
 from teahouse.store.database import Database
 from teahouse.store.keyset import newest_first
 from teahouse.store.models import Room, User
@@ -31,6 +32,13 @@ class EventRefView(TypedDict):
     starts_at: str
 
 
+class ReportRefView(TypedDict):
+    """What an admin's ``report_filed`` notification is about: the report and why."""
+
+    id: str
+    reason: str
+
+
 class NotificationView(TypedDict):
     """docs/API-SOCIAL.md ``Notification``."""
 
@@ -42,6 +50,7 @@ class NotificationView(TypedDict):
     room: RoomRef | None
     event: EventRefView | None
     club: ClubRef | None
+    report: ReportRefView | None
     text: str
 
 
@@ -74,12 +83,22 @@ def club_invite_text(n: NotificationView) -> str:
     return f"{_name(n['actor'])} invited you to join {name}"
 
 
+def report_filed_text(n: NotificationView) -> str:
+    report = n["report"]
+    return f"New report: {report['reason'].replace('_', ' ')}" if report else "New report"
+
+
 TEXTS = {
     "new_follower": new_follower_text,
     "ping": ping_text,
     "event_starting": event_starting_text,
     "club_invite": club_invite_text,
+    "report_filed": report_filed_text,
 }
+
+
+# The notification and what it is about, outer-joined (any but the first may be None).
+_Rows = Select[Notification, User, str | None, str, str, datetime, str, str]
 
 
 # -- the service ----------------------------------------------------------------------
@@ -138,7 +157,9 @@ class Inbox:
             await s.execute(update(Notification).where(*where).values(read_at=utcnow()))
 
     @staticmethod
-    def _select(user_id: str) -> Select[Notification, User, str | None, str, str, datetime, str]:
+    def _select(
+        user_id: str,
+    ) -> Select[Notification, User, str | None, str, str, datetime, str, str]:
         actor = aliased(User)
         return (
             select(
@@ -149,12 +170,14 @@ class Inbox:
                 Event.title,
                 Event.starts_at,
                 Club.name,
+                Report.reason,
             )
             .outerjoin(actor, actor.id == Notification.actor_id)
             .outerjoin(Avatar, Avatar.user_id == Notification.actor_id)
             .outerjoin(Room, Room.id == Notification.room_id)
             .outerjoin(Event, Event.id == Notification.event_id)
             .outerjoin(Club, Club.id == Notification.club_id)
+            .outerjoin(Report, Report.id == Notification.report_id)
             .where(Notification.user_id == user_id, _actor_visible(user_id))
         )
 
@@ -170,10 +193,10 @@ def _actor_visible(user_id: str) -> ColumnElement[bool]:
 
 
 def _render(
-    row: Row[Notification, User, str | None, str, str, datetime, str],
+    row: Row[Notification, User, str | None, str, str, datetime, str, str],  # as _Rows
 ) -> NotificationView:
     # Outer joins: everything but the notification itself may be None.
-    n, actor, avatar_etag, room_title, event_title, event_starts_at, club_name = row
+    n, actor, avatar_etag, room_title, event_title, event_starts_at, club_name, reason = row
     view: NotificationView = {
         "id": n.id,
         "kind": n.kind,
@@ -187,6 +210,7 @@ def _render(
             else None
         ),
         "club": {"id": n.club_id, "name": club_name} if n.club_id else None,
+        "report": {"id": n.report_id, "reason": reason} if n.report_id else None,
         "text": "",
     }
     text = TEXTS.get(n.kind)

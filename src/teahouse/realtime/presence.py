@@ -102,6 +102,14 @@ class Presence:
             socket.close(code)
         return len(sockets)
 
+    def close_other_sessions(self, user_id: str, kept_session_id: str, code: int) -> int:
+        """Close the member's sockets of every session but one; how many there were."""
+        sockets = [s for s in self._sockets.get(user_id, ()) if s.session_id != kept_session_id]
+        for socket in sockets:
+            self.discard(socket)
+            socket.close(code)
+        return len(sockets)
+
     def send_to_all(self, message: ServerMessage | Frame, *, in_rooms: bool = True) -> None:
         """The message to every open socket of every member, encoded once (without
         ``in_rooms``: only to the sockets not in a room)."""

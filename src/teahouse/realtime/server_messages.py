@@ -171,17 +171,27 @@ class ClubRef(_Outgoing):
     name: str
 
 
+class ReportRef(_Outgoing):
+    """The report an admin's ``report_filed`` notification is about."""
+
+    id: str
+    reason: str = Field(description="The report's reason (docs/API-ADMIN.md).")
+
+
 class Notification(_Outgoing):
     """A notification as the member's list shows it (docs/API-SOCIAL.md)."""
 
     id: str
-    kind: str = Field(description="`new_follower`, `ping`, `event_starting` or `club_invite`.")
+    kind: str = Field(
+        description="`new_follower`, `ping`, `event_starting`, `club_invite` or `report_filed`."
+    )
     created_at: str
     read: bool
     actor: UserCard | None
     room: RoomRef | None
     event: EventRef | None
     club: ClubRef | None
+    report: ReportRef | None = None
     text: str
 
 

@@ -109,6 +109,21 @@ class Session(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class PasswordReset(Base):
+    """A one-time link an admin made for a member who forgot their password: only the
+    hash of its token is kept (accounts/password_change.py)."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class Passkey(Base):
     """A member's WebAuthn credential: what verifying a log-in needs and a name they
     gave it, nothing more (no attestation, no authenticator model, no transports)."""
