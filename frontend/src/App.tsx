@@ -1,6 +1,7 @@
 import { useEffect } from "preact/hooks";
 import { InvitesPage } from "./accounts/InvitesPage";
 import { LoginPage } from "./accounts/LoginPage";
+import { ResetPage } from "./accounts/ResetPage";
 import { SettingsPage } from "./accounts/SettingsPage";
 import { SignupPage } from "./accounts/SignupPage";
 import type { Me } from "./lib/api-types";
@@ -85,6 +86,7 @@ function Routes() {
   const route = resolveRoute(loc.path, loc.search);
 
   if (route.name === "invite") return <SignupPage hash={loc.hash} />;
+  if (route.name === "reset") return <ResetPage hash={loc.hash} />;
   if (route.name === "login") {
     if (auth.status === "in") return <Redirect to={safeNext(route.next)} />;
     return <LoginPage next={route.next} />;

@@ -105,11 +105,17 @@ export function InvitesPage({ me }: { me: Me }) {
             type="button"
             class="button button--primary button--block"
             onClick={create}
-            disabled={busy}
+            disabled={busy || left <= 0}
+            aria-describedby={left <= 0 ? "invite-disabled-reason" : undefined}
             data-testid="create-invite"
           >
             {busy ? "Creating…" : "Create invitation link"}
           </button>
+          {left <= 0 && (
+            <p class="small muted" id="invite-disabled-reason" data-testid="invite-disabled-reason">
+              You have no invitations left. An admin of this Teahouse can give you more.
+            </p>
+          )}
         </section>
 
         <section>

@@ -7,6 +7,7 @@ import { relayOnlyPreference } from "../lib/room/ice";
 import { errorText } from "../lib/problem";
 import { logOut } from "../lib/session";
 import { toast } from "../lib/toast";
+import { PasswordSection } from "./PasswordSection";
 import { Header } from "../shell/Header";
 import { ConfirmSheet } from "../ui/ConfirmSheet";
 import { FormError, ReadOnlyInput } from "../ui/Field";
@@ -15,7 +16,7 @@ import { UserRow } from "../ui/UserRow";
 import { DeleteAccountSheet } from "./DeleteAccountSheet";
 import { PasskeysSection } from "./PasskeysSection";
 
-/** `/settings`: your passkeys, your data, your calendar feed, who you blocked, logging out and leaving. */
+/** `/settings`: your password, your passkeys, your data, your calendar feed, who you blocked, logging out and leaving. */
 export function SettingsPage({ me }: { me: Me }) {
   const [deleting, setDeleting] = useState(false);
   return (
@@ -32,6 +33,7 @@ export function SettingsPage({ me }: { me: Me }) {
             </a>
           </section>
         )}
+        <PasswordSection />
         <PasskeysSection />
         <RelayOnlySection />
         <CalendarSection />

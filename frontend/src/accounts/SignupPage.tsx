@@ -75,7 +75,7 @@ export function SignupPage({ hash }: { hash: string }) {
   );
 }
 
-function decodeFragment(hash: string): string {
+export function decodeFragment(hash: string): string {
   const raw = hash.startsWith("#") ? hash.slice(1) : hash;
   try {
     return decodeURIComponent(raw).trim();

@@ -8,9 +8,10 @@ import { ConfirmSheet } from "../ui/ConfirmSheet";
 import { SelectField, TextField } from "../ui/Field";
 import { UserRow } from "../ui/UserRow";
 import { Listing, usePaged } from "./Listing";
+import { GiveInvitesSheet, ResetLinkSheet } from "./MemberSheets";
 import { TreeSheet } from "./TreeSheet";
 
-/** Members: search, suspend, admin rights, and whom each invited. */
+/** Members: search, suspend, admin rights, whom each invited, more invitations, a reset link. */
 export function MembersTab({ me }: { me: Me }) {
   const [q, setQ] = useState("");
   const [status, setStatus] = useState("all");
@@ -22,6 +23,8 @@ export function MembersTab({ me }: { me: Me }) {
   const list = usePaged(`${q}|${status}`, "members", (c) => adminApi.members(q, status, c));
   const [confirm, setConfirm] = useState<{ member: AdminMember; action: "suspend" | "unsuspend" | "grant" | "revoke" } | null>(null);
   const [tree, setTree] = useState<string | null>(null);
+  const [giving, setGiving] = useState<AdminMember | null>(null);
+  const [resetting, setResetting] = useState<AdminMember | null>(null);
 
   const replace = (m: AdminMember) => list.setItems((items) => items.map((x) => (x.id === m.id ? m : x)));
   const act = async () => {
@@ -80,6 +83,12 @@ export function MembersTab({ me }: { me: Me }) {
               <button type="button" class="button button--ghost" onClick={() => setTree(m.username)} data-testid="admin-member-tree">
                 Tree
               </button>
+              <button type="button" class="button button--ghost" onClick={() => setGiving(m)} data-testid="admin-give-invites-button">
+                Invitations ({m.invites_left})
+              </button>
+              <button type="button" class="button button--ghost" onClick={() => setResetting(m)} data-testid="admin-reset-link-button">
+                Reset link
+              </button>
               {!m.is_admin &&
                 (m.suspended_at ? (
                   <button type="button" class="button button--secondary" onClick={() => setConfirm({ member: m, action: "unsuspend" })} data-testid="admin-unsuspend">
@@ -132,6 +141,8 @@ export function MembersTab({ me }: { me: Me }) {
         </ConfirmSheet>
       )}
       {tree && <TreeSheet username={tree} onClose={() => setTree(null)} />}
+      {giving && <GiveInvitesSheet member={giving} onGiven={replace} onClose={() => setGiving(null)} />}
+      {resetting && <ResetLinkSheet member={resetting} onClose={() => setResetting(null)} />}
     </section>
   );
 }

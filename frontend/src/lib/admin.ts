@@ -10,6 +10,7 @@ import type {
   ReportBody,
   ReportPage,
   ReportReason,
+  ResetLink,
   RevokedBranch,
   RevokedInvite,
   TreeNode,
@@ -24,6 +25,11 @@ export const REPORT_REASONS: { value: ReportReason; label: string }[] = [
   { value: "other", label: "Something else" },
 ];
 
+/** The reason of a report as a member reads it. */
+export function reasonLabel(reason: string): string {
+  return REPORT_REASONS.find((r) => r.value === reason)?.label ?? "Something else";
+}
+
 export const adminApi = {
   report: (body: ReportBody) =>
     request<Report>("POST", "/reports", body),
@@ -36,6 +42,9 @@ export const adminApi = {
   revokeAdmin: (username: string) => request<AdminMember>("POST", `/admin/members/${seg(username)}/revoke-admin`),
   suspend: (username: string) => request<AdminMember>("POST", `/admin/members/${seg(username)}/suspend`),
   unsuspend: (username: string) => request<AdminMember>("POST", `/admin/members/${seg(username)}/unsuspend`),
+  giveInvites: (username: string, count: number) =>
+    request<AdminMember>("POST", `/admin/members/${seg(username)}/invites`, { count }),
+  resetLink: (username: string) => request<ResetLink>("POST", `/admin/members/${seg(username)}/reset-link`),
   tree: (username: string) => request<TreeNode>("GET", `/admin/members/${seg(username)}/tree`),
   revokeBranch: (username: string) =>
     request<RevokedBranch>("POST", `/admin/members/${seg(username)}/revoke-branch`),

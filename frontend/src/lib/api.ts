@@ -13,6 +13,8 @@ import type {
   InviteCreated,
   InviteInspect,
   Me,
+  ResetDone,
+  ResetLinkInfo,
   MyInvites,
   NewClubBody,
   NewEvent,
@@ -148,6 +150,10 @@ export const api = {
   passkeyLogin: (ceremony: string, credential: PasskeyAuthenticationCredential) =>
     request<Me>("POST", "/login/passkey", { ceremony, credential }),
   createInvite: () => request<InviteCreated>("POST", "/invites"),
+  changePassword: (oldPassword: string, newPassword: string) =>
+    request<void>("POST", "/me/password", { old_password: oldPassword, new_password: newPassword }),
+  inspectReset: (token: string) => request<ResetLinkInfo>("POST", "/password-reset/inspect", { token }),
+  useReset: (token: string, password: string) => request<ResetDone>("POST", "/password-reset", { token, password }),
   invites: () => request<MyInvites>("GET", "/invites"),
 
   // Rooms

@@ -51,6 +51,7 @@ export function asNotification(raw: unknown): Notification | null {
     room: obj(n.room),
     event: obj(n.event),
     club: obj(n.club),
+    report: obj(n.report),
     text: typeof n.text === "string" ? n.text : "",
   };
 }
@@ -145,6 +146,8 @@ export function notificationHref(n: Notification): string | null {
       return n.club?.id ? `/c/${seg(n.club.id)}` : null;
     case "new_follower":
       return n.actor?.username ? `/u/${seg(n.actor.username)}` : null;
+    case "report_filed":
+      return "/admin?tab=reports";
     default:
       return n.room?.id
         ? `/room/${seg(n.room.id)}`

@@ -6,6 +6,7 @@
 export type Route =
   // Public screens.
   | { name: "invite" }
+  | { name: "reset" }
   | { name: "login"; next: string }
   // Signed-in screens.
   | { name: "hallway" }
@@ -25,7 +26,7 @@ export type Route =
 
 /** Screens a visitor may see without signing in. */
 export function isPublic(route: Route): boolean {
-  return route.name === "invite" || route.name === "login";
+  return route.name === "invite" || route.name === "reset" || route.name === "login";
 }
 
 /** "/u/ada/" and "/u/ada" are the same screen; "/" stays "/". */
@@ -61,6 +62,8 @@ export function resolveRoute(rawPath: string, search: string): Route {
   switch (path) {
     case "/invite":
       return { name: "invite" };
+    case "/reset":
+      return { name: "reset" };
     case "/login":
       return { name: "login", next: query.get("next") ?? "/" };
     case "/":

@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { reasonLabel } from "../lib/admin";
 import type { Notification } from "../lib/api-types";
 import { relative } from "../lib/format";
 import { answerClubInvite, markRead, notificationHref, notificationsStore } from "../lib/notifications";
@@ -10,6 +11,16 @@ import { useStore } from "../ui/hooks";
 import { BellIcon, CalendarIcon, WaveIcon } from "../ui/icons";
 
 const CLUB_ERRORS: ErrorTexts = { not_invited: "That invitation is no longer open." };
+
+/**
+ * What a notification says. Kinds the client words itself are made from the
+ * notification's structured fields (a report's reason through the same labels as the
+ * report form); the others use the server's text.
+ */
+export function notificationText(n: Notification, fallback: string): string {
+  if (n.kind === "report_filed") return n.report ? `New report: ${reasonLabel(n.report.reason)}` : "New report";
+  return n.text || fallback;
+}
 
 /** The picture beside a notification: who did it, else what it is about. */
 function Picture({ n, size }: { n: Notification; size: number }) {
@@ -92,7 +103,7 @@ export function NotificationItem({ n, fresh }: { n: Notification; fresh: boolean
     <>
       <Picture n={n} size={46} />
       <span class="notif__text">
-        <span>{n.text || "Something happened."}</span>
+        <span>{notificationText(n, "Something happened.")}</span>
         <small class="muted">{relative(n.created_at)}</small>
       </span>
     </>
@@ -134,7 +145,7 @@ export function NotificationToast({ n, onDismiss }: { n: Notification; onDismiss
     <div class={`toast toast--notification toast--${n.kind}`} role="status" data-testid="toast" data-kind={n.kind}>
       <button type="button" class="toast__body" onClick={href ? go : onDismiss}>
         <Picture n={n} size={36} />
-        <span>{n.text || "New notification"}</span>
+        <span>{notificationText(n, "New notification")}</span>
       </button>
       {joinable ? (
         <button type="button" class="button button--green button--small" onClick={go} data-testid="notification-join">
