@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { clubHref, eventHref, loginRedirect, match, profileHref, resolveRoute, roomHref, safeNext, type Route } from "./routes";
+import { clubHref, eventHref, isPublic, loginRedirect, match, profileHref, resolveRoute, roomHref, safeNext, type Route } from "./routes";
 
 describe("every address is one screen", () => {
   it.each<[string, string, Route]>([
     ["/invite", "", { name: "invite" }],
+    ["/reset", "", { name: "reset" }],
+    ["/reset/", "", { name: "reset" }],
     ["/login", "?next=%2Froom%2Fr1", { name: "login", next: "/room/r1" }],
     ["/login", "", { name: "login", next: "/" }],
     ["/", "", { name: "hallway" }],
@@ -31,6 +33,14 @@ describe("every address is one screen", () => {
     ["/nowhere", "", { name: "not-found" }],
   ])("%s%s", (path, search, route) => {
     expect(resolveRoute(path, search)).toEqual(route);
+  });
+});
+
+describe("public screens", () => {
+  it("a reset link opens without a session, like an invitation", () => {
+    expect(isPublic(resolveRoute("/reset", ""))).toBe(true);
+    expect(isPublic(resolveRoute("/invite", ""))).toBe(true);
+    expect(isPublic(resolveRoute("/settings", ""))).toBe(false);
   });
 });
 

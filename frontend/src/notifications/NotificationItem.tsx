@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
-import { reasonLabel } from "../lib/admin";
 import type { Notification } from "../lib/api-types";
 import { relative } from "../lib/format";
+import { notificationText } from "../lib/notification-text";
 import { answerClubInvite, markRead, notificationHref, notificationsStore } from "../lib/notifications";
 import { errorText, type ErrorTexts } from "../lib/problem";
 import { navigate, onLinkClick } from "../lib/router";
@@ -11,16 +11,6 @@ import { useStore } from "../ui/hooks";
 import { BellIcon, CalendarIcon, WaveIcon } from "../ui/icons";
 
 const CLUB_ERRORS: ErrorTexts = { not_invited: "That invitation is no longer open." };
-
-/**
- * What a notification says. Kinds the client words itself are made from the
- * notification's structured fields (a report's reason through the same labels as the
- * report form); the others use the server's text.
- */
-export function notificationText(n: Notification, fallback: string): string {
-  if (n.kind === "report_filed") return n.report ? `New report: ${reasonLabel(n.report.reason)}` : "New report";
-  return n.text || fallback;
-}
 
 /** The picture beside a notification: who did it, else what it is about. */
 function Picture({ n, size }: { n: Notification; size: number }) {

@@ -6,7 +6,9 @@ together). Room moderation actions are named ``make_moderator``,
 ``remove_moderator``, ``invite_to_speak``, ``move_to_audience``, ``mute``,
 ``remove_from_room``, ``end_room``, ``set_hands`` and ``admit``; instance
 administration ``grant_admin``, ``revoke_admin``, ``suspend``, ``unsuspend``,
-``revoke_invite``, ``revoke_branch``, ``resolve_report`` and ``end_room``.
+``grant_invites``, ``reset_link``, ``revoke_invite``, ``revoke_branch``,
+``resolve_report`` and ``end_room``; and ``use_reset_link`` (a member set a new
+password with a reset link).
 
 An entry names people only by foreign key (nulled when their account goes), and its
 ``detail`` holds small facts (``{"reason": "ended_by_admin"}``, ``{"count": 3}``,
