@@ -191,6 +191,32 @@ async def test_a_reset_link_sets_the_password_once_and_ends_every_session(
     ]
 
 
+async def test_a_link_used_in_another_members_browser_leaves_that_session(
+    server_on_both: LiveServer,
+) -> None:
+    server = server_on_both
+    root = await server.member("root")
+    sam = await server.member("sam")
+    token = token_of(await make_link(root, "sam"))
+    async with root.http() as http:  # the admin tries the link in their own browser
+        response = await http.post("/api/password-reset", json={"token": token, "password": NEW})
+    assert response.status_code == 200
+    assert server.settings.session_cookie_name not in response.headers.get("set-cookie", "")
+    assert await status_of_me(root) == 200 and await status_of_me(sam) == 401
+    # Sam's own browser, logged in: its cookie is cleared with the session.
+    async with sam.http() as http:
+        login_again = await http.post("/api/login", json={"username": "sam", "password": NEW})
+    token_again = login_again.cookies[server.settings.session_cookie_name]
+    sam_again = Member(server, "sam", sam.id, token_again)
+    token = token_of(await make_link(root, "sam"))
+    async with sam_again.http() as http:
+        response = await http.post(
+            "/api/password-reset", json={"token": token, "password": PASSWORD}
+        )
+    assert response.status_code == 200
+    assert server.settings.session_cookie_name in response.headers["set-cookie"]
+
+
 async def test_an_expired_or_unknown_link_is_refused_and_changes_nothing(
     server_on_both: LiveServer,
 ) -> None:

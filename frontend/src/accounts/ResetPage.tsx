@@ -4,7 +4,8 @@ import type { ResetLinkInfo } from "../lib/api-types";
 import { relative } from "../lib/format";
 import { errorText, type ErrorTexts } from "../lib/problem";
 import { navigate } from "../lib/router";
-import { signedOut } from "../lib/session";
+import { currentMe, signedOut } from "../lib/session";
+import { toast } from "../lib/toast";
 import { FormError, TextField } from "../ui/Field";
 import { CupIcon } from "../ui/icons";
 import { decodeFragment } from "./SignupPage";
@@ -114,7 +115,14 @@ function ResetForm({
     setBusy(true);
     setError(null);
     try {
-      await api.useReset(token, password);
+      const done = await api.useReset(token, password);
+      const me = currentMe();
+      if (me && me.username !== done.username) {
+        // Someone else's link, tried from another member's browser: that session goes on.
+        toast(`@${done.username}'s new password is set.`, "info");
+        navigate("/", { replace: true });
+        return;
+      }
       // Every session of the member ended, this browser's too: log in with the new password.
       signedOut("Your new password is set. Log in with it.");
       navigate("/login", { replace: true });

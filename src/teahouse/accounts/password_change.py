@@ -155,9 +155,10 @@ class PasswordChanges:
         self._attempts.succeeded(attempt)
         return ResetLinkInfo(user.username, user.display_name, link.expires_at)
 
-    async def use(self, token: str, new: str, caller: Caller) -> str:
+    async def use(self, token: str, new: str, caller: Caller) -> tuple[str, str]:
         """Set the member's new password with a link, once: every session of theirs
-        ends and every socket closes. Returns their username (they log in next)."""
+        ends and every socket closes. Returns their id and username (they log in
+        next)."""
         rules.check_password(new)
         attempt = self._admit(caller)
         async with self._db.sessions() as s:
@@ -187,7 +188,7 @@ class PasswordChanges:
         if self._departures is not None:
             await self._departures.member_gone(user_id)
         assert username is not None
-        return username
+        return user_id, username
 
     # -- shared ----------------------------------------------------------------------
 

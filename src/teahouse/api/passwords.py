@@ -91,7 +91,9 @@ async def inspect_reset(body: ResetTokenBody, caller: Asking, svc: Svc) -> Reset
 async def use_reset(
     body: UseResetBody, caller: Asking, svc: Svc, response: Response
 ) -> ResetDoneView:
-    # Every session of the member ends, a session cookie this browser had among them.
-    username = await svc.password_changes.use(body.token, body.password, caller)
-    clear_session_cookie(response, svc)
+    user_id, username = await svc.password_changes.use(body.token, body.password, caller)
+    # Every session of the member ended: if this browser's was one of them, its cookie
+    # goes too (another member's session, an admin trying the link, stays).
+    if caller.session_user_id == user_id:
+        clear_session_cookie(response, svc)
     return {"username": username}
