@@ -1,7 +1,8 @@
 """Passwords and invitations in real Chromium, at phone and desktop width: Sam changes
 his password in Settings; an admin makes him a reset link on the Admin page, Sam uses
 it, sets a new password and logs in; at zero invitations left his invitations page
-shows the disabled button and why, and the admin gives him more. Media is faked."""
+shows the disabled button and why, and the admin gives him more; a report Sam files
+reaches the admin as a notification. Media is faked."""
 
 from __future__ import annotations
 
@@ -56,6 +57,7 @@ async def test_change_reset_and_more_invitations(
 
     await site.member("root")  # the first member: the admin
     await site.member("sam")
+    bob = await site.member("bob")
     options = {"viewport": viewport, "base_url": site.settings.public_url}
     sam_context = await browser.new_context(**options)  # type: ignore[arg-type]
     admin_context = await browser.new_context(**options)  # type: ignore[arg-type]
@@ -132,6 +134,24 @@ async def test_change_reset_and_more_invitations(
         await expect(create).to_be_enabled()
         await create.click()
         await expect(sam.get_by_test_id("invite-link")).to_be_visible()
+
+        # Sam reports Bob: the admin hears of it at once, worded by the client.
+        filed = await sam.evaluate(
+            """(id) => fetch('/api/reports', {method: 'POST',
+                 headers: {'content-type': 'application/json'},
+                 body: JSON.stringify({user_id: id, reason: 'spam'})}).then((r) => r.status)""",
+            bob.id,
+        )
+        assert filed == 201
+        toast = admin.locator("[data-testid=toast][data-kind=report_filed]")
+        await expect(toast).to_contain_text("New report: Spam")
+        await admin.goto("/notifications")
+        item = admin.locator("[data-testid=notification-item][data-kind=report_filed]")
+        await expect(item).to_contain_text("New report: Spam")
+        await admin.screenshot(path=shot("admin-report-notification"))
+        await item.locator("a").first.click()
+        await expect(admin.get_by_test_id("admin-page")).to_be_visible()
+        assert "tab=reports" in admin.url
     finally:
         await sam_context.close()
         await admin_context.close()
