@@ -152,3 +152,36 @@ def test_a_flood_of_keys_is_bounded_and_cannot_wash_out_a_pool(
     # one after waits.
     attempts.admit(member="ada")
     assert wait_of(attempts, member="ada") == 1
+
+
+# -- docs/SECURITY.md's table, held to BUDGETS ----------------------------------------
+
+
+def _seconds(text: str) -> float:
+    number, unit = text.split()
+    return float(number) * {"s": 1, "min": 60}[unit]
+
+
+def test_the_security_docs_table_is_the_budgets() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "SECURITY.md").read_text()
+    section = doc.split("\n## Log-in and password limits\n", 1)[1].split("\n## ", 1)[0]
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in section.splitlines()
+        if line.startswith("| ") and "failures |" in line
+    ]
+    pools = {"username typed": "member", "network address": "address", "that browser": "device"}
+    seen = set()
+    for _what, whom, free, then, forgiven, code in rows:
+        kind = next(pools[k] for k in pools if whom.startswith(k))
+        budget = BUDGETS[kind]  # type: ignore[index]
+        seen.add(kind)
+        assert int(free.split()[0]) == budget.free, whom
+        first, cap = then.removeprefix("waits of ").split(", doubling, up to ")
+        assert (_seconds(first), _seconds(cap)) == (budget.first_wait, budget.max_wait), whom
+        per = forgiven.removeprefix("one failure per ")
+        assert _seconds(per if per[0].isdigit() else "1 min") == budget.forgive, whom
+        assert code.startswith("`429 too_many_attempts`")
+    assert seen == set(BUDGETS)
