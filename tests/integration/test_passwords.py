@@ -5,10 +5,12 @@ short-lived, shown once, rate limited like log-in, audit-logged), on both engine
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from teahouse.domain.clock import utcnow
@@ -142,8 +144,9 @@ def code(answer: tuple[int, Any]) -> tuple[int, str]:
 
 
 async def test_a_reset_link_sets_the_password_once_and_ends_every_session(
-    server_on_both: LiveServer,
+    server_on_both: LiveServer, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     server = server_on_both
     root = await server.member("root")  # the first member: the admin
     sam = await server.member("sam")
@@ -183,6 +186,8 @@ async def test_a_reset_link_sets_the_password_once_and_ends_every_session(
     assert code(await inspect(server, token)) == (409, "reset_link_used")
     assert await login(server, "sam", NEW) == 200
 
+    # Nothing the server (or anything in this process) logged holds a token.
+    assert token not in caplog.text and token_of(first) not in caplog.text
     actions = [(a, t, d) for a, t, d in await audit_actions(server)]
     assert [(a, t) for a, t, _ in actions] == [
         ("reset_link", sam.id),
