@@ -40,6 +40,11 @@ async def log_in(page: Page, username: str, password: str) -> None:
     await expect(page.get_by_test_id("start-room")).to_be_visible()
 
 
+async def settled(page: Page) -> None:
+    """Every animation on the page has finished (a sheet fades in), for a screenshot."""
+    await page.evaluate("Promise.all(document.getAnimations().map((a) => a.finished))")
+
+
 async def me_status(page: Page) -> int:
     status: int = await page.evaluate("fetch('/api/me').then((r) => r.status)")
     return status
@@ -89,6 +94,7 @@ async def test_change_reset_and_more_invitations(
         await admin.get_by_test_id("admin-reset-make").click()
         url_box = admin.get_by_test_id("admin-reset-url")
         await expect(url_box).to_be_visible()
+        await settled(admin)
         await admin.screenshot(path=shot("admin-reset-link"))
         url = await url_box.input_value()
         assert url.startswith(f"{site.settings.public_url}/reset#")
@@ -126,6 +132,7 @@ async def test_change_reset_and_more_invitations(
         row = admin.get_by_test_id("admin-member").filter(has_text="@sam")
         await row.get_by_test_id("admin-give-invites-button").click()
         await admin.get_by_test_id("admin-give-count").fill("2")
+        await settled(admin)
         await admin.screenshot(path=shot("admin-give-invites"))
         await admin.get_by_test_id("admin-give-confirm").click()
         await expect(row.get_by_test_id("admin-give-invites-button")).to_contain_text("(2)")
