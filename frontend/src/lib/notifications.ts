@@ -1,4 +1,5 @@
-import { api, ApiError } from "./api";
+import { api } from "./api";
+import { errorText } from "./problem";
 import { locationStore } from "./router";
 import { appSocket } from "./socket";
 import { Store } from "./store";
@@ -60,7 +61,7 @@ function cleanList(list: unknown): Notification[] {
 }
 
 function message(err: unknown, fallback: string): string {
-  return err instanceof ApiError || err instanceof Error ? err.message : fallback;
+  return errorText(err, fallback);
 }
 
 /** Load the first page (and the unread count) afresh. */
