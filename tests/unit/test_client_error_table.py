@@ -27,7 +27,8 @@ def client_table(name: str) -> dict[str, str]:
     source = TABLE.read_text()
     body = source.split(f"export const {name}", 1)[1].split("\n};", 1)[0]
     entries: dict[str, str] = {}
-    for key, value in re.findall(r'^\s+([a-z_0-9]+): ("(?:[^"\\]|\\.)*"|[A-Z_.a-z]+),$', body, re.M):
+    entry = r'^\s+([a-z_0-9]+): ("(?:[^"\\]|\\.)*"|[A-Z_.a-z]+),$'
+    for key, value in re.findall(entry, body, re.M):
         entries[key] = json.loads(value) if value.startswith('"') else value
     return entries
 
@@ -35,7 +36,10 @@ def client_table(name: str) -> dict[str, str]:
 def resolved(table: dict[str, str]) -> dict[str, str]:
     """Entries that name another table's entry (``CLIENT_MESSAGES.x``) replaced by its text."""
     client = client_table("CLIENT_MESSAGES")
-    return {k: client[v.split(".", 1)[1]] if v.startswith("CLIENT_MESSAGES.") else v for k, v in table.items()}
+    return {
+        key: client[value.split(".", 1)[1]] if value.startswith("CLIENT_MESSAGES.") else value
+        for key, value in table.items()
+    }
 
 
 def doc_rows(heading: str) -> list[list[str]]:
