@@ -582,6 +582,7 @@ export interface Notification {
   room: RoomRef | null;
   event: EventRef | null;
   club: ClubRef | null;
+  state: ("live" | "ended" | "open" | "accepted" | "closed") | null;
   text: string;
 }
 /**

@@ -489,6 +489,10 @@ export interface Notification {
   room: RoomRef | null;
   event: EventRef | null;
   club: ClubRef | null;
+  /**
+   * What became of it: a room `live` or `ended`; a club invitation `open`, `accepted` or `closed` (declined or withdrawn); null for other kinds.
+   */
+  state: ("live" | "ended" | "open" | "accepted" | "closed") | null;
   text: string;
 }
 /**

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
@@ -21,7 +22,15 @@ from teahouse.domain.cursors import LIMIT_DEFAULT, LIMIT_MAX, LIMIT_MIN, Cursor,
 from teahouse.store.database import Database
 from teahouse.store.keyset import newest_first
 from teahouse.store.models import Room, User
-from teahouse.store.social_models import Avatar, Block, Club, Event, Notification
+from teahouse.store.social_models import (
+    Avatar,
+    Block,
+    Club,
+    ClubInvite,
+    ClubMember,
+    Event,
+    Notification,
+)
 from teahouse.views import ClubRef, RoomRef, UserCard, user_card
 
 
@@ -29,6 +38,12 @@ class EventRefView(TypedDict):
     id: str
     title: str
     starts_at: str
+
+
+#: What became of what a notification is about, as of reading it (docs/API-SOCIAL.md):
+#: a room (`ping`, `event_starting`) is ``live`` or ``ended``; a club invitation is
+#: ``open``, ``accepted`` (they are a member) or ``closed`` (declined or withdrawn).
+NotificationState = Literal["live", "ended", "open", "accepted", "closed"]
 
 
 class NotificationView(TypedDict):
@@ -42,6 +57,7 @@ class NotificationView(TypedDict):
     room: RoomRef | None
     event: EventRefView | None
     club: ClubRef | None
+    state: NotificationState | None
     text: str
 
 
@@ -138,8 +154,16 @@ class Inbox:
             await s.execute(update(Notification).where(*where).values(read_at=utcnow()))
 
     @staticmethod
-    def _select(user_id: str) -> Select[Notification, User, str | None, str, str, datetime, str]:
+    def _select(user_id: str) -> Select[*_Columns]:
         actor = aliased(User)
+        # What became of it, looked up in the same query: the room's end, and whether
+        # the member is in the club or still invited to it.
+        member = exists().where(
+            ClubMember.club_id == Notification.club_id, ClubMember.user_id == user_id
+        )
+        invited = exists().where(
+            ClubInvite.club_id == Notification.club_id, ClubInvite.user_id == user_id
+        )
         return (
             select(
                 Notification,
@@ -149,6 +173,9 @@ class Inbox:
                 Event.title,
                 Event.starts_at,
                 Club.name,
+                Room.ended_at,
+                member.label("member"),
+                invited.label("invited"),
             )
             .outerjoin(actor, actor.id == Notification.actor_id)
             .outerjoin(Avatar, Avatar.user_id == Notification.actor_id)
@@ -169,11 +196,27 @@ def _actor_visible(user_id: str) -> ColumnElement[bool]:
     )
 
 
-def _render(
-    row: Row[Notification, User, str | None, str, str, datetime, str],
-) -> NotificationView:
+# Ten columns: past SQLAlchemy's typed overloads of select(), so typed here by hand.
+_Columns = tuple[Any, ...]
+
+
+def _state(
+    n: Notification, room_ended_at: datetime | None, member: bool, invited: bool
+) -> NotificationState | None:
+    if n.kind == "club_invite":
+        return "accepted" if member else "open" if invited else "closed"
+    if n.room_id is not None:
+        return "ended" if room_ended_at is not None else "live"
+    return None
+
+
+def _render(row: Row[*_Columns]) -> NotificationView:
     # Outer joins: everything but the notification itself may be None.
-    n, actor, avatar_etag, room_title, event_title, event_starts_at, club_name = row
+    n: Notification = row[0]
+    actor: User | None = row[1]
+    avatar_etag, room_title, event_title, event_starts_at, club_name = row[2:7]
+    room_ended_at: datetime | None = row[7]
+    member, invited = row[8], row[9]
     view: NotificationView = {
         "id": n.id,
         "kind": n.kind,
@@ -187,6 +230,7 @@ def _render(
             else None
         ),
         "club": {"id": n.club_id, "name": club_name} if n.club_id else None,
+        "state": _state(n, room_ended_at, bool(member), bool(invited)),
         "text": "",
     }
     text = TEXTS.get(n.kind)
