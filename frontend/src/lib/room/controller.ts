@@ -339,11 +339,10 @@ export class RoomController {
     const sync = this.sync;
     if (!sync || !isActive(this.phase)) return;
     const before = this.visibleSelf();
-    const listenersBefore = sync.synced?.listeners;
+    const listeners = sync.synced?.listeners;
     const outcome = sync.delta(version, changes);
     if (outcome === "ignored") return;
-    // People came or went: an open audience list follows (one page asked again).
-    if (sync.synced?.listeners !== listenersBefore) this.audience.refresh();
+    if (sync.synced?.listeners !== listeners) this.audience.refresh(); // people came or went
     if (outcome === "applied" && !sync.resyncing) {
       // Tell the member what a moderator did to them (muted, promoted, moved).
       const after = this.visibleSelf();
