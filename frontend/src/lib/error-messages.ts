@@ -13,7 +13,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   malformed_message: "The app sent something the server didn't understand. Reload the page and try again.",
   unknown_type: "The server doesn't know that action. Reload the page to get the latest version.",
   message_too_large: "That was too much to send at once.",
-  weak_password: "That password is too easy to guess. Choose a longer one.",
+  weak_password: "Passwords are 10 to 256 characters long.",
   invalid_username: "Usernames are 2 to 30 lowercase letters, digits or underscores.",
   invalid_sdp: "The audio connection couldn't be set up. Try again.",
   invalid_time_zone: "The server doesn't know your time zone. Set your device's time zone and try again.",
