@@ -135,3 +135,18 @@ async def test_feed_routes_win_over_the_web_client(server_on_both: LiveServer) -
 def test_next_years_change_is_a_sunday_at_the_end_of_march() -> None:
     day = eu_spring_forward(NEXT_YEAR)
     assert day.weekday() == 6 and day.month == 3 and day + timedelta(7) > date(day.year, 3, 31)
+
+
+async def test_a_later_visit_says_when_the_address_was_made_and_changes_nothing(
+    server_on_both: LiveServer,
+) -> None:
+    """Settings asks on every visit: after the first, the answer says when the address
+    was made (so the client offers a new one), and asking never makes or breaks one."""
+    server = server_on_both
+    ada = await server.member("ada")
+    async with ada.http() as http:
+        first = (await http.get("/api/me/calendar")).json()
+        later = [(await http.get("/api/me/calendar")).json() for _ in range(2)]
+    assert first["url"] and first["created_at"]
+    assert later == [{"url": None, "created_at": first["created_at"]}] * 2
+    assert await feed(server, first["url"])  # still the member's address

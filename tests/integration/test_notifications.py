@@ -262,3 +262,45 @@ async def test_following_and_unfollowing_in_a_loop_notifies_once_a_day(
         assert (await http.post("/api/users/star/follow")).status_code == 204
     kinds = [(n["kind"], n["actor"]["username"]) for n in (await page(star))["notifications"]]
     assert kinds == [("new_follower", "fan"), ("new_follower", "other"), ("new_follower", "fan")]
+
+
+async def test_each_notification_says_what_became_of_it(server: LiveServer) -> None:
+    """A ping's room is live, then ended; a club invitation is open, then accepted (and
+    a late "decline" changes neither the membership nor what the notification says),
+    or declined and closed."""
+    me, ada = await server.member("me"), await server.member("ada")
+    notify = server.services.notifications.notify
+    room_id = await social.open_room(ada, "Tea")
+    await notify(me.id, "ping", actor_id=ada.id, room_id=room_id)
+    await notify(me.id, "new_follower", actor_id=ada.id)
+    book = await social.club(server, "Book Club", members=(ada,))
+    chess = await social.club(server, "Chess Club", members=(ada,))
+    async with ada.http() as http:
+        for club_id in (book, chess):
+            response = await http.post(f"/api/clubs/{club_id}/invites", json={"username": "me"})
+            assert response.status_code == 204, response.text
+
+    async def states() -> dict[str, str | None]:
+        return {n["text"]: n["state"] for n in (await page(me))["notifications"]}
+
+    assert await states() == {
+        "ada invited you to join Chess Club": "open",
+        "ada invited you to join Book Club": "open",
+        "ada followed you": None,
+        "ada pinged you into Tea": "live",
+    }
+
+    await ada.send({"type": "end_room", "id": "end"})
+    await ada.recv("ok")
+    async with me.http() as http:
+        assert (await http.post(f"/api/clubs/{book}/join")).status_code == 204
+        assert (await http.delete(f"/api/clubs/{book}/invites/me")).status_code == 204  # late
+        assert (await http.delete(f"/api/clubs/{chess}/invites/me")).status_code == 204
+        members = (await http.get(f"/api/clubs/{book}/members")).json()
+    assert "me" in {m["user"]["username"] for m in members["members"]}
+    assert await states() == {
+        "ada invited you to join Chess Club": "closed",
+        "ada invited you to join Book Club": "accepted",
+        "ada followed you": None,
+        "ada pinged you into Tea": "ended",
+    }

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from teahouse.errors import BadRequest
+from teahouse.errors import BadRequest, Conflict, ErrorCode
 from teahouse.media.base import FeedsChanged, SubscriptionOffer, Talking
 from teahouse.media.videoroom import JanusMediaBackend
 from tests.media.conftest import EventLog, Peers, record_timing
@@ -226,3 +226,37 @@ async def test_a_speaker_who_stops_sending_stops_talking(
 def ice_ufrag(sdp: str) -> str:
     """The ICE username fragment of an SDP (RFC 8839 §5.4): new handle, new value."""
     return next(line for line in sdp.splitlines() if line.startswith("a=ice-ufrag:"))
+
+
+async def test_an_answer_to_an_offer_withdrawn_as_the_stage_emptied_is_no_error(
+    backend: JanusMediaBackend, events: EventLog, peers: Peers
+) -> None:
+    """A moderator moves the only other speaker to the audience: Janus offers the
+    moderator new SDP without that stream, and the stage the moderator hears empties,
+    so the subscription is dropped before the moderator's answer arrives. That answer
+    was sent in good faith: it is taken quietly, not refused with wrong_state."""
+    await start_publishing(backend, events, peers, "alice", 440)
+    listener = await listen(backend, peers, "bob", frozenset({"alice"}))
+    await listener.wait_audio("0", seconds=0.5)
+
+    await backend.unpublish(ROOM, "alice")
+    offered = await events.wait_for(
+        lambda e: isinstance(e, SubscriptionOffer) and e.participant_id == "bob"
+    )
+    assert isinstance(offered, SubscriptionOffer)
+    answer = await listener.answer(offered.sdp)  # the member's answer is on its way...
+    assert await backend.subscribe(ROOM, "bob", frozenset()) is None  # nobody left to hear
+    await backend.answer(ROOM, "bob", answer)  # ...and arrives after the drop
+
+    # Only that one answer: a second one answers nothing anybody offered.
+    with pytest.raises(Conflict) as refused:
+        await backend.answer(ROOM, "bob", answer)
+    assert refused.value.code == ErrorCode.WRONG_STATE
+
+    # Listening starts afresh when someone is on the stage again.
+    await start_publishing(backend, events, peers, "carol", 660)
+    fresh = peers.subscriber()
+    offer = await backend.subscribe(ROOM, "bob", frozenset({"carol"}))
+    assert offer is not None
+    await backend.answer(ROOM, "bob", await fresh.answer(offer))
+    assert await fresh.wait_for_tone(660) in fresh.tracks

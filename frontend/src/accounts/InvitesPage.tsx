@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError } from "../lib/api";
+import { errorText, problemOf } from "../lib/problem";
+import { api } from "../lib/api";
 import { copyText } from "../lib/clipboard";
 import { formatDate, plural, relative } from "../lib/format";
 import type { InviteCreated, InviteInfo, Me } from "../lib/api-types";
@@ -28,7 +29,7 @@ export function InvitesPage({ me }: { me: Me }) {
       if (auth.status === "in" && auth.me.invites_left !== data.invites_left)
         authStore.set({ status: "in", me: { ...auth.me, invites_left: data.invites_left } });
     } catch (err) {
-      setLoadError(err instanceof Error ? err.message : "Couldn't load your invitations.");
+      setLoadError(errorText(err, "Couldn't load your invitations."));
     }
   };
 
@@ -44,8 +45,7 @@ export function InvitesPage({ me }: { me: Me }) {
       setCreated(await api.createInvite());
       await load();
     } catch (err) {
-      if (err instanceof ApiError) setError({ code: err.code, message: err.message });
-      else setError({ code: "unknown", message: "Couldn't create an invitation." });
+      setError(problemOf(err, "Couldn't create an invitation."));
     } finally {
       setBusy(false);
     }

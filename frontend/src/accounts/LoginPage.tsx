@@ -61,9 +61,7 @@ export function LoginPage({ next }: { next: string }) {
       setError(
         err instanceof ApiError && err.code === "bad_credentials"
           ? "That username and password don't match."
-          : err instanceof Error
-            ? err.message
-            : "Something went wrong.",
+          : errorText(err),
       );
     }
   };

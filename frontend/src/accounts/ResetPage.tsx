@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/api";
 import type { ResetLinkInfo } from "../lib/api-types";
 import { relative } from "../lib/format";
+import { errorMessage } from "../lib/error-messages";
 import { errorText, type ErrorTexts } from "../lib/problem";
 import { navigate } from "../lib/router";
 import { currentMe, signedOut } from "../lib/session";
@@ -37,7 +38,7 @@ const SET_ERRORS: ErrorTexts = {
 type Load =
   | { state: "loading" }
   | { state: "ok"; info: ResetLinkInfo }
-  | { state: "problem"; code: string; message: string };
+  | { state: "problem"; code: string };
 
 /**
  * `/reset#<token>`: an admin's one-time link sets a new password. The token stays in the
@@ -49,7 +50,7 @@ export function ResetPage({ hash }: { hash: string }) {
 
   useEffect(() => {
     if (!token) {
-      setLoad({ state: "problem", code: "reset_link_unknown", message: "" });
+      setLoad({ state: "problem", code: "reset_link_unknown" });
       return;
     }
     let live = true;
@@ -58,8 +59,7 @@ export function ResetPage({ hash }: { hash: string }) {
       (info) => live && setLoad({ state: "ok", info }),
       (err: unknown) => {
         if (!live) return;
-        if (err instanceof ApiError) setLoad({ state: "problem", code: err.code, message: err.message });
-        else setLoad({ state: "problem", code: "unknown", message: "Something went wrong." });
+        setLoad({ state: "problem", code: err instanceof ApiError ? err.code : "unknown" });
       },
     );
     return () => {
@@ -74,18 +74,18 @@ export function ResetPage({ hash }: { hash: string }) {
         <span>Teahouse</span>
       </div>
       {load.state === "loading" && <div class="card auth-card skeleton" aria-busy="true">Checking your link…</div>}
-      {load.state === "problem" && <ResetProblem code={load.code} message={load.message} />}
-      {load.state === "ok" && <ResetForm token={token} info={load.info} onProblem={(code, message) => setLoad({ state: "problem", code, message })} />}
+      {load.state === "problem" && <ResetProblem code={load.code} />}
+      {load.state === "ok" && <ResetForm token={token} info={load.info} onProblem={(code) => setLoad({ state: "problem", code })} />}
     </main>
   );
 }
 
-function ResetProblem({ code, message }: { code: string; message: string }) {
+function ResetProblem({ code }: { code: string }) {
   const known = RESET_PROBLEMS[code];
   return (
     <div class="card auth-card" data-testid="reset-error" data-code={code}>
       <h1>{known?.title ?? "This link can't be used"}</h1>
-      <p class="muted">{known?.text ?? (message || "Something went wrong.")}</p>
+      <p class="muted">{known?.text ?? errorMessage(code)}</p>
       <a class="button button--secondary button--block" href="/login">
         Go to log in
       </a>
@@ -100,7 +100,7 @@ function ResetForm({
 }: {
   token: string;
   info: ResetLinkInfo;
-  onProblem: (code: string, message: string) => void;
+  onProblem: (code: string) => void;
 }) {
   const [password, setPassword] = useState("");
   const [again, setAgain] = useState("");
@@ -128,7 +128,7 @@ function ResetForm({
       navigate("/login", { replace: true });
     } catch (err) {
       setBusy(false);
-      if (err instanceof ApiError && err.code in RESET_PROBLEMS) onProblem(err.code, err.message);
+      if (err instanceof ApiError && err.code in RESET_PROBLEMS) onProblem(err.code);
       else setError(errorText(err, "Couldn't set your password.", SET_ERRORS));
     }
   };

@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "../lib/api";
 import { copyText } from "../lib/clipboard";
 import type { Me, User } from "../lib/api-types";
+import { formatDate } from "../lib/format";
 import { asArray } from "../lib/payload";
 import { relayOnlyPreference } from "../lib/room/ice";
 import { errorText } from "../lib/problem";
@@ -130,14 +131,25 @@ function RelayOnlySection() {
   );
 }
 
+/**
+ * The calendar feed's address. The server keeps only a hash of its secret, so the
+ * address is in the answer that makes it (the first visit) and never again; a later
+ * visit says when it was made and offers a new one (docs/API-SOCIAL.md, "Calendar").
+ */
 function CalendarSection() {
   const [url, setUrl] = useState<string | null>(null);
+  const [madeAt, setMadeAt] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [rotating, setRotating] = useState(false);
   useEffect(() => {
     let live = true;
     api.calendar().then(
-      (r) => live && (typeof r?.url === "string" ? setUrl(r.url) : setError("The server sent no calendar address.")),
+      (r) => {
+        if (!live) return;
+        if (typeof r?.url === "string") setUrl(r.url);
+        else if (typeof r?.created_at === "string") setMadeAt(r.created_at);
+        else setError("Couldn't load your calendar address.");
+      },
       (err: unknown) => live && setError(errorText(err, "Couldn't load your calendar address.")),
     );
     return () => {
@@ -150,7 +162,7 @@ function CalendarSection() {
     toast(ok ? "Calendar address copied." : "Couldn't copy. Select the address and copy it.", ok ? "info" : "error");
   };
   return (
-    <section class="card stack">
+    <section class="card stack" data-testid="calendar-section">
       <h2 class="card-title">Calendar</h2>
       <p class="muted">
         Add this address to your calendar app to see the rooms you host or asked about, and your clubs' rooms. Keep it to
@@ -165,8 +177,14 @@ function CalendarSection() {
           </button>
         </div>
       )}
-      {url && (
-        <button type="button" class="button button--ghost button--small" onClick={() => setRotating(true)} data-testid="calendar-rotate">
+      {!url && madeAt && (
+        <p data-testid="calendar-made">
+          You made your calendar address on {formatDate(madeAt)}. For your privacy Teahouse shows it only once, when it's
+          made. If it's in your calendar app, there's nothing to do. Lost it? Make a new one; the old one stops working.
+        </p>
+      )}
+      {(url || madeAt) && (
+        <button type="button" class={`button ${url ? "button--ghost button--small" : "button--secondary"}`} onClick={() => setRotating(true)} data-testid="calendar-rotate">
           Make a new address
         </button>
       )}

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { errorText, problemOf } from "../lib/problem";
 import { api, ApiError } from "../lib/api";
 import type { InviteInspect } from "../lib/api-types";
 import { relative } from "../lib/format";
@@ -53,8 +54,7 @@ export function SignupPage({ hash }: { hash: string }) {
       (info) => live && setLoad({ state: "ok", info }),
       (err: unknown) => {
         if (!live) return;
-        if (err instanceof ApiError) setLoad({ state: "problem", code: err.code, message: err.message });
-        else setLoad({ state: "problem", code: "unknown", message: "Something went wrong." });
+        setLoad({ state: "problem", ...problemOf(err) });
       },
     );
     return () => {
@@ -140,12 +140,12 @@ function SignupForm({ code, info }: { code: string; info: InviteInspect }) {
         setErrors({ form: "Something went wrong. Try again." });
         return;
       }
-      if (err.code.startsWith("invite_")) setProblem({ code: err.code, message: err.message });
-      else if (err.code === "invalid_username" || err.code === "username_taken") setErrors({ username: err.message });
-      else if (err.code === "weak_password") setErrors({ password: err.message });
+      if (err.code.startsWith("invite_")) setProblem(problemOf(err));
+      else if (err.code === "invalid_username" || err.code === "username_taken") setErrors({ username: errorText(err) });
+      else if (err.code === "weak_password") setErrors({ password: errorText(err) });
       else if (err.code === "display_name_taken")
         setErrors({ display_name: "That name looks like another member's. Choose one people can tell apart." });
-      else setErrors({ form: err.message });
+      else setErrors({ form: errorText(err) });
     }
   };
 

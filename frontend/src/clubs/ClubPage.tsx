@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { api } from "../lib/api";
 import type { Me } from "../lib/api-types";
 import { compactCount, plural } from "../lib/format";
-import { errorText } from "../lib/problem";
+import { errorText, ShownError } from "../lib/problem";
 import { profileHref } from "../lib/routes";
 import { onLinkClick } from "../lib/router";
 import { toast } from "../lib/toast";
@@ -180,7 +180,7 @@ export function ClubPage({ me, clubId }: { me: Me; clubId: string }) {
             try {
               await api.removeClubMember(club.id, me.username);
             } catch (err) {
-              throw new Error(errorText(err, "Couldn't leave the club.", CLUB_ERRORS));
+              throw new ShownError(errorText(err, "Couldn't leave the club.", CLUB_ERRORS));
             }
             toast(`You left ${club.name}.`, "info");
             await reload();

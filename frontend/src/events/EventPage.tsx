@@ -4,7 +4,7 @@ import type { Me, User } from "../lib/api-types";
 import { copyText } from "../lib/clipboard";
 import { formatLongDay, formatWhen, hostZoneNote, plural } from "../lib/format";
 import { asArray } from "../lib/payload";
-import { errorText } from "../lib/problem";
+import { errorText, ShownError } from "../lib/problem";
 import { clubHref, roomHref } from "../lib/routes";
 import { navigate, onLinkClick } from "../lib/router";
 import { toast } from "../lib/toast";
@@ -219,7 +219,7 @@ export function EventPage({ me, eventId }: { me: Me; eventId: string }) {
             try {
               await api.cancelEvent(event.id);
             } catch (err) {
-              throw new Error(errorText(err, "Couldn't cancel it.", EVENT_ERRORS));
+              throw new ShownError(errorText(err, "Couldn't cancel it.", EVENT_ERRORS));
             }
             setData((e) => ({ ...e, cancelled: true }));
           }}

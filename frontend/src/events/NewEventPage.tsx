@@ -86,7 +86,7 @@ export function NewEventPage({ me, clubId }: { me: Me; clubId: string | null }) 
     } catch (err) {
       setBusy(false);
       if (err instanceof ApiError && err.code === "user_not_found") {
-        setError(`${err.message} Check the co-hosts' usernames.`);
+        setError(`${errorText(err)} Check the co-hosts' usernames.`);
       } else {
         setError(errorText(err, "Couldn't schedule the room.", EVENT_ERRORS));
       }

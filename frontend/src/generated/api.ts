@@ -594,6 +594,7 @@ export interface Notification {
   event: EventRef | null;
   club: ClubRef | null;
   report: ReportRef | null;
+  state: ("live" | "ended" | "open" | "accepted" | "closed") | null;
   text: string;
 }
 /**

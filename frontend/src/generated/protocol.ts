@@ -493,6 +493,10 @@ export interface Notification {
   event: EventRef | null;
   club: ClubRef | null;
   report: ReportRef | null;
+  /**
+   * What became of it: a room `live` or `ended`; a club invitation `open`, `accepted` or `closed` (declined or withdrawn); null for other kinds.
+   */
+  state: ("live" | "ended" | "open" | "accepted" | "closed") | null;
   text: string;
 }
 /**

@@ -36,8 +36,9 @@ import type {
   UserPage,
   Visibility,
 } from "./api-types";
+import { CLIENT_MESSAGES, errorMessage } from "./error-messages";
 
-/** Every failed API call becomes an ApiError carrying the server's machine-readable code. */
+/** Every failed API call becomes an ApiError: the server's machine-readable code and the client's own sentence for it. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -80,7 +81,7 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
   try {
     return await fetch(`/api${path}`, init);
   } catch {
-    throw new ApiError(0, "network_error", "Can't reach Teahouse. Check your connection and try again.");
+    throw new ApiError(0, "network_error", CLIENT_MESSAGES.network_error);
   }
 }
 
@@ -91,12 +92,11 @@ async function failure(response: Response): Promise<ApiError> {
   } catch {
     data = null;
   }
-  const err = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  const err = (data as { error?: { code?: unknown } } | null)?.error;
   const code = typeof err?.code === "string" ? err.code : `http_${response.status}`;
-  const message =
-    typeof err?.message === "string" && err.message ? err.message : `Something went wrong (HTTP ${response.status}).`;
   if (response.status === 401 && code === "not_authenticated" && onUnauthenticated) onUnauthenticated();
-  return new ApiError(response.status, code, message);
+  // The server's `message` is for developers: people read the client's own sentence.
+  return new ApiError(response.status, code, errorMessage(code));
 }
 
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -108,7 +108,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new ApiError(response.status, "bad_response", "The server sent something unexpected. Try again.");
+    throw new ApiError(response.status, "bad_response", CLIENT_MESSAGES.bad_response);
   }
 }
 

@@ -96,11 +96,10 @@ describe("times, in the viewer's zone", () => {
 });
 
 describe("room messages", () => {
-  it("wrong_state says the server's own sentence; other codes have their text", () => {
-    expect(roomErrorMessage("wrong_state", "They are already muted.")).toBe("They are already muted.");
-    expect(roomErrorMessage("not_moderator", "nope")).toBe("Only moderators can do that.");
-    expect(roomErrorMessage("new_code", "The server explains.")).toBe("The server explains.");
-    expect(roomErrorMessage("new_code")).toBe("Something went wrong.");
+  it("every code reads from the client table, never the server's sentence", () => {
+    expect(roomErrorMessage("wrong_state")).toBe("That can't be done right now: the room changed meanwhile.");
+    expect(roomErrorMessage("not_moderator")).toBe("Only moderators can do that.");
+    expect(roomErrorMessage("new_code")).toBe("Something went wrong. Try again.");
   });
 
   it.each([

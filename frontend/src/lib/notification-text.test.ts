@@ -11,6 +11,7 @@ const base: Notification = {
   room: null,
   event: null,
   club: null,
+  state: null,
   report: null,
   text: "Ada followed you",
 };

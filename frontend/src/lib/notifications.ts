@@ -1,4 +1,5 @@
-import { api, ApiError } from "./api";
+import { api } from "./api";
+import { errorText } from "./problem";
 import { locationStore } from "./router";
 import { appSocket } from "./socket";
 import { Store } from "./store";
@@ -36,6 +37,13 @@ function patch(part: Partial<NotificationsState>): void {
   notificationsStore.update((s) => ({ ...s, ...part }));
 }
 
+const STATES = new Set<string>(["live", "ended", "open", "accepted", "closed"]);
+
+/** The room a ping or a starting event is about has ended since (the server says so). */
+export function roomEnded(n: Notification): boolean {
+  return (n.kind === "ping" || n.kind === "event_starting") && n.state === "ended";
+}
+
 /** Keep only well-formed notifications; fill in what a payload left out. */
 export function asNotification(raw: unknown): Notification | null {
   if (!raw || typeof raw !== "object") return null;
@@ -52,6 +60,7 @@ export function asNotification(raw: unknown): Notification | null {
     event: obj(n.event),
     club: obj(n.club),
     report: obj(n.report),
+    state: typeof n.state === "string" && STATES.has(n.state) ? n.state : null,
     text: typeof n.text === "string" ? n.text : "",
   };
 }
@@ -61,7 +70,7 @@ function cleanList(list: unknown): Notification[] {
 }
 
 function message(err: unknown, fallback: string): string {
-  return err instanceof ApiError || err instanceof Error ? err.message : fallback;
+  return errorText(err, fallback);
 }
 
 /** Load the first page (and the unread count) afresh. */
@@ -130,8 +139,15 @@ export async function answerClubInvite(n: Notification, accept: boolean): Promis
   if (!n.club) return;
   if (accept) await api.joinClub(n.club.id);
   else await api.declineClub(n.club.id);
-  notificationsStore.update((s) => ({ ...s, answered: { ...s.answered, [n.id]: accept ? "accepted" : "declined" } }));
+  const state = accept ? "accepted" : "closed";
+  notificationsStore.update((s) => ({
+    ...s,
+    items: s.items.map((item) => (item.id === n.id ? { ...item, state } : item)),
+    answered: { ...s.answered, [n.id]: accept ? "accepted" : "declined" },
+  }));
   void markRead([n.id]);
+  // What the server says became of it (another tab or device may have answered first).
+  void refreshNotifications();
 }
 
 /** Where a notification leads: the room for a ping, the profile for a follower, … */
@@ -139,9 +155,9 @@ export function notificationHref(n: Notification): string | null {
   const seg = encodeURIComponent;
   switch (n.kind) {
     case "ping":
-      return n.room?.id ? `/room/${seg(n.room.id)}` : null;
+      return n.room?.id && !roomEnded(n) ? `/room/${seg(n.room.id)}` : null;
     case "event_starting":
-      return n.room?.id ? `/room/${seg(n.room.id)}` : n.event?.id ? `/event/${seg(n.event.id)}` : null;
+      return n.room?.id && !roomEnded(n) ? `/room/${seg(n.room.id)}` : n.event?.id ? `/event/${seg(n.event.id)}` : null;
     case "club_invite":
       return n.club?.id ? `/c/${seg(n.club.id)}` : null;
     case "new_follower":

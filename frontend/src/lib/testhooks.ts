@@ -10,6 +10,7 @@ declare global {
   interface Window {
     teahouse: {
       audioStreams: () => MediaStream[];
+      microphone: () => MediaStreamTrack | null;
       selectedCandidateTypes: () => Promise<{ local: string; remote: string }[]>;
       state: () => unknown;
       socketStatus: () => SocketStatus;
@@ -21,6 +22,7 @@ declare global {
 export function installTestHooks(): void {
   window.teahouse = {
     audioStreams: () => roomController.media.audioStreams(),
+    microphone: () => roomController.media.microphone(),
     selectedCandidateTypes: () => roomController.media.selectedCandidateTypes(),
     state: () => testView(roomController.state.get()),
     socketStatus: () => roomController.socket.status,

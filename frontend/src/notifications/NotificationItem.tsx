@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import type { Notification } from "../lib/api-types";
 import { relative } from "../lib/format";
 import { notificationText } from "../lib/notification-text";
-import { answerClubInvite, markRead, notificationHref, notificationsStore } from "../lib/notifications";
+import { answerClubInvite, markRead, notificationHref, notificationsStore, roomEnded } from "../lib/notifications";
 import { errorText, type ErrorTexts } from "../lib/problem";
 import { navigate, onLinkClick } from "../lib/router";
 import { toast } from "../lib/toast";
@@ -35,6 +35,13 @@ function Picture({ n, size }: { n: Notification; size: number }) {
 
 /** "Join" for pings and starting events: to the room, and the notification is read. */
 function JoinButton({ n, big = false }: { n: Notification; big?: boolean }) {
+  if (roomEnded(n)) {
+    return (
+      <span class="badge" data-testid="notification-ended">
+        This room has ended
+      </span>
+    );
+  }
   const href = notificationHref(n);
   if (!href) return null;
   return (
@@ -52,14 +59,16 @@ function JoinButton({ n, big = false }: { n: Notification; big?: boolean }) {
   );
 }
 
+/** What became of a club invitation, as the server says (`state`), else Accept / Decline. */
 function ClubInviteButtons({ n }: { n: Notification }) {
   const { answered } = useStore(notificationsStore);
   const [busy, setBusy] = useState(false);
-  const answer = answered[n.id];
-  if (answer) {
+  if (n.state === "accepted" || n.state === "closed") {
+    // "closed": declined or withdrawn; this member declined it here if we saw them do so.
+    const text = n.state === "accepted" ? "Joined" : answered[n.id] === "declined" ? "Declined" : "No longer open";
     return (
-      <span class="badge badge--green" data-testid="club-invite-answer" data-answer={answer}>
-        {answer === "accepted" ? "Joined" : "Declined"}
+      <span class={`badge${n.state === "accepted" ? " badge--green" : ""}`} data-testid="club-invite-answer" data-answer={n.state}>
+        {text}
       </span>
     );
   }
@@ -130,7 +139,7 @@ export function NotificationToast({ n, onDismiss }: { n: Notification; onDismiss
     void markRead([n.id]);
     if (href) navigate(href);
   };
-  const joinable = (n.kind === "ping" && n.room?.id) || (n.kind === "event_starting" && href);
+  const joinable = !roomEnded(n) && ((n.kind === "ping" && n.room?.id) || (n.kind === "event_starting" && href));
   return (
     <div class={`toast toast--notification toast--${n.kind}`} role="status" data-testid="toast" data-kind={n.kind}>
       <button type="button" class="toast__body" onClick={href ? go : onDismiss}>

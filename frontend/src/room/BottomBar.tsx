@@ -20,6 +20,7 @@ export function BottomBar({
 }) {
   const stage = onStage(self);
   const publishing = state.publishState;
+  const micFailed = publishing === "failed";
   // With hand-raising off a raised hand can't be raised (it was lowered by the switch).
   const handDisabled = !!self && !stage && !handsOn && !self.hand_raised;
   return (
@@ -54,7 +55,22 @@ export function BottomBar({
             <HandIcon size={26} />
           </button>
         )}
-        {self && stage && (
+        {self && stage && micFailed && (
+          // The microphone is not live (it ended, or never started): one tap asks again.
+          <button
+            type="button"
+            class="round-button is-muted is-failed"
+            aria-label="Microphone off: turn it on again"
+            title="Microphone off: turn it on again"
+            onClick={() => roomController.retryAudio()}
+            data-testid="mute"
+            data-muted={String(muted)}
+            data-publish-state={publishing}
+          >
+            <MicOffIcon size={26} />
+          </button>
+        )}
+        {self && stage && !micFailed && (
           <button
             type="button"
             class={`round-button${muted ? " is-muted" : " is-live"}`}

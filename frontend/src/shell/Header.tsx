@@ -1,5 +1,6 @@
 import type { Me } from "../lib/api-types";
 import { notificationsStore } from "../lib/notifications";
+import { errorText } from "../lib/problem";
 import { profileHref } from "../lib/routes";
 import { locationStore, onLinkClick } from "../lib/router";
 import { logOut } from "../lib/session";
@@ -18,7 +19,7 @@ export function Header({ me }: { me: Me }) {
     try {
       await logOut();
     } catch (err) {
-      toast(err instanceof Error ? err.message : "Couldn't log out.");
+      toast(errorText(err, "Couldn't log out."));
     }
   };
 

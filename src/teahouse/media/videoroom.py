@@ -337,6 +337,7 @@ class JanusMediaBackend:
         handle = await self._session.client().attach(VIDEOROOM, on_event)
         sub = SubscriberState(participant_id, handle, set(feeds), awaiting_answer=True)
         room.subscribers[participant_id] = sub
+        room.withdrawn_offers.discard(participant_id)
         try:
             reply = await handle.message(
                 {
@@ -361,6 +362,11 @@ class JanusMediaBackend:
             room = self._rooms.get(room_id)
             sub = room.subscribers.get(participant_id) if room is not None else None
             if sub is None:
+                if room is not None and participant_id in room.withdrawn_offers:
+                    # Janus offered (a speaker left) just before the stage emptied and
+                    # we dropped the subscription: the member answered in good faith.
+                    room.withdrawn_offers.discard(participant_id)
+                    return
                 raise Conflict("there is no subscription offer to answer", ErrorCode.WRONG_STATE)
             with translate_errors(sdp=True):
                 await sub.handle.message(
@@ -387,12 +393,16 @@ class JanusMediaBackend:
         room = self._rooms.get(room_id)
         sub = room.subscribers.pop(participant_id, None) if room is not None else None
         if sub is not None:
+            if room is not None and sub.awaiting_answer:
+                room.withdrawn_offers.add(participant_id)
             await self._detach(sub.handle)
 
     async def leave(self, room_id: str, participant_id: str) -> None:
         async with self._locks.hold(("participant", room_id, participant_id)):
             await self._unpublish(room_id, participant_id)
             await self._drop_subscriber(room_id, participant_id)
+            if room := self._rooms.get(room_id):
+                room.withdrawn_offers.discard(participant_id)  # gone: no answer to wait for
 
     # -- connection state ------------------------------------------------------
 

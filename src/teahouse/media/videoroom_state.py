@@ -66,6 +66,9 @@ class RoomState:
     subscribers: dict[str, SubscriberState] = field(default_factory=dict)
     #: Live publishers as last reported through FeedsChanged.
     reported_live: frozenset[str] = frozenset()
+    #: Members whose subscription was dropped while an offer to them was out: the
+    #: answer they send may still arrive, and is nothing to start (not an error).
+    withdrawn_offers: set[str] = field(default_factory=set)
 
     def live_feeds(self) -> dict[str, int]:
         """Participant -> feed ID of every publisher whose media is up."""

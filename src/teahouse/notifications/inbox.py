@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
@@ -22,7 +23,15 @@ from teahouse.store.admin_models import Report
 from teahouse.store.database import Database
 from teahouse.store.keyset import newest_first
 from teahouse.store.models import Room, User
-from teahouse.store.social_models import Avatar, Block, Club, Event, Notification
+from teahouse.store.social_models import (
+    Avatar,
+    Block,
+    Club,
+    ClubInvite,
+    ClubMember,
+    Event,
+    Notification,
+)
 from teahouse.views import ClubRef, RoomRef, UserCard, user_card
 
 
@@ -39,6 +48,12 @@ class ReportRefView(TypedDict):
     reason: str
 
 
+#: What became of what a notification is about, as of reading it (docs/API-SOCIAL.md):
+#: a room (`ping`, `event_starting`) is ``live`` or ``ended``; a club invitation is
+#: ``open``, ``accepted`` (they are a member) or ``closed`` (declined or withdrawn).
+NotificationState = Literal["live", "ended", "open", "accepted", "closed"]
+
+
 class NotificationView(TypedDict):
     """docs/API-SOCIAL.md ``Notification``."""
 
@@ -51,6 +66,7 @@ class NotificationView(TypedDict):
     event: EventRefView | None
     club: ClubRef | None
     report: ReportRefView | None
+    state: NotificationState | None
     text: str
 
 
@@ -95,10 +111,6 @@ TEXTS = {
     "club_invite": club_invite_text,
     "report_filed": report_filed_text,
 }
-
-
-# The notification and what it is about, outer-joined (any but the first may be None).
-_Rows = Select[Notification, User, str | None, str, str, datetime, str, str]
 
 
 # -- the service ----------------------------------------------------------------------
@@ -157,10 +169,16 @@ class Inbox:
             await s.execute(update(Notification).where(*where).values(read_at=utcnow()))
 
     @staticmethod
-    def _select(
-        user_id: str,
-    ) -> Select[Notification, User, str | None, str, str, datetime, str, str]:
+    def _select(user_id: str) -> Select[*_Columns]:
         actor = aliased(User)
+        # What became of it, looked up in the same query: the room's end, and whether
+        # the member is in the club or still invited to it.
+        member = exists().where(
+            ClubMember.club_id == Notification.club_id, ClubMember.user_id == user_id
+        )
+        invited = exists().where(
+            ClubInvite.club_id == Notification.club_id, ClubInvite.user_id == user_id
+        )
         return (
             select(
                 Notification,
@@ -170,6 +188,9 @@ class Inbox:
                 Event.title,
                 Event.starts_at,
                 Club.name,
+                Room.ended_at,
+                member.label("member"),
+                invited.label("invited"),
                 Report.reason,
             )
             .outerjoin(actor, actor.id == Notification.actor_id)
@@ -192,11 +213,28 @@ def _actor_visible(user_id: str) -> ColumnElement[bool]:
     )
 
 
-def _render(
-    row: Row[Notification, User, str | None, str, str, datetime, str, str],  # as _Rows
-) -> NotificationView:
+# Eleven columns: past SQLAlchemy's typed overloads of select(), so typed here by hand.
+_Columns = tuple[Any, ...]
+
+
+def _state(
+    n: Notification, room_ended_at: datetime | None, member: bool, invited: bool
+) -> NotificationState | None:
+    if n.kind == "club_invite":
+        return "accepted" if member else "open" if invited else "closed"
+    if n.room_id is not None:
+        return "ended" if room_ended_at is not None else "live"
+    return None
+
+
+def _render(row: Row[*_Columns]) -> NotificationView:
     # Outer joins: everything but the notification itself may be None.
-    n, actor, avatar_etag, room_title, event_title, event_starts_at, club_name, reason = row
+    n: Notification = row[0]
+    actor: User | None = row[1]
+    avatar_etag, room_title, event_title, event_starts_at, club_name = row[2:7]
+    room_ended_at: datetime | None = row[7]
+    member, invited = row[8], row[9]
+    reason: str = row[10]  # set whenever report_id is
     view: NotificationView = {
         "id": n.id,
         "kind": n.kind,
@@ -211,6 +249,7 @@ def _render(
         ),
         "club": {"id": n.club_id, "name": club_name} if n.club_id else None,
         "report": {"id": n.report_id, "reason": reason} if n.report_id else None,
+        "state": _state(n, room_ended_at, bool(member), bool(invited)),
         "text": "",
     }
     text = TEXTS.get(n.kind)

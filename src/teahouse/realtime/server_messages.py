@@ -192,6 +192,10 @@ class Notification(_Outgoing):
     event: EventRef | None
     club: ClubRef | None
     report: ReportRef | None = None
+    state: Literal["live", "ended", "open", "accepted", "closed"] | None = Field(
+        description="What became of it: a room `live` or `ended`; a club invitation "
+        "`open`, `accepted` or `closed` (declined or withdrawn); null for other kinds."
+    )
     text: str
 
 

@@ -15,6 +15,8 @@ export interface AudienceList {
 export const NO_AUDIENCE: AudienceList = { opened: false, items: [], next: null, loading: false, error: null };
 
 export const AUDIENCE_PAGE = 50;
+/** The most rows one `audience` may ask for (docs/PROTOCOL.md). */
+const AUDIENCE_MAX = 100;
 
 /**
  * "See who's listening": asks for pages with `audience` (`after` = the previous page's
@@ -25,6 +27,8 @@ export class AudiencePager {
   list: AudienceList = NO_AUDIENCE;
   /** The request under way is for the first page: its answer replaces the rows. */
   private restarting = false;
+  /** The audience changed while a page was on its way: ask again once it is here. */
+  private stale = false;
 
   constructor(
     private readonly requests: RequestTracker,
@@ -49,6 +53,27 @@ export class AudiencePager {
     this.list = { ...list, opened: true, loading: true, error: null };
   }
 
+  /**
+   * The audience changed (its count moved): ask again, quietly, for the rows the member
+   * sees (up to the 100 a page may hold), so the open list follows people coming and
+   * going. The server announces the count at most once a second, so this is as often
+   * as the list is asked for.
+   */
+  refresh(): void {
+    const list = this.list;
+    if (!list.opened) return;
+    if (list.loading || this.requests.pending("audience")) {
+      this.stale = true;
+      return;
+    }
+    const id = this.requests.id();
+    const limit = Math.min(AUDIENCE_MAX, Math.max(AUDIENCE_PAGE, list.items.length));
+    if (!this.send({ type: "audience", limit, id })) return;
+    this.requests.expect("audience", id);
+    this.restarting = true;
+    this.stale = false;
+  }
+
   /** An `audience_page`; false when it does not answer our latest request. */
   page(msg: AudiencePageMessage): boolean {
     if (!this.requests.answers(msg.ref, "audience")) return false;
@@ -59,6 +84,7 @@ export class AudiencePager {
     const items = [...kept, ...page.filter((u) => !seen.has(u.id))];
     const next = typeof msg.next === "string" && msg.next ? msg.next : null;
     this.list = { opened: true, items, next, loading: false, error: null };
+    if (this.stale) this.refresh();
     return true;
   }
 
@@ -84,6 +110,7 @@ export class AudiencePager {
 
   close(): void {
     this.requests.forget("audience");
+    this.stale = false;
     this.list = NO_AUDIENCE;
   }
 }

@@ -75,4 +75,33 @@ describe("room controller", () => {
     expect(controller.state.get().phase.name).toBe("joining");
     expect(sent.at(-1)).toEqual({ type: "join", room: "r", id: "c3" });
   });
+
+  it("an open audience list follows people coming and going", () => {
+    vi.spyOn(console, "debug").mockImplementation(() => undefined);
+    const { socket, sent, deliver } = fakeSocket();
+    const controller = new RoomController(socket);
+    controller.enter("r");
+    deliver({ type: "snapshot", version: 3, room, participants: [ada], listeners: 0, settings: { hands: true }, you: "ada" });
+    controller.loadAudience();
+    expect(sent.at(-1)).toEqual({ type: "audience", limit: 50, id: "c2" });
+    deliver({ type: "audience_page", listeners: [], next: null, count: 0, ref: "c2" });
+    expect(controller.state.get().audience.items).toEqual([]);
+
+    const cy = { id: "cy", username: "cy", display_name: "Cy" };
+    deliver({ type: "delta", version: 4, changes: [{ op: "listeners", count: 1 }] });
+    expect(sent.at(-1)).toEqual({ type: "audience", limit: 50, id: "c3" });
+    // A second change while that page is on its way: asked again once it is here.
+    deliver({ type: "delta", version: 5, changes: [{ op: "listeners", count: 2 }] });
+    expect(sent.length).toBe(3);
+    deliver({ type: "audience_page", listeners: [cy], next: null, count: 1, ref: "c3" });
+    expect(controller.state.get().audience.items).toEqual([cy]);
+    expect(sent.at(-1)).toEqual({ type: "audience", limit: 50, id: "c4" });
+    deliver({ type: "audience_page", listeners: [], next: null, count: 0, ref: "c4" });
+    expect(controller.state.get().audience).toMatchObject({ opened: true, items: [], loading: false });
+
+    // A closed list asks for nothing.
+    controller.closeAudience();
+    deliver({ type: "delta", version: 6, changes: [{ op: "listeners", count: 1 }] });
+    expect(sent.length).toBe(4);
+  });
 });

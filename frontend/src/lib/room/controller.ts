@@ -1,4 +1,5 @@
 import { api } from "../api";
+import { closeMessage } from "../error-messages";
 import type { User } from "../api-types";
 import { CloseCode, type ClientMessage, type Participant, type ServerMessage, type SnapshotMessage } from "../protocol";
 import { currentMe, signedOut } from "../session";
@@ -259,7 +260,7 @@ export class RoomController {
     } else if (this.socket.closeCode === CloseCode.NotAuthenticated) {
       // No valid session any more: it expired, was revoked, or the account was suspended.
       this.batch(() => this.reset());
-      signedOut("You've been logged out: your session ended or your account was suspended.");
+      signedOut(closeMessage(CloseCode.NotAuthenticated));
     } else {
       this.finish("failed", refusedConnection(this.socket.closeCode));
     }
@@ -298,7 +299,7 @@ export class RoomController {
         if (live && this.audience.page(msg)) this.emit();
         return;
       case "error":
-        this.onError(msg.code, msg.message, msg.ref);
+        this.onError(msg.code, msg.ref); // the server's sentence is for developers
         return;
       case "publish_answer":
         if (live && typeof msg.sdp === "string") void this.media.handlePublishAnswer(msg.sdp);
@@ -338,8 +339,10 @@ export class RoomController {
     const sync = this.sync;
     if (!sync || !isActive(this.phase)) return;
     const before = this.visibleSelf();
+    const listeners = sync.synced?.listeners;
     const outcome = sync.delta(version, changes);
     if (outcome === "ignored") return;
+    if (sync.synced?.listeners !== listeners) this.audience.refresh(); // people came or went
     if (outcome === "applied" && !sync.resyncing) {
       // Tell the member what a moderator did to them (muted, promoted, moved).
       const after = this.visibleSelf();
@@ -351,8 +354,8 @@ export class RoomController {
     this.reconcile();
   }
 
-  private onError(code: string, message: string, ref: string | undefined): void {
-    const text = roomErrorMessage(code, typeof message === "string" ? message : undefined);
+  private onError(code: string, ref: string | undefined): void {
+    const text = roomErrorMessage(code);
     if (this.requests.reject(ref, new RoomActionError(code, text))) return;
     const audience = this.audience.failed(ref, code, text);
     if (audience !== "not-mine") {

@@ -10,6 +10,8 @@ const MIC_CONSTRAINTS: MediaStreamConstraints = {
   video: false,
 };
 
+export const MIC_ENDED = "Your microphone stopped: it was unplugged, or its permission was taken back. Tap the microphone to turn it on again.";
+
 /** Resolve once ICE gathering is complete (no trickle ICE), or after the cap. */
 export function iceGatheringComplete(pc: RTCPeerConnection, capMs = ICE_GATHER_CAP_MS): Promise<void> {
   if (pc.iceGatheringState === "complete") return Promise.resolve();
@@ -227,6 +229,11 @@ export class Media {
     return found;
   }
 
+  /** The microphone's track while one is open (for tests, which unplug it). */
+  microphone(): MediaStreamTrack | null {
+    return this.micTrack;
+  }
+
   /** Received audio, for tests and meters. */
   audioStreams(): MediaStream[] {
     return [...this.streams.values()]
@@ -294,6 +301,7 @@ export class Media {
       }
       track = t;
       this.micTrack = t;
+      this.watchMicrophone(t);
     }
     track.enabled = !this.wantMuted;
     const config = await this.ice.configuration();
@@ -322,6 +330,22 @@ export class Media {
     }
     this.publishState = "offered";
     this.changed();
+  }
+
+  /**
+   * A microphone track ends when its device is unplugged or the permission is taken
+   * back: the audio is gone for good, so the stage is told at once (`unpublish`) and
+   * the member sees the microphone as not live; "Try again" asks for a new track.
+   */
+  private watchMicrophone(track: MediaStreamTrack): void {
+    track.addEventListener("ended", () => {
+      if (track !== this.micTrack) return;
+      this.micTrack = null;
+      track.stop();
+      const wasPublishing = this.pubPc !== null || this.publishState === "live" || this.publishState === "offered";
+      if (wasPublishing) this.send({ type: "unpublish" });
+      this.failPublish(MIC_ENDED);
+    });
   }
 
   async handlePublishAnswer(sdp: string): Promise<void> {

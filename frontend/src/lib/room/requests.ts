@@ -44,6 +44,11 @@ export class RequestTracker {
     return !!ref && this.latest.get(kind) === ref;
   }
 
+  /** Whether a request of `kind` is still unanswered. */
+  pending(kind: Tracked): boolean {
+    return this.latest.has(kind);
+  }
+
   forget(kind: Tracked): void {
     this.latest.delete(kind);
   }
