@@ -190,6 +190,23 @@ async def test_the_creator_leaving_does_not_end_a_room_others_moderate(
     assert (await cy.recv("room_ended"))["reason"] == "no_moderator"
 
 
+async def test_only_the_rooms_opener_arrives_unmuted_and_only_once(server: LiveServer) -> None:
+    ada, bob = [await server.member(n) for n in ("ada", "bob")]
+    room = await open_room(ada)  # she opened it: that is saying so
+    state = server.services.stage.live(room).state  # type: ignore[union-attr]
+    assert not state.participants[ada.id].muted
+    await enter(room, bob)
+    await ada.request({"type": "invite_to_speak", "user_id": bob.id})
+    await bob.request({"type": "accept_speak"})
+    await ada.request({"type": "make_moderator", "user_id": bob.id})
+    await ada.request({"type": "leave"})
+    await bob.recv("delta")
+    # She comes back (as a moderator, being the creator): muted this time.
+    assert (await ada.request({"type": "join", "room": room}))["type"] == "ok"
+    assert state.participants[ada.id].role.value == "moderator"
+    assert state.participants[ada.id].muted
+
+
 async def test_a_speaker_muted_by_a_moderator_may_unmute_but_nobody_else_may(
     server: LiveServer, media: FakeMedia
 ) -> None:

@@ -30,12 +30,7 @@ from typing import Any
 
 from teahouse.config import Settings
 from teahouse.errors import BadRequest, Conflict, ErrorCode, Unavailable
-from teahouse.media.base import (
-    FeedsChanged,
-    MediaEventHandler,
-    SubscriptionOffer,
-    Talking,
-)
+from teahouse.media.base import FeedsChanged, MediaEventHandler, SubscriptionOffer, Talking
 from teahouse.media.dispatch import EventDispatcher
 from teahouse.media.janus_client import (
     JanusClientError,
@@ -278,10 +273,8 @@ class JanusMediaBackend:
                 return
             with translate_errors():
                 await moderate(self._session.admin(), room, pub, muted)
-            if not muted and pub.talking:
-                # Janus measured nothing while the stream was moderated, so it will
-                # not say "talking" again before "stopped-talking": say it for it.
-                self._emit(Talking(room_id, participant_id, True))
+            if not muted and pub.talking:  # Janus measured nothing while moderated, and
+                self._emit(Talking(room_id, participant_id, True))  # won't say it again
 
     async def _unpublish(self, room_id: str, participant_id: str) -> None:
         room = self._rooms.get(room_id)
