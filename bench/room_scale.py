@@ -542,6 +542,7 @@ async def main(options: Options) -> None:
             await speaker.request({"type": "join", "room": room})
             await moderator.request({"type": "invite_to_speak", "user_id": speaker_id})
             await speaker.request({"type": "accept_speak"})
+            await speaker.request({"type": "mute", "muted": False})  # arrived muted
             await asyncio.sleep(2)
             empty = rss_kib(server.pid)
 

@@ -47,7 +47,8 @@ async def test_listeners_hear_speakers_and_a_listener_cannot_publish(
     await bob.request({"type": "hand", "raised": True})
     await ada.upsert(bob.id, hand_raised=True)
     await ada.request({"type": "invite_to_speak", "user_id": bob.id})
-    await bob.upsert(bob.id, role="speaker")
+    await bob.upsert(bob.id, role="speaker", muted=True)  # nobody is live without saying so
+    assert (await bob.request({"type": "mute", "muted": False}))["type"] == "ok"
     ada_ears = peers.subscriber()
     assert (await speak(bob, peers.publisher(660)))["type"] == "ok"
     await listen(ada, ada_ears)

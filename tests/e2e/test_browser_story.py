@@ -2,7 +2,8 @@
 
 Ada signs up with the first invitation, starts a room and invites Bob; Bob signs up
 with her link, joins and hears Ada (440 Hz); he raises his hand, Ada brings him on
-stage, and Ada hears Bob (660 Hz). Frequencies are read in each page with a WebAudio
+stage (muted, with the "unmute to talk" prompt; he unmutes), and Ada hears Bob
+(660 Hz). Frequencies are read in each page with a WebAudio
 AnalyserNode on the audio the page actually received. Phone-width screenshots of the
 hallway and the room go to test-artifacts/screenshots/.
 """
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.netns
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -164,6 +166,21 @@ async def test_the_whole_story_in_two_browsers(
     await ada.screenshot(path=SCREENSHOTS / "room-moderator-hand-queue.png")
     await entry.get_by_test_id("hand-queue-invite").click()
     await expect(bob.get_by_test_id("mute")).to_be_visible()
+
+    # Nobody is live without saying so: Bob arrives muted, and a live region tells
+    # him (screen readers announce it); the mute button points at it.
+    prompt = bob.get_by_role("status").filter(has_text="You're on stage and muted. Unmute to talk.")
+    await expect(prompt).to_be_visible()
+    await expect(bob.get_by_test_id("mute")).to_have_attribute("data-muted", "true")
+    await expect(bob.get_by_test_id("mute")).to_have_attribute("aria-describedby", "stage-prompt")
+    await bob.screenshot(path=SCREENSHOTS / "room-arrived-muted.png")
+    await bob.set_viewport_size(DESKTOP)
+    await expect(prompt).to_be_visible()
+    await bob.screenshot(path=SCREENSHOTS / "room-arrived-muted-desktop.png")
+    await bob.set_viewport_size(PHONE)
+    await bob.get_by_test_id("stage-prompt-unmute").click()
+    await expect(bob.get_by_test_id("mute")).to_have_attribute("data-muted", "false")
+    await expect(bob.get_by_test_id("stage-prompt")).to_have_count(0)
 
     # Ada hears Bob.
     await hears(ada, 660)

@@ -110,7 +110,12 @@ async def test_a_moderator_uses_every_tool(app: LiveServer, browser: Browser) ->
         await shot(ada, "moderation-hand-queue.png")
         await entry.get_by_test_id("hand-queue-invite").click()
         await expect(bob.get_by_test_id("mute")).to_be_visible()
-        await until_state(bob, "s.me.role === 'speaker'")
+        await until_state(bob, "s.me.role === 'speaker' && s.me.muted")
+        # He arrives muted, is prompted (not told a moderator muted him), and unmutes.
+        await expect(bob.get_by_test_id("stage-prompt")).to_be_visible()
+        await bob.get_by_test_id("mute").click()
+        await until_state(bob, "s.me.muted === false")
+        await expect(bob.get_by_test_id("stage-prompt")).to_have_count(0)
         bob_tile = ada.locator('[data-testid="participant"][data-user="bob"]')
         await expect(bob_tile).to_have_attribute("data-role", "speaker")
         await expect(ada.get_by_test_id("audience-member").filter(has_text="Bob")).to_have_count(0)
@@ -140,6 +145,7 @@ async def test_a_moderator_uses_every_tool(app: LiveServer, browser: Browser) ->
             bob.get_by_test_id("toast").filter(has_text="A moderator muted you")
         ).to_be_visible()
         await expect(bob_tile).to_have_attribute("data-muted", "true")
+        await expect(bob.get_by_test_id("stage-prompt")).to_have_count(0)  # only on arrival
         await shot(bob, "moderation-muted-by-moderator.png")
         await open_sheet_of(ada, "bob")
         await expect(ada.get_by_test_id("sheet-muted-note")).to_be_visible()

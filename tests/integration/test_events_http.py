@@ -181,17 +181,26 @@ async def test_starting_an_event(server_on_both: LiveServer) -> None:
     assert (again.status_code, again.json()["error"]["code"]) == (409, "event_started")
     assert server.services.stage.live_room_ids() == [room_id]
 
-    # The host and the co-host are moderators when they join; others listen.
+    # The host and the co-host are moderators when they join; others listen. Only
+    # the one who started it arrives unmuted: nobody else is live without saying so.
     roles = {}
     for member in (bob, ada, cy):
         await member.connect()
         snapshot = await member.join(room_id)
         # A plain listener is not in the visible set (docs/PROTOCOL.md).
         roles[member.username] = next(
-            (p["role"] for p in snapshot["participants"] if p["user"]["id"] == member.id),
-            "listener",
+            (
+                (p["role"], p["muted"])
+                for p in snapshot["participants"]
+                if p["user"]["id"] == member.id
+            ),
+            ("listener", False),
         )
-    assert roles == {"bob": "moderator", "ada": "moderator", "cy": "listener"}
+    assert roles == {
+        "bob": ("moderator", False),
+        "ada": ("moderator", True),
+        "cy": ("listener", False),
+    }
 
     async with server.services.db.sessions() as s:
         notes = list(await s.scalars(select(Notification).order_by(Notification.user_id)))

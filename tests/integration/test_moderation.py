@@ -190,23 +190,51 @@ async def test_the_creator_leaving_does_not_end_a_room_others_moderate(
     assert (await cy.recv("room_ended"))["reason"] == "no_moderator"
 
 
+async def test_only_the_rooms_opener_arrives_unmuted_and_only_once(server: LiveServer) -> None:
+    ada, bob = [await server.member(n) for n in ("ada", "bob")]
+    room = await open_room(ada)  # she opened it: that is saying so
+    state = server.services.stage.live(room).state  # type: ignore[union-attr]
+    assert not state.participants[ada.id].muted
+    await enter(room, bob)
+    await ada.request({"type": "invite_to_speak", "user_id": bob.id})
+    await bob.request({"type": "accept_speak"})
+    await ada.request({"type": "make_moderator", "user_id": bob.id})
+    await ada.request({"type": "leave"})
+    await bob.recv("delta")
+    # She comes back (as a moderator, being the creator): muted this time.
+    assert (await ada.request({"type": "join", "room": room}))["type"] == "ok"
+    assert state.participants[ada.id].role.value == "moderator"
+    assert state.participants[ada.id].muted
+
+
 async def test_a_speaker_muted_by_a_moderator_may_unmute_but_nobody_else_may(
-    server: LiveServer,
+    server: LiveServer, media: FakeMedia
 ) -> None:
     ada, bob = [await server.member(n) for n in ("ada", "bob")]
     room = await open_room(ada)
     await enter(room, bob)
     await ada.request({"type": "invite_to_speak", "user_id": bob.id})
     await bob.request({"type": "accept_speak"})
+    # He arrives on the stage muted, and the media server drops his audio from the
+    # first packet; his own unmute lifts that.
+    state = server.services.stage.live(room).state  # type: ignore[union-attr]
+    assert state.participants[bob.id].muted
+    assert (await bob.request({"type": "publish", "sdp": "v=0\r\n"}))["type"] == "ok"
+    assert (room, bob.id) in media.moderated
+    assert (await bob.request({"type": "mute", "muted": False}))["type"] == "ok"
+    assert (room, bob.id) not in media.moderated
+
     muted = await ada.request({"type": "mute", "muted": True, "user_id": bob.id})
     assert muted["type"] == "ok"
+    assert (room, bob.id) in media.moderated  # applied before the ok
     await bob.upsert(bob.id, muted=True)
     refused = await ada.request({"type": "mute", "muted": False, "user_id": bob.id})
     assert refused["code"] == "not_allowed"
-    state = server.services.stage.live(room).state  # type: ignore[union-attr]
     assert state.participants[bob.id].muted
+    assert (room, bob.id) in media.moderated  # a refusal changes nothing
     assert (await bob.request({"type": "mute", "muted": False}))["type"] == "ok"
     assert not state.participants[bob.id].muted
+    assert (room, bob.id) not in media.moderated
 
 
 async def test_hand_raising_off_lowers_hands_and_refuses_new_ones(server: LiveServer) -> None:
@@ -281,6 +309,7 @@ async def test_every_moderation_action_is_written_down(server: LiveServer) -> No
     for step in steps[:1]:
         assert (await ada.request(step))["type"] == "ok"
     await bob.request({"type": "accept_speak"})
+    await bob.request({"type": "mute", "muted": False})  # he arrived muted
     for step in (
         {"type": "mute", "muted": True, "user_id": bob.id},
         {"type": "make_moderator", "user_id": bob.id},

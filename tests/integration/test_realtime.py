@@ -74,7 +74,9 @@ async def test_the_whole_stage_flow(server: LiveServer, media: FakeMedia) -> Non
     assert (await bob.request({"type": "publish", "sdp": "v=0\r\n"}))["type"] == "ok"
     assert bob.id in (await ada.recv("subscribe_offer"))["sdp"]
 
-    # Mute shows to everyone; a latecomer's snapshot has it too.
+    # He arrived muted and unmutes; his mute shows to everyone, and a latecomer's
+    # snapshot has it too.
+    assert (await bob.request({"type": "mute", "muted": False}))["type"] == "ok"
     assert (await bob.request({"type": "mute", "muted": True}))["type"] == "ok"
     await cy.connect()
     late = await cy.join(room)

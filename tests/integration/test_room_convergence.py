@@ -257,6 +257,7 @@ async def test_500_members_converge_after_a_burst(server: LiveServer) -> None:
             await mod.ok({"type": "invite_to_speak", "user_id": x.id})
         for x in m[140:145]:
             await x.ok({"type": "accept_speak"})
+            await x.ok({"type": "mute", "muted": False})  # everyone arrives muted
         for x in m[145:148]:
             await x.ok({"type": "decline_speak"})
         for x in m[150:155]:  # raised hands go straight to the stage

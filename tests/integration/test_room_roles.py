@@ -78,6 +78,7 @@ async def test_room_actions_for_every_kind_of_member(server: LiveServer, kind: s
     await enter(room, sid)
     await ada.request({"type": "invite_to_speak", "user_id": sid.id})
     await sid.request({"type": "accept_speak"})
+    await sid.request({"type": "mute", "muted": False})  # he arrived muted
     subject = await become(kind, server, root, ada, room)
     stage = server.services.stage
     state = stage.live(room).state  # type: ignore[union-attr]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
@@ -18,13 +19,19 @@ ROOM = "room-1"
 
 
 async def start_publishing(
-    backend: JanusMediaBackend, events: EventLog, peers: Peers, who: str, frequency: float
+    backend: JanusMediaBackend,
+    events: EventLog,
+    peers: Peers,
+    who: str,
+    frequency: float,
+    *,
+    muted: bool = False,
 ) -> PublisherPeer:
     """Publish a tone and wait until the backend reports the publisher live."""
     peer = peers.publisher(frequency)
     offer = await peer.offer()
     started = time.monotonic()
-    answer = await backend.publish(ROOM, who, offer)
+    answer = await backend.publish(ROOM, who, offer, muted=muted)
     record_timing("publish: backend.publish() round trip", time.monotonic() - started)
     await peer.accept(answer)
     await peer.wait_connected()
@@ -260,3 +267,37 @@ async def test_an_answer_to_an_offer_withdrawn_as_the_stage_emptied_is_no_error(
     assert offer is not None
     await backend.answer(ROOM, "bob", await fresh.answer(offer))
     assert await fresh.wait_for_tone(660) in fresh.tracks
+
+
+async def quiet_since(listener: SubscriberPeer, since: float, watch: float = 1.0) -> bool:
+    """Whether nothing loud arrived on "0" after ``since`` (listening ``watch`` s)."""
+    await asyncio.sleep(watch)
+    track = listener.tracks.get("0")
+    return track is None or not track.loud_frames_since(since)
+
+
+async def test_a_muted_publisher_is_dropped_at_janus_whatever_it_sends(
+    backend: JanusMediaBackend, events: EventLog, peers: Peers
+) -> None:
+    # Published muted: Janus drops it from the first packet, though the peer sends.
+    await start_publishing(backend, events, peers, "alice", 440, muted=True)
+    listener = await listen(backend, peers, "bob", frozenset({"alice"}))
+    assert await quiet_since(listener, 0.0)
+    await backend.set_muted(ROOM, "alice", False)
+    assert await listener.wait_for_tone(440) == "0"
+    await backend.set_muted(ROOM, "alice", True)
+    assert await quiet_since(listener, time.monotonic() + 0.3)
+
+    # A republish is a new publisher on Janus, which starts unmoderated: published
+    # muted, it is moderated before its answer, so it is never heard.
+    await start_publishing(backend, events, peers, "alice", 660, muted=True)
+    gone = await events.wait_for(lambda e: isinstance(e, SubscriptionOffer))
+    assert isinstance(gone, SubscriptionOffer)
+    await backend.answer(ROOM, "bob", await listener.answer(gone.sdp))
+    offer = await backend.subscribe(ROOM, "bob", frozenset({"alice"}))
+    assert offer is not None
+    await backend.answer(ROOM, "bob", await listener.answer(offer))
+    republished = time.monotonic()
+    assert await quiet_since(listener, republished)
+    await backend.set_muted(ROOM, "alice", False)
+    assert await listener.wait_for_tone(660) == "0"

@@ -15,6 +15,8 @@ class FakeMedia:
     subscriptions: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     answers: dict[tuple[str, str], str] = field(default_factory=dict)
     calls: list[tuple[str, ...]] = field(default_factory=list)
+    # (room, participant) whose published audio the media server drops (muted).
+    moderated: set[tuple[str, str]] = field(default_factory=set)
     # The next this many subscriptions fail, as a media server that hiccups would.
     failing_subscriptions: int = 0
     # The media server does not answer at all (the readiness check says so).
@@ -41,19 +43,34 @@ class FakeMedia:
         self.rooms.discard(room_id)
         self.publishers.pop(room_id, None)
 
-    async def publish(self, room_id: str, participant_id: str, offer_sdp: str) -> str:
+    async def publish(
+        self, room_id: str, participant_id: str, offer_sdp: str, *, muted: bool = False
+    ) -> str:
         if not offer_sdp.startswith("v=0"):
             raise BadRequest("not SDP", ErrorCode.INVALID_SDP)
         self.calls.append(("publish", room_id, participant_id))
         self.publishers.setdefault(room_id, set()).add(participant_id)
+        self._moderate(room_id, participant_id, muted)
         await self.emit(FeedsChanged(room_id, self.live_publishers(room_id)))
         return "v=0\r\ns=fake-answer\r\n"
 
     async def unpublish(self, room_id: str, participant_id: str) -> None:
         if participant_id in self.publishers.get(room_id, set()):
             self.publishers[room_id].discard(participant_id)
+            self.moderated.discard((room_id, participant_id))
             self.calls.append(("unpublish", room_id, participant_id))
             await self.emit(FeedsChanged(room_id, self.live_publishers(room_id)))
+
+    async def set_muted(self, room_id: str, participant_id: str, muted: bool) -> None:
+        if participant_id in self.publishers.get(room_id, set()):
+            self.calls.append(("set_muted", room_id, participant_id, str(muted)))
+            self._moderate(room_id, participant_id, muted)
+
+    def _moderate(self, room_id: str, participant_id: str, muted: bool) -> None:
+        if muted:
+            self.moderated.add((room_id, participant_id))
+        else:
+            self.moderated.discard((room_id, participant_id))
 
     async def subscribe(
         self, room_id: str, participant_id: str, publishers: frozenset[str]

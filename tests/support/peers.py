@@ -106,8 +106,19 @@ class ReceivedTrack:
 
     mid: str
     frames: list[np.ndarray[Any, Any]] = field(default_factory=list)
+    #: When each of ``frames`` was decoded (time.monotonic()).
+    arrivals: list[float] = field(default_factory=list)
     first_frame_at: float | None = None
     packets: int = 0
+
+    def loud_frames_since(self, since: float, rms: float = 300.0) -> list[float]:
+        """When frames louder than ``rms`` (int16 units) were decoded after ``since``:
+        the tone getting through (a 0.3 tone decodes at about 6,900)."""
+        return [
+            at
+            for at, frame in zip(self.arrivals, self.frames, strict=True)
+            if at > since and frame.size and float(np.sqrt(np.mean(frame**2))) > rms
+        ]
 
     def samples(self, last_seconds: float | None = None) -> np.ndarray[Any, Any]:
         data = np.concatenate(self.frames) if self.frames else np.zeros(0)
@@ -184,9 +195,11 @@ class SubscriberPeer:
                 return
             if not isinstance(frame, AudioFrame):
                 continue
+            now = time.monotonic()
             if received.first_frame_at is None:
-                received.first_frame_at = time.monotonic()
+                received.first_frame_at = now
             received.frames.append(to_mono(frame))
+            received.arrivals.append(now)
 
     async def wait_connected(self, within: float = 10.0) -> None:
         await _wait_connected(self.pc, within)

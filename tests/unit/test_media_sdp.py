@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from teahouse.errors import BadRequest
+from teahouse.media.moderation import published_audio_mids
 from teahouse.media.sdp import check_answer, check_audio_offer, media_kinds
 
 AUDIO = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
@@ -44,3 +45,21 @@ def test_answer_must_be_sdp() -> None:
     with pytest.raises(BadRequest) as caught:
         check_answer("{}")
     assert caught.value.code == "invalid_sdp"
+
+
+@pytest.mark.parametrize(
+    ("reply", "offer", "mids"),
+    [
+        # Janus's publish reply names its streams: the audio ones are moderated.
+        ({"streams": [{"type": "audio", "mid": "0"}, {"type": "data", "mid": "1"}]}, AUDIO,
+         ("0",)),
+        # No usable streams in the reply: the offer's audio m-lines say.
+        ({}, AUDIO + "a=mid:a1\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:a2\r\n", ("a1", "a2")),
+        ({"streams": "?"}, AUDIO + "a=mid:0\r\n", ("0",)),
+        ({"streams": []}, AUDIO, ()),
+    ],
+)  # fmt: skip
+def test_the_audio_mids_that_moderate_names(
+    reply: dict[str, object], offer: str, mids: tuple[str, ...]
+) -> None:
+    assert published_audio_mids(reply, offer) == mids

@@ -39,14 +39,16 @@ def sent(delta: Delta, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
 
 def room() -> RoomState:
     """Two moderators, a speaker, a raised hand, a plain listener, an invited listener,
-    and someone a moderator removed."""
+    and someone a moderator removed; everyone on the stage has unmuted."""
     state = RoomState("room")
-    state.join(user(MOD), as_moderator=True)
+    state.join(user(MOD), as_moderator=True, live=True)
     state.join(user(MOD2), as_moderator=True)
     for uid in (SPEAKER, HAND, LISTENER, INVITED, REMOVED):
         state.join(user(uid), as_moderator=False)
     state.invite_to_speak(MOD, SPEAKER)
     state.answer_invitation(SPEAKER, accept=True)
+    state.set_muted(MOD2, False)
+    state.set_muted(SPEAKER, False)
     state.set_hand(HAND, True)
     state.invite_to_speak(MOD, INVITED)
     state.remove(MOD, REMOVED)
@@ -310,6 +312,46 @@ def test_audience_pages_walk_everyone_once_in_join_order() -> None:
     with pytest.raises(TeahouseError) as bad:
         state.audience_page("not-a-cursor", 10)
     assert bad.value.code == "bad_cursor"
+
+
+ARRIVALS: list[tuple[str, Callable[[RoomState], object], str]] = [
+    ("a raised hand brought up", lambda s: s.invite_to_speak(MOD, HAND), HAND),
+    ("an invitation accepted", lambda s: s.answer_invitation(INVITED, accept=True), INVITED),
+    ("a moderator joining (an event's co-host)",
+     lambda s: s.join(user(OUTSIDER), as_moderator=True), OUTSIDER),
+    ("a speaker back on stage after the audience",
+     lambda s: (s.move_to_audience(MOD, SPEAKER), s.invite_to_speak(MOD, SPEAKER),
+                s.answer_invitation(SPEAKER, accept=True)), SPEAKER),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "arrive", "who"), ARRIVALS, ids=[a[0] for a in ARRIVALS])
+def test_nobody_arrives_on_stage_live(
+    case: str, arrive: Callable[[RoomState], object], who: str
+) -> None:
+    state = room()
+    arrive(state)
+    arrived = state.participants[who]
+    assert arrived.role.on_stage and arrived.muted, case
+    # ...and everyone is told so in the delta that brought them up.
+    last = sent(state.deltas_since(state.version - 1)[0])  # type: ignore[index]
+    [entry] = [
+        c["participant"]
+        for c in last["changes"]
+        if "participant" in c and c["participant"]["user"]["id"] == who
+    ]
+    assert entry["muted"] is True
+    # They say so: unmuting is theirs.
+    state.set_muted(who, False)
+    assert not state.participants[who].muted
+
+
+def test_only_the_opener_arrives_live() -> None:
+    state = RoomState("room")
+    state.join(user(MOD), as_moderator=True, live=True)
+    assert not state.participants[MOD].muted
+    state.join(user(MOD2), as_moderator=True)
+    assert state.participants[MOD2].muted
 
 
 def test_moving_a_speaker_down_stops_their_publishing_and_speaking() -> None:

@@ -9,12 +9,15 @@ export function BottomBar({
   state,
   self,
   muted,
+  prompted,
   handsOn,
   onLeave,
 }: {
   state: RoomState;
   self: Participant | null;
   muted: boolean;
+  /** The stage prompt ("unmute to talk") is showing: it describes the mute button. */
+  prompted: boolean;
   handsOn: boolean;
   onLeave: () => void;
 }) {
@@ -76,6 +79,7 @@ export function BottomBar({
             class={`round-button${muted ? " is-muted" : " is-live"}`}
             aria-pressed={muted}
             aria-label={muted ? "Unmute" : "Mute"}
+            aria-describedby={prompted ? "stage-prompt" : undefined}
             title={muted ? "Unmute" : "Mute"}
             onClick={() => roomController.setMuted(!muted)}
             data-testid="mute"

@@ -6,7 +6,8 @@ import { roomController } from "../lib/room/controller";
 import { me as selfOf, plainListener, type RoomState } from "../lib/room/state";
 import { ReportSheet, type OnReport, type ReportTarget } from "../reports/ReportSheet";
 import { Avatar } from "../ui/Avatar";
-import { HandIcon, LockIcon, MicIcon, MoreIcon, PeopleIcon, WaveIcon } from "../ui/icons";
+import { ROOM_TEXTS } from "../lib/room/texts";
+import { HandIcon, LockIcon, MicIcon, MicOffIcon, MoreIcon, PeopleIcon, WaveIcon } from "../ui/icons";
 import { Sheet } from "../ui/Sheet";
 import { AudienceList } from "./AudienceList";
 import { Banners } from "./Banners";
@@ -36,6 +37,7 @@ export function LiveRoom({ me, state, onLeave }: { me: Me; state: RoomState; onL
   // Moderators see raised hands in their queue; everyone else sees them as tiles.
   const audienceTiles = isMod ? visibleListeners.filter((p) => !p.hand_raised) : visibleListeners;
   const muted = state.pendingMute ?? self?.muted ?? false;
+  const prompted = state.stagePrompt && muted;
 
   const [selected, setSelected] = useState<Selected | null>(null);
   const [menuOpen, setMenuOpen] = useState(false);
@@ -133,7 +135,8 @@ export function LiveRoom({ me, state, onLeave }: { me: Me; state: RoomState; onL
         />
       </main>
 
-      <BottomBar state={state} self={self} muted={muted} handsOn={synced.settings.hands} onLeave={onLeave} />
+      <StagePrompt shown={prompted} />
+      <BottomBar state={state} self={self} muted={muted} prompted={prompted} handsOn={synced.settings.hands} onLeave={onLeave} />
 
       {selectedP && (
         <ParticipantSheet
@@ -200,6 +203,28 @@ function HandQueue({ hands, onOpen }: { hands: Participant[]; onOpen: (p: Partic
   );
 }
 
+/**
+ * "You're on stage and muted. Unmute to talk.": everyone but the room's opener arrives
+ * on the stage muted, and is told so here until they first unmute. The region is always
+ * in the page (empty when there is nothing to say) so that screen readers announce the
+ * sentence when it appears.
+ */
+function StagePrompt({ shown }: { shown: boolean }) {
+  return (
+    <div class="stage-prompt-region" role="status" aria-live="polite" data-testid="stage-prompt-region">
+      {shown && (
+        <p class="stage-prompt" id="stage-prompt" data-testid="stage-prompt">
+          <MicOffIcon size={18} />
+          <span>{ROOM_TEXTS.stagePrompt}</span>
+          <button type="button" class="button button--small button--green" onClick={() => roomController.setMuted(false)} data-testid="stage-prompt-unmute">
+            {ROOM_TEXTS.stagePromptAction}
+          </button>
+        </p>
+      )}
+    </div>
+  );
+}
+
 /** "X invited you to speak": join the stage, or "Maybe later" (which declines). */
 function SpeakInvitation({ inviterName }: { inviterName: string }) {
   return (
@@ -211,7 +236,7 @@ function SpeakInvitation({ inviterName }: { inviterName: string }) {
         <h2 class="sheet__title" data-testid="speak-invitation-text">
           {inviterName} invited you to speak
         </h2>
-        <p class="muted">You'll join the stage and others will hear you.</p>
+        <p class="muted">{ROOM_TEXTS.invitationNote}</p>
         <button type="button" class="button button--primary button--block" onClick={() => roomController.acceptSpeak()} data-testid="accept-speak">
           Join as a speaker
         </button>

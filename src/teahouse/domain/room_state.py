@@ -206,14 +206,17 @@ class RoomState:
 
     # -- joining and leaving -----------------------------------------------------
 
-    def join(self, user: UserRef, *, as_moderator: bool) -> Delta | None:
-        """Enter the room; None when only the audience count changed."""
+    def join(self, user: UserRef, *, as_moderator: bool, live: bool = False) -> Delta | None:
+        """Enter the room; None when only the audience count changed. A moderator
+        arrives on the stage muted unless ``live`` (the member who just opened the
+        room: opening it is saying so)."""
         if user.id in self.participants:
             raise Conflict("You are already in this room.", ErrorCode.ALREADY_IN_ROOM)
         if user.id in self.removed:
             raise Forbidden("A moderator removed you from this room.", ErrorCode.REMOVED_FROM_ROOM)
         role = Role.MODERATOR if as_moderator else Role.LISTENER
-        return self._commit(self._put(Participant(user=user, role=role)))
+        muted = as_moderator and not live
+        return self._commit(self._put(Participant(user=user, role=role, muted=muted)))
 
     def leave(self, user_id: str) -> tuple[Delta | None, bool]:
         """Take a participant out; the flag says the room has no moderator left."""
@@ -395,7 +398,8 @@ class RoomState:
 
     @staticmethod
     def _to_stage(p: Participant) -> Participant:
-        return replace(p, role=Role.SPEAKER, hand_raised=False, invited=False, muted=False)
+        # Nobody is live without saying so: a new speaker arrives muted and unmutes.
+        return replace(p, role=Role.SPEAKER, hand_raised=False, invited=False, muted=True)
 
     def _put(self, participant: Participant) -> list[Change]:
         """Store a participant; the change others see, if any."""

@@ -26,6 +26,7 @@ from teahouse.media.base import (
     SubscriptionOffer,
     Talking,
 )
+from teahouse.media.videoroom_state import KeyedLocks
 from teahouse.realtime.server_messages import MediaStatusMessage, SubscribeOfferMessage, encode
 
 
@@ -36,6 +37,8 @@ class MediaSteering:
         self._media = media
         self._live = live
         self._background = background
+        # One per member whose mute is being applied or who is publishing.
+        self._locks = KeyedLocks()
         media.set_event_handler(self.on_media_event)
 
     # -- a room's media, from opening to end ------------------------------------------
@@ -68,15 +71,31 @@ class MediaSteering:
     # -- the member's own media -----------------------------------------------------
 
     async def publish(self, client: Client, offer_sdp: str) -> str:
-        """Publish the client's audio; the media server's SDP answer."""
+        """Publish the client's audio, muted at the media server if the member is;
+        the media server's SDP answer."""
         room = self._live.of(client)
-        room.state.require_on_stage(client.user.id)
-        answer = await self._media.publish(room.info.id, client.user.id, offer_sdp)
+        uid = client.user.id
+        room.state.require_on_stage(uid)
+        # The mute flag is read and applied under the member's media lock, as in
+        # enforce_mutes: whichever comes second applies the newer flag.
+        async with self._locks.hold((room.info.id, uid)):
+            muted = room.state.participants[uid].muted
+            answer = await self._media.publish(room.info.id, uid, offer_sdp, muted=muted)
         # The role may have changed while Janus was answering: re-check, and undo.
-        if client.user.id not in room.state.on_stage():
-            await quietly(self._media.unpublish(room.info.id, client.user.id))
-            room.state.require_on_stage(client.user.id)
+        if uid not in room.state.on_stage():
+            await quietly(self._media.unpublish(room.info.id, uid))
+            room.state.require_on_stage(uid)
         return answer
+
+    async def enforce_mutes(self, room: LiveRoom, uids: Iterable[str]) -> None:
+        """Make the media server drop (or forward again) the audio of these members as
+        their muted flag now says; return once it does. The flag is read under the
+        member's media lock, so racing mutes and unmutes end as the state ends."""
+        for uid in uids:
+            async with self._locks.hold((room.info.id, uid)):
+                p = room.state.participants.get(uid)
+                if p is not None and p.role.on_stage:
+                    await quietly(self._media.set_muted(room.info.id, uid, p.muted))
 
     async def unpublish(self, client: Client) -> None:
         room = self._live.of(client)

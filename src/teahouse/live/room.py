@@ -75,6 +75,8 @@ class LiveRoom:
     subscription_task: asyncio.Task[None] | None = None
     # Failed subscription attempts in a row, per member (retried with a backoff).
     subscribe_failures: dict[str, int] = field(default_factory=dict)
+    # The member who opened the room has arrived once (unmuted; later arrivals are muted).
+    opener_arrived: bool = False
     # Called after every broadcast (each delta, the end): the Stage's rooms changed.
     on_change: Callable[[], None] = lambda: None
     _talking: dict[str, bool] = field(default_factory=dict)

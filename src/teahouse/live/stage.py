@@ -212,7 +212,11 @@ class Stage:
                 # The live room's own record says who moderates (the creator, an
                 # event's hosts); ``info`` is re-read from the database on each join.
                 as_moderator = uid in room.info.moderators
-                room.publish(room.state.join(client.user, as_moderator=as_moderator))
+                # Only the member who opened the room arrives unmuted, and only the
+                # first time: opening it is saying so; coming back is not.
+                live = uid == room.info.created_by.id and not room.opener_arrived
+                room.opener_arrived |= live
+                room.publish(room.state.join(client.user, as_moderator=as_moderator, live=live))
                 self.index.joined(info.id, uid)
             room.clients[uid] = client
             client.room_id = info.id
@@ -304,12 +308,22 @@ class Stage:
             if action.from_audience:
                 self._audience_may_change(room)
             before = room.state.on_stage()
+            muted_before = {uid: room.state.participants[uid].muted for uid in before}
             delta = action.rule(room.state, me, message)
             room.publish(delta)
             if action.from_audience and delta is not None:
                 room.audience_budget.spend()
-            left_stage = before - room.state.on_stage()
+            after = room.state.on_stage()
+            left_stage = before - after
+            remuted = [
+                uid
+                for uid in before & after
+                if room.state.participants[uid].muted != muted_before[uid]
+            ]
+        # Janus drops what left the stage or was muted before the sender's `ok`:
+        # "acknowledged" means silent, whatever the muted member's client sends.
         await self.media.left_stage(room, left_stage)
+        await self.media.enforce_mutes(room, remuted)
         if (audited := action.audit_entry(message, me)) is not None:
             await self._record(me, room.info.id, audited)
 

@@ -75,16 +75,25 @@ class MediaBackend(Protocol):
     async def destroy_room(self, room_id: str) -> None:
         """Destroy the room and every handle in it; unknown rooms are ignored."""
 
-    async def publish(self, room_id: str, participant_id: str, offer_sdp: str) -> str:
+    async def publish(
+        self, room_id: str, participant_id: str, offer_sdp: str, *, muted: bool = False
+    ) -> str:
         """Publish the participant's audio; returns Janus's SDP answer.
 
-        Replaces an earlier publisher handle of the same participant. Raises
+        Replaces an earlier publisher handle of the same participant. With ``muted``
+        the media server drops their audio from the first packet (it is moderated
+        before the answer is returned, so before any packet can arrive). Raises
         ``BadRequest("...", "invalid_sdp")`` for SDP Janus rejects and
         ``Unavailable`` when the media server is down.
         """
 
     async def unpublish(self, room_id: str, participant_id: str) -> None:
         """Stop the participant's publisher handle, if any."""
+
+    async def set_muted(self, room_id: str, participant_id: str, muted: bool) -> None:
+        """Make the media server drop (``muted``) or forward again the participant's
+        published audio, whatever their client sends; return once it does. Without a
+        publisher there is nothing to do: the next :meth:`publish` says ``muted``."""
 
     async def subscribe(
         self, room_id: str, participant_id: str, publishers: frozenset[str]

@@ -24,6 +24,18 @@ def media_kinds(sdp: str) -> list[str]:
     return kinds
 
 
+def audio_mids(sdp: str) -> list[str]:
+    """The ``a=mid`` of every audio m-line, in order (those that have one)."""
+    mids: list[str] = []
+    kind = None
+    for line in sdp.splitlines():
+        if line.startswith("m="):
+            kind = line[2:].split(" ", 1)[0]
+        elif line.startswith("a=mid:") and kind == "audio":
+            mids.append(line[len("a=mid:") :].strip())
+    return mids
+
+
 def check_audio_offer(sdp: str) -> None:
     """Refuse an offer that is not SDP or carries anything but audio."""
     if not sdp.startswith("v=0"):

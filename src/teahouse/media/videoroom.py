@@ -30,11 +30,7 @@ from typing import Any
 
 from teahouse.config import Settings
 from teahouse.errors import BadRequest, Conflict, ErrorCode, Unavailable
-from teahouse.media.base import (
-    FeedsChanged,
-    MediaEventHandler,
-    SubscriptionOffer,
-)
+from teahouse.media.base import FeedsChanged, MediaEventHandler, SubscriptionOffer, Talking
 from teahouse.media.dispatch import EventDispatcher
 from teahouse.media.janus_client import (
     JanusClientError,
@@ -50,6 +46,7 @@ from teahouse.media.janus_session import (
     translate_errors,
 )
 from teahouse.media.managed import ManagedJanus
+from teahouse.media.moderation import moderate, published_audio_mids
 from teahouse.media.sdp import check_answer, check_audio_offer
 from teahouse.media.videoroom_state import (
     KeyedLocks,
@@ -214,7 +211,9 @@ class JanusMediaBackend:
 
     # -- publishing -------------------------------------------------------------
 
-    async def publish(self, room_id: str, participant_id: str, offer_sdp: str) -> str:
+    async def publish(
+        self, room_id: str, participant_id: str, offer_sdp: str, *, muted: bool = False
+    ) -> str:
         check_audio_offer(offer_sdp)
         async with self._locks.hold(("participant", room_id, participant_id)):
             room = await self._room(room_id)
@@ -251,6 +250,10 @@ class JanusMediaBackend:
                     raise BadRequest(
                         "the media server did not answer the offer", ErrorCode.INVALID_SDP
                     )
+                pub.audio_mids = published_audio_mids(reply.data, offer_sdp)
+                if muted:  # before the answer leaves, so before any packet arrives
+                    with translate_errors():
+                        await moderate(self._session.admin(), room, pub, True)
             except BaseException:
                 if room.publishers.get(participant_id) is pub:
                     del room.publishers[participant_id]
@@ -261,6 +264,17 @@ class JanusMediaBackend:
     async def unpublish(self, room_id: str, participant_id: str) -> None:
         async with self._locks.hold(("participant", room_id, participant_id)):
             await self._unpublish(room_id, participant_id)
+
+    async def set_muted(self, room_id: str, participant_id: str, muted: bool) -> None:
+        async with self._locks.hold(("participant", room_id, participant_id)):
+            room = self._rooms.get(room_id)
+            pub = room.publishers.get(participant_id) if room is not None else None
+            if room is None or pub is None or pub.moderated == muted:
+                return
+            with translate_errors():
+                await moderate(self._session.admin(), room, pub, muted)
+            if not muted and pub.talking:  # Janus measured nothing while moderated, and
+                self._emit(Talking(room_id, participant_id, True))  # won't say it again
 
     async def _unpublish(self, room_id: str, participant_id: str) -> None:
         room = self._rooms.get(room_id)

@@ -39,6 +39,10 @@ class PublisherState:
     handle: JanusHandle
     live: bool = False  # between webrtcup and hangup/unpublish/detach
     talking: bool = False
+    #: The mids of its audio streams, as Janus names them (for ``moderate``).
+    audio_mids: tuple[str, ...] = ()
+    #: Janus drops its audio (VideoRoom ``moderate``): the participant is muted.
+    moderated: bool = False
 
 
 @dataclass(eq=False)

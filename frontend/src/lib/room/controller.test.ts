@@ -2,7 +2,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ClientMessage, ServerMessage } from "../protocol";
 import type { Socket } from "../socket";
+import * as toastModule from "../toast";
 import { RoomController } from "./controller";
+import { ROOM_TEXTS } from "./texts";
 import { testView } from "./state";
 
 /** A socket that is open, records what is sent, and delivers what the test says. */
@@ -103,5 +105,38 @@ describe("room controller", () => {
     controller.closeAudience();
     deliver({ type: "delta", version: 6, changes: [{ op: "listeners", count: 1 }] });
     expect(sent.length).toBe(4);
+  });
+
+  it("arriving on the stage muted prompts 'unmute to talk' until the first unmute", () => {
+    vi.spyOn(console, "debug").mockImplementation(() => undefined);
+    const toasts = vi.spyOn(toastModule, "toast").mockImplementation(() => undefined);
+    const { socket, sent, deliver } = fakeSocket();
+    const controller = new RoomController(socket);
+    controller.enter("r");
+    const bob = { user: socket.user, role: "listener", hand_raised: true, invited: false, muted: false, speaking: false, publishing: false };
+    deliver({ type: "snapshot", version: 3, room, participants: [ada, bob], listeners: 1, settings: { hands: true }, you: "bob" });
+    expect(controller.state.get().stagePrompt).toBe(false);
+    // The raised hand is taken: on the stage, muted. A prompt, and no "a moderator muted you".
+    deliver({ type: "delta", version: 4, changes: [{ op: "upsert", participant: { ...bob, role: "speaker", hand_raised: false, muted: true } }] });
+    expect(controller.state.get().stagePrompt).toBe(true);
+    expect(toasts).not.toHaveBeenCalledWith(ROOM_TEXTS.mutedByModerator, "info");
+    controller.setMuted(false);
+    expect(sent.filter((m) => m.type === "mute").at(-1)).toMatchObject({ type: "mute", muted: false });
+    deliver({ type: "delta", version: 5, changes: [{ op: "upsert", participant: { ...bob, role: "speaker", hand_raised: false, muted: false } }] });
+    expect(controller.state.get().stagePrompt).toBe(false);
+    // A moderator's mute later is told as such; the arrival prompt does not come back.
+    deliver({ type: "delta", version: 6, changes: [{ op: "upsert", participant: { ...bob, role: "speaker", hand_raised: false, muted: true } }] });
+    expect(controller.state.get().stagePrompt).toBe(false);
+    expect(toasts).toHaveBeenCalledWith(ROOM_TEXTS.mutedByModerator, "info");
+  });
+
+  it("a co-host whose snapshot puts them on the stage muted is prompted", () => {
+    vi.spyOn(console, "debug").mockImplementation(() => undefined);
+    const { socket, deliver } = fakeSocket();
+    const controller = new RoomController(socket);
+    controller.enter("r");
+    const bob = { user: socket.user, role: "moderator", hand_raised: false, invited: false, muted: true, speaking: false, publishing: false };
+    deliver({ type: "snapshot", version: 3, room, participants: [ada, bob], listeners: 0, settings: { hands: true }, you: "bob" });
+    expect(controller.state.get().stagePrompt).toBe(true);
   });
 });

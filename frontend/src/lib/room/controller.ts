@@ -13,7 +13,7 @@ import { derivePhase, isActive, phaseLabel, type Outcome, type RoomPhase, type R
 import { RequestTracker, RoomActionError } from "./requests";
 import { findParticipant, IDLE_ROOM, isAboutRoom, selfParticipant, userWithId, type RoomState } from "./state";
 import { youId } from "./synced";
-import { selfChangeNotices, StageMedia } from "./stage";
+import { selfChangeNotices, StageMedia, stagePrompt } from "./stage";
 import { RoomSync } from "./sync";
 
 /**
@@ -42,6 +42,8 @@ export class RoomController {
   private inviteDismissed = false;
   /** We asked to stop being a moderator: no need to tell us when it happens. */
   private steppingDown = false;
+  /** We arrived on the stage muted and have not unmuted yet (stage.ts, `stagePrompt`). */
+  private stagePrompt = false;
   /** Inside `batch`: emit once at the end, not at every step. */
   private batching = 0;
 
@@ -192,6 +194,7 @@ export class RoomController {
       connection: this.connection,
       ...this.stage.view(),
       inviteDismissed: this.inviteDismissed,
+      stagePrompt: this.stagePrompt,
       audience: this.audience.list,
     });
   }
@@ -327,6 +330,8 @@ export class RoomController {
     if (!sync || !isActive(this.phase) || sync.snapshot(msg) === "ignored") return;
     this.youId = youId(msg.you) ?? this.youId ?? this.socket.user?.id ?? currentMe()?.id ?? null;
     this.selfUser = userWithId(this.youId, [this.socket.user, currentMe()], sync.synced);
+    // A snapshot is a fresh start: on the stage and muted, the prompt shows.
+    this.stagePrompt = stagePrompt(null, this.visibleSelf(), this.stagePrompt);
     if (msg.room.ended) {
       this.end("This room has ended.");
       return;
@@ -346,6 +351,7 @@ export class RoomController {
     if (outcome === "applied" && !sync.resyncing) {
       // Tell the member what a moderator did to them (muted, promoted, moved).
       const after = this.visibleSelf();
+      this.stagePrompt = stagePrompt(before, after, this.stagePrompt);
       const notices = selfChangeNotices(before, after, { steppingDown: this.steppingDown, mutePending: this.stage.pendingMute !== null });
       for (const notice of notices) toast(notice, "info");
       if (before?.role === "moderator" && after?.role === "speaker") this.steppingDown = false;
@@ -397,6 +403,8 @@ export class RoomController {
     const self = this.self();
 
     if (self && !self.invited && this.inviteDismissed) this.inviteDismissed = false;
+    // Whatever happened meanwhile (a resync, another device), no prompt once unmuted.
+    this.stagePrompt = stagePrompt(self, self, this.stagePrompt);
     this.stage.follow(self, phase.resyncing);
     this.emit();
   }
@@ -435,6 +443,7 @@ export class RoomController {
     this.inviteDismissed = false;
     this.stage.pendingMute = null;
     this.steppingDown = false;
+    this.stagePrompt = false;
     this.audience.close();
   }
 

@@ -2,6 +2,7 @@ import type { ClientMessage, Participant } from "../protocol";
 import { Media } from "./media";
 import type { RequestTracker } from "./requests";
 import { onStage } from "./synced";
+import { ROOM_TEXTS } from "./texts";
 
 /**
  * The room's media: the signalling messages (publish offers and answers, subscribe
@@ -137,11 +138,24 @@ export function selfChangeNotices(
 ): string[] {
   if (!before || !after) return [];
   const notices: string[] = [];
-  if (onStage(after) && after.muted && !before.muted && !mutePending) {
-    notices.push("A moderator muted you. Unmute when you're ready.");
+  // Arriving on the stage muted is not a moderator's doing: the stage prompt says it.
+  if (onStage(before) && onStage(after) && after.muted && !before.muted && !mutePending) {
+    notices.push(ROOM_TEXTS.mutedByModerator);
   }
-  if (before.role !== "moderator" && after.role === "moderator") notices.push("You're a moderator now.");
-  if (before.role === "moderator" && after.role === "speaker" && !steppingDown) notices.push("You're no longer a moderator.");
-  if (onStage(before) && !onStage(after)) notices.push("You're in the audience now.");
+  if (before.role !== "moderator" && after.role === "moderator") notices.push(ROOM_TEXTS.nowModerator);
+  if (before.role === "moderator" && after.role === "speaker" && !steppingDown) notices.push(ROOM_TEXTS.noLongerModerator);
+  if (onStage(before) && !onStage(after)) notices.push(ROOM_TEXTS.nowInAudience);
   return notices;
+}
+
+/**
+ * Whether the "you're on stage: unmute to talk" prompt shows after a change of our own
+ * entry (`before` null: we just joined or resynced). Everyone arrives on the stage muted
+ * except whoever opened the room, so the prompt appears on arriving muted and stays until
+ * the first unmute or leaving the stage; a later mute (ours or a moderator's) does not
+ * bring it back.
+ */
+export function stagePrompt(before: Participant | null, after: Participant | null, shown: boolean): boolean {
+  if (!after || !onStage(after) || !after.muted) return false;
+  return shown || !before || !onStage(before);
 }

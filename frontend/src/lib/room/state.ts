@@ -25,6 +25,8 @@ export interface RoomState {
   inviteDismissed: boolean;
   /** A mute/unmute sent and not yet confirmed by a delta. */
   pendingMute: boolean | null;
+  /** We arrived on the stage muted and have not unmuted yet: "unmute to talk". */
+  stagePrompt: boolean;
   audience: AudienceList;
 }
 
@@ -42,6 +44,7 @@ export const IDLE_ROOM: RoomState = {
   receivingStreams: 0,
   inviteDismissed: false,
   pendingMute: null,
+  stagePrompt: false,
   audience: NO_AUDIENCE,
 };
 
@@ -108,6 +111,7 @@ export function testView(s: RoomState): unknown {
     micError: s.micError,
     audioBlocked: s.audioBlocked,
     receivingStreams: s.receivingStreams,
+    stagePrompt: s.stagePrompt,
     problem: "problem" in phase ? phase.problem : null,
   };
 }
