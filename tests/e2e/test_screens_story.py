@@ -137,6 +137,7 @@ async def test_screens_follow_the_truth(app: LiveServer, browsers: dict[int, Bro
         entry = ada.locator('[data-testid="hand-queue-entry"][data-user="bob"]')
         await entry.get_by_test_id("hand-queue-invite").click()
         await until_state(bob, "s.me.role === 'speaker' && s.publishState === 'live'", 20_000)
+        await bob.get_by_test_id("stage-prompt-unmute").click()  # he arrives muted
         await hears(ada, 660)
         await open_sheet_of(ada, "bob")
         await ada.get_by_test_id("sheet-move-to-audience").click()
