@@ -25,11 +25,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 from typing import Any
 
 from teahouse.config import Settings
-from teahouse.errors import BadRequest, Conflict, ErrorCode, Unavailable
+from teahouse.errors import Conflict, ErrorCode, Unavailable
 from teahouse.media.base import FeedsChanged, MediaEventHandler, SubscriptionOffer, Talking
 from teahouse.media.dispatch import EventDispatcher
 from teahouse.media.janus_client import (
@@ -48,6 +47,14 @@ from teahouse.media.janus_session import (
 from teahouse.media.managed import ManagedJanus
 from teahouse.media.moderation import moderate, published_audio_mids
 from teahouse.media.sdp import check_answer, check_audio_offer
+from teahouse.media.videoroom_requests import (
+    NO_SUCH_FEED,
+    create_room,
+    destroy_room,
+    join_and_publish,
+    join_subscriber,
+    update_subscription,
+)
 from teahouse.media.videoroom_state import (
     KeyedLocks,
     PublisherState,
@@ -58,28 +65,8 @@ from teahouse.media.videoroom_state import (
 
 logger = logging.getLogger(__name__)
 
-NO_SUCH_FEED = 428
-NO_SUCH_ROOM = 426
-ROOM_EXISTS = 427
 # A Janus that takes longer than this to say who it is counts as not ready.
 CHECK_TIMEOUT = 2.0
-
-#: Room settings. Talking is decided over 25 packets (0.5 s of Opus at 20 ms) whose
-#: average level is above -40 dBov: ordinary speech, not a quiet room's hiss.
-ROOM_OPTIONS: dict[str, Any] = {
-    "is_private": True,
-    "publishers": 10_000,  # the services decide who speaks, not Janus
-    "audiocodec": "opus",
-    "opus_fec": True,
-    "audiolevel_ext": True,
-    "audiolevel_event": True,
-    "audio_active_packets": 25,
-    "audio_level_average": 40,
-    "notify_joining": False,
-    "videoorient_ext": False,
-    "playoutdelay_ext": False,
-    "permanent": False,
-}
 
 
 class JanusMediaBackend:
@@ -178,19 +165,9 @@ class JanusMediaBackend:
             room = self._rooms.get(room_id)
             if room is not None:
                 return room
-            admin = self._session.admin()
-            secret = secrets.token_urlsafe(24)
-            while True:
-                janus_id = random_janus_id({r.janus_id for r in self._rooms.values()})
-                body = {"request": "create", "room": janus_id, "secret": secret, **ROOM_OPTIONS}
-                try:
-                    with translate_errors():
-                        await admin.message(body)
-                    break
-                except JanusError as exc:
-                    if exc.code != ROOM_EXISTS:  # someone else's room: draw again
-                        raise
-            room = RoomState(room_id=room_id, janus_id=janus_id, secret=secret)
+            taken = {r.janus_id for r in self._rooms.values()}
+            with translate_errors():
+                room = await create_room(self._session.admin(), room_id, taken)
             self._rooms[room_id] = room
             return room
 
@@ -201,13 +178,7 @@ class JanusMediaBackend:
         room.subscribers.clear()
         for handle in handles:
             await self._detach(handle)
-        try:
-            await self._session.admin().message(
-                {"request": "destroy", "room": room.janus_id, "secret": room.secret}
-            )
-        except JanusError as exc:
-            if exc.code != NO_SUCH_ROOM:
-                raise
+        await destroy_room(self._session.admin(), room.janus_id, room.secret)
 
     # -- publishing -------------------------------------------------------------
 
@@ -234,22 +205,7 @@ class JanusMediaBackend:
             room.publishers[participant_id] = pub
             try:
                 with translate_errors(sdp=True):
-                    await handle.message(
-                        {
-                            "request": "join",
-                            "ptype": "publisher",
-                            "room": room.janus_id,
-                            "id": pub.feed_id,
-                        }
-                    )
-                    reply = await handle.message(
-                        {"request": "publish", "audiocodec": "opus"},
-                        {"type": "offer", "sdp": offer_sdp},
-                    )
-                if reply.jsep is None or reply.jsep.get("type") != "answer":
-                    raise BadRequest(
-                        "the media server did not answer the offer", ErrorCode.INVALID_SDP
-                    )
+                    reply = await join_and_publish(handle, room, pub, offer_sdp)
                 pub.audio_mids = published_audio_mids(reply.data, offer_sdp)
                 if muted:  # before the answer leaves, so before any packet arrives
                     with translate_errors():
@@ -259,6 +215,7 @@ class JanusMediaBackend:
                     del room.publishers[participant_id]
                 await self._detach(handle)
                 raise
+            assert reply.jsep is not None  # join_and_publish checked it is an answer
             return str(reply.jsep["sdp"])
 
     async def unpublish(self, room_id: str, participant_id: str) -> None:
@@ -327,19 +284,14 @@ class JanusMediaBackend:
         add, remove = target - sub.feeds, sub.feeds - target
         if not add and not remove:
             return None
-        body: dict[str, Any] = {"request": "update"}
-        if add:
-            body["subscribe"] = [{"feed": feed} for feed in sorted(add)]
-        if remove:
-            body["unsubscribe"] = [{"feed": feed} for feed in sorted(remove)]
-        reply = await sub.handle.message(body)
+        offer = await update_subscription(sub.handle, add, remove)
         sub.feeds = set(target)
-        if reply.jsep is None:
+        if offer is None:
             # "updating": our previous offer is unanswered; Janus sends one offer
             # covering everything after the answer (a SubscriptionOffer event).
             return None
         sub.awaiting_answer = True
-        return str(reply.jsep["sdp"])
+        return offer
 
     async def _new_subscriber(self, room: RoomState, participant_id: str, feeds: set[int]) -> str:
         sub: SubscriberState | None = None
@@ -353,22 +305,12 @@ class JanusMediaBackend:
         room.subscribers[participant_id] = sub
         room.withdrawn_offers.discard(participant_id)
         try:
-            reply = await handle.message(
-                {
-                    "request": "join",
-                    "ptype": "subscriber",
-                    "room": room.janus_id,
-                    "streams": [{"feed": feed} for feed in sorted(feeds)],
-                }
-            )
-            if reply.jsep is None:
-                raise JanusError(0, "VideoRoom joined a subscriber without an offer")
+            return await join_subscriber(handle, room, feeds)
         except BaseException:
             if room.subscribers.get(participant_id) is sub:
                 del room.subscribers[participant_id]
             await self._detach(handle)
             raise
-        return str(reply.jsep["sdp"])
 
     async def answer(self, room_id: str, participant_id: str, answer_sdp: str) -> None:
         check_answer(answer_sdp)
@@ -430,9 +372,7 @@ class JanusMediaBackend:
         orphans, self._orphans = self._orphans, []
         for janus_id, secret in orphans:
             with contextlib.suppress(JanusClientError):
-                await self._session.admin().message(
-                    {"request": "destroy", "room": janus_id, "secret": secret}
-                )
+                await destroy_room(self._session.admin(), janus_id, secret)
 
     def _is_current(self, room: RoomState) -> bool:
         return self._rooms.get(room.room_id) is room
