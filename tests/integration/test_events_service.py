@@ -145,13 +145,67 @@ async def test_starting_opens_a_room_the_hosts_moderate_and_tells_who_asked(
     assert live.info.created_by.id == bob.id
     async with world.db.sessions() as s:
         notes = list(await s.scalars(select(Notification)))
-    # Cy asked and is told; Dee changed her mind; Bob started it himself.
-    assert [(n.user_id, n.kind, n.event_id, n.room_id) for n in notes] == [
-        (cy.id, "event_starting", event["id"], room_id)
-    ]
+    # Ada hosts it and Cy asked: both are told; Dee changed her mind; Bob started it.
+    assert sorted((n.user_id, n.kind, n.event_id, n.room_id) for n in notes) == sorted(
+        (uid, "event_starting", event["id"], room_id) for uid in (ada.id, cy.id)
+    )
     seen = await world.events.get(ada.id, event["id"])
     assert (seen["room_id"], seen["can_start"], seen["interested_count"]) == (room_id, False, 2)
     with pytest.raises(TeahouseError) as again:
         await world.events.start(ada, event["id"])
     assert again.value.code == "event_started"
     assert world.stage.live_room_ids() == [room_id]
+
+
+async def test_an_event_whose_room_ended_says_so_and_its_host_starts_it_again_or_cancels(
+    world: World,
+) -> None:
+    ada, bob, cy = [await world.user(n) for n in ("ada", "bob", "cy")]
+    fields = EventFields(
+        title="Launch", starts_at="2026-02-01T18:00Z", time_zone="UTC", cohosts=["bob"]
+    )
+    event = await world.events.create(ada, fields)
+    first = await world.events.start(ada, event["id"])
+    # While its room is live it can be neither cancelled nor started twice.
+    for refused_action in (
+        world.events.cancel(ada.id, event["id"]),
+        world.events.start(bob, event["id"]),
+    ):
+        with pytest.raises(TeahouseError) as refused:
+            await refused_action
+        assert refused.value.code == "event_started"
+    live = await world.events.get(ada.id, event["id"])
+    assert (live["room_id"], live["room_ended"], live["can_start"], live["cancelled"]) == (
+        first,
+        False,
+        False,
+        False,
+    )
+
+    await world.stage.end_room(first, "ended_by_moderator")
+    for viewer, may_start in ((ada, True), (bob, True), (cy, False)):
+        seen = await world.events.get(viewer.id, event["id"])
+        assert (seen["room_id"], seen["room_ended"], seen["can_start"]) == (first, True, may_start)
+
+    # A co-host starts it again: a new room, and Ada, its host, is told.
+    second = await world.events.start(bob, event["id"])
+    assert second != first and world.stage.live(second) is not None
+    again = await world.events.get(ada.id, event["id"])
+    assert (again["room_id"], again["room_ended"], again["can_start"]) == (second, False, False)
+    async with world.db.sessions() as s:
+        told = list(
+            await s.scalars(select(Notification.user_id).where(Notification.room_id == second))
+        )
+    assert told == [ada.id]
+
+    # Once that one ends too, the host may call the event off.
+    await world.stage.end_room(second, "ended_by_moderator")
+    with pytest.raises(TeahouseError) as not_host:
+        await world.events.cancel(bob.id, event["id"])
+    assert not_host.value.code == "not_host"
+    await world.events.cancel(ada.id, event["id"])
+    over = await world.events.get(ada.id, event["id"])
+    assert (over["cancelled"], over["can_start"]) == (True, False)
+    with pytest.raises(TeahouseError) as cancelled:
+        await world.events.start(ada, event["id"])
+    assert cancelled.value.code == "event_cancelled"

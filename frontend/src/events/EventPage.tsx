@@ -53,7 +53,9 @@ export function EventPage({ me, eventId }: { me: Me; eventId: string }) {
   }
 
   const cohosts = asArray<User>(event.cohosts);
-  const started = typeof event.room_id === "string" && event.room_id !== "";
+  // Live: its room is open now. Ended: it had one; its hosts may start it again.
+  const ended = event.room_ended === true;
+  const started = typeof event.room_id === "string" && event.room_id !== "" && !ended;
   const isHost = event.host?.id === me.id;
   const note = hostZoneNote(event.starts_at, event.time_zone);
   const interested = typeof event.interested_count === "number" ? event.interested_count : 0;
@@ -108,7 +110,7 @@ export function EventPage({ me, eventId }: { me: Me; eventId: string }) {
     <div class="page">
       <Header me={me} />
       <main class="narrow stack">
-        <section class="card event" data-testid="event" data-event-id={event.id} data-cancelled={String(event.cancelled)} data-started={String(started)}>
+        <section class="card event" data-testid="event" data-event-id={event.id} data-cancelled={String(event.cancelled)} data-started={String(started)} data-room-ended={String(ended)}>
           {event.club && (
             <a class="club-label" href={clubHref(event.club.id)} onClick={onLinkClick}>
               <ClubBadge club={event.club} size={18} />
@@ -132,6 +134,11 @@ export function EventPage({ me, eventId }: { me: Me; eventId: string }) {
               This event was cancelled.
             </p>
           )}
+          {ended && !event.cancelled && (
+            <p class="notice" data-testid="event-room-ended">
+              {event.can_start ? "This event's room has ended. You can start it again, or cancel the event." : "This event's room has ended."}
+            </p>
+          )}
           {interested > 0 && !event.cancelled && (
             <p class="small muted" data-testid="event-interested" data-count={interested}>
               {plural(interested, "person wants", "people want")} to be notified
@@ -146,10 +153,10 @@ export function EventPage({ me, eventId }: { me: Me; eventId: string }) {
             )}
             {event.can_start && !started && !event.cancelled && (
               <button type="button" class="button button--primary button--block" onClick={start} disabled={busy !== null} data-testid="event-start">
-                {busy === "start" ? "Starting…" : "Start the room"}
+                {busy === "start" ? "Starting…" : ended ? "Start it again" : "Start the room"}
               </button>
             )}
-            {!started && !event.cancelled && (
+            {!started && !ended && !event.cancelled && (
               <button
                 type="button"
                 class={`button button--block ${event.notify_me ? "button--secondary is-on" : event.can_start ? "button--secondary" : "button--primary"}`}

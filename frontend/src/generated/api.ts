@@ -393,6 +393,7 @@ export interface Event {
   cohosts: UserCard[];
   club: ClubRef | null;
   room_id: string | null;
+  room_ended: boolean;
   cancelled: boolean;
   interested_count: number;
   notify_me: boolean;
@@ -461,6 +462,7 @@ export interface HallwayEvent {
   cohosts: UserCard[];
   club: ClubRef | null;
   room_id: string | null;
+  room_ended: boolean;
   cancelled: boolean;
   interested_count: number;
   notify_me: boolean;

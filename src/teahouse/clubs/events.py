@@ -20,7 +20,7 @@ from datetime import datetime
 from enum import Enum
 from typing import cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from typing_extensions import TypedDict
 
 from teahouse.clubs.clubs import Clubs
@@ -37,7 +37,7 @@ from teahouse.rooms.rooms import Rooms, normalise_title
 from teahouse.social.cards import cards_by_id
 from teahouse.social.graph import hidden_set, visible_to
 from teahouse.store.database import Database, DbSession
-from teahouse.store.models import User
+from teahouse.store.models import Room, User
 from teahouse.store.social_models import Avatar, Club, Event, EventCohost, EventInterest
 from teahouse.views import ClubRef, UserCard, user_card
 
@@ -55,6 +55,7 @@ class EventView(TypedDict):
     cohosts: list[UserCard]
     club: ClubRef | None
     room_id: str | None
+    room_ended: bool  # its room has ended: its host may start it again or cancel it
     cancelled: bool
     interested_count: int
     notify_me: bool
@@ -142,8 +143,9 @@ class Events:
         instant (it is how the event reads); a new ``starts_at`` is read in the zone."""
         async with self._db.sessions() as s:
             event = await _event(s, event_id)
+            ended = await _room_ended(s, event)
         _require_host(event, user_id)
-        _require_not_begun(event)
+        _require_open(event, ended)
         title, description = _texts(
             fields.title if fields.title is not None else event.title,
             fields.description if fields.description is not None else event.description,
@@ -162,7 +164,7 @@ class Events:
                 cohosts = await _users_named(s, fields.cohosts, event.host_id)
             changed = await s.execute(
                 update(Event)
-                .where(Event.id == event.id, Event.room_id.is_(None), Event.cancelled_at.is_(None))
+                .where(Event.id == event.id, _unchanged_room(event), Event.cancelled_at.is_(None))
                 .values(
                     title=title,
                     description=description,
@@ -172,7 +174,7 @@ class Events:
                 )
             )
             if _rowcount(changed) != 1:  # started or cancelled meanwhile
-                _require_not_begun(await _event(s, event.id, refresh=True))
+                _require_open(await _event(s, event.id, refresh=True), ended=False)
             if cohosts is not None:
                 await s.execute(delete(EventCohost).where(EventCohost.event_id == event.id))
                 s.add_all(EventCohost(event_id=event.id, user_id=u.id) for u in cohosts)
@@ -185,9 +187,11 @@ class Events:
             _require_host(event, user_id)
             if event.cancelled_at is not None:
                 return
+            if not _is_open(event, await _room_ended(s, event)):
+                raise _started()
             cancelled = await s.execute(
                 update(Event)
-                .where(Event.id == event.id, Event.room_id.is_(None))
+                .where(Event.id == event.id, _unchanged_room(event))
                 .values(cancelled_at=utcnow())
             )
             if _rowcount(cancelled) != 1:
@@ -206,15 +210,17 @@ class Events:
     # -- starting --------------------------------------------------------------------
 
     async def start(self, user: User, event_id: str) -> str:
-        """Open the event's room; its host and co-hosts moderate it as they join."""
+        """Open the event's room (again, once an earlier one has ended); its host and
+        co-hosts moderate it as they join, and are told it is starting."""
         async with self._db.sessions() as s:
             event = await _event(s, event_id)
+            ended = await _room_ended(s, event)
             cohosts = set(
                 await s.scalars(select(EventCohost.user_id).where(EventCohost.event_id == event.id))
             )
         if user.id != event.host_id and user.id not in cohosts:
             raise Forbidden("Only the event's host and co-hosts can start it.", ErrorCode.NOT_HOST)
-        _require_not_begun(event)
+        _require_open(event, ended)
         info = await self._rooms.create(
             user,
             event.title,
@@ -228,12 +234,14 @@ class Events:
                 claimed = await s.execute(
                     update(Event)
                     .where(
-                        Event.id == event.id, Event.room_id.is_(None), Event.cancelled_at.is_(None)
+                        Event.id == event.id,
+                        _unchanged_room(event),  # the ended room, if any, is still its room
+                        Event.cancelled_at.is_(None),
                     )
                     .values(room_id=info.id)
                 )
                 if _rowcount(claimed) != 1:  # another co-host was quicker, or a cancel
-                    _require_not_begun(await _event(s, event.id, refresh=True))
+                    _require_open(await _event(s, event.id, refresh=True), ended=False)
                     raise _started()
         except TeahouseError:
             await self._rooms.mark_ended(info.id)  # the room that lost never opens
@@ -247,7 +255,9 @@ class Events:
                     .order_by(EventInterest.created_at)
                 )
             )
-        for uid in asked:
+        # Its hosts first (they moderate it), then whoever asked, each told once.
+        told = dict.fromkeys([event.host_id, *sorted(cohosts), *asked])
+        for uid in told:
             if uid != user.id:
                 await self._notifications.notify(
                     uid, "event_starting", event_id=event.id, room_id=info.id
@@ -302,9 +312,14 @@ class Events:
                 )
             )
         )
+        rooms = {e.room_id for e in events if e.room_id}
+        ended_rooms = set(
+            await s.scalars(select(Room.id).where(Room.id.in_(rooms), Room.ended_at.isnot(None)))
+        )
         views: list[EventView] = []
         for e in events:
             hosts = {e.host_id, *(u["id"] for u in cohosts.get(e.id, []))}
+            ended = e.room_id in ended_rooms
             views.append(
                 {
                     "id": e.id,
@@ -316,10 +331,11 @@ class Events:
                     "cohosts": cohosts.get(e.id, []),
                     "club": {"id": e.club_id, "name": clubs[e.club_id]} if e.club_id else None,
                     "room_id": e.room_id,
+                    "room_ended": ended,
                     "cancelled": e.cancelled_at is not None,
                     "interested_count": int(interested.get(e.id, 0)),
                     "notify_me": e.id in mine,
-                    "can_start": viewer_id in hosts and _not_begun(e),
+                    "can_start": viewer_id in hosts and _is_open(e, ended),
                     "url": self.url(e.id),
                 }
             )
@@ -369,14 +385,30 @@ def _require_host(event: Event, user_id: str) -> None:
         raise Forbidden("Only the event's host can change it.", ErrorCode.NOT_HOST)
 
 
-def _not_begun(event: Event) -> bool:
-    return event.room_id is None and event.cancelled_at is None
+async def _room_ended(s: DbSession, event: Event) -> bool:
+    """Whether the event had a room that has ended since."""
+    if event.room_id is None:
+        return False
+    return await s.scalar(select(Room.ended_at).where(Room.id == event.room_id)) is not None
 
 
-def _require_not_begun(event: Event) -> None:
+def _unchanged_room(event: Event) -> ColumnElement[bool]:
+    """The event still has the room it had when read: the condition of each write
+    that depends on it, so two co-hosts starting at once open one room."""
+    if event.room_id is None:
+        return Event.room_id.is_(None)
+    return Event.room_id == event.room_id
+
+
+def _is_open(event: Event, ended: bool) -> bool:
+    """Not cancelled, and no room or only an ended one: it may be started or changed."""
+    return event.cancelled_at is None and (event.room_id is None or ended)
+
+
+def _require_open(event: Event, ended: bool) -> None:
     if event.cancelled_at is not None:
         raise Conflict("This event was cancelled.", ErrorCode.EVENT_CANCELLED)
-    if event.room_id is not None:
+    if not _is_open(event, ended):
         raise _started()
 
 

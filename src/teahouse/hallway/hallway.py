@@ -189,6 +189,7 @@ class Hallway:
             "cohosts": [loaded.cards[c.id] for c in candidate.cohosts],
             "club": club_view(candidate.club),
             "room_id": loaded.room_id,
+            "room_ended": False,  # the hallway lists events whose room is still to come
             "cancelled": False,  # cancelled events are not in the hallway
             "interested_count": loaded.interested,
             "notify_me": candidate.notify_me,
