@@ -1,6 +1,5 @@
 import { api } from "../api";
 import { closeMessage } from "../error-messages";
-import type { User } from "../api-types";
 import { CloseCode, type ClientMessage, type Participant, type ServerMessage, type SnapshotMessage } from "../protocol";
 import { currentMe, signedOut } from "../session";
 import { appSocket, type Socket, type SocketStatus } from "../socket";
@@ -11,9 +10,9 @@ import { endedMessage, joinRefusal, linkProblem, refusedConnection, roomErrorMes
 import type { Media } from "./media";
 import { derivePhase, isActive, phaseLabel, type Outcome, type RoomPhase, type RoomProblem } from "./phase";
 import { RequestTracker, RoomActionError } from "./requests";
-import { findParticipant, IDLE_ROOM, isAboutRoom, selfParticipant, userWithId, type RoomState } from "./state";
-import { youId } from "./synced";
-import { selfChangeNotices, StageMedia, stagePrompt } from "./stage";
+import { SelfInRoom } from "./self";
+import { IDLE_ROOM, isAboutRoom, type RoomState } from "./state";
+import { StageMedia } from "./stage";
 import { RoomSync } from "./sync";
 
 /**
@@ -36,14 +35,8 @@ export class RoomController {
   private roomId: string | null = null;
   private outcome: Outcome | null = null;
   private presentingLink = false;
-  private youId: string | null = null;
-  private selfUser: User | null = null;
+  private readonly me = new SelfInRoom();
   private connection: SocketStatus;
-  private inviteDismissed = false;
-  /** We asked to stop being a moderator: no need to tell us when it happens. */
-  private steppingDown = false;
-  /** We arrived on the stage muted and have not unmuted yet (stage.ts, `stagePrompt`). */
-  private stagePrompt = false;
   /** Inside `batch`: emit once at the end, not at every step. */
   private batching = 0;
 
@@ -121,14 +114,14 @@ export class RoomController {
   setHands = (enabled: boolean): void => void this.act({ type: "set_hands", enabled });
 
   declineSpeak(): void {
-    this.inviteDismissed = true;
+    this.me.inviteDismissed = true;
     this.emit();
     this.act({ type: "decline_speak" });
   }
 
   /** Take the moderator role from someone (or from yourself: step down). */
   removeModerator(userId: string): void {
-    this.steppingDown = userId === this.youId;
+    this.me.steppingDown = userId === this.me.youId;
     this.act({ type: "remove_moderator", user_id: userId });
   }
 
@@ -189,12 +182,12 @@ export class RoomController {
       phase,
       roomId: this.roomId,
       synced: this.sync?.synced ?? null,
-      youId: this.youId,
-      selfUser: this.selfUser,
+      youId: this.me.youId,
+      selfUser: this.me.user,
       connection: this.connection,
       ...this.stage.view(),
-      inviteDismissed: this.inviteDismissed,
-      stagePrompt: this.stagePrompt,
+      inviteDismissed: this.me.inviteDismissed,
+      stagePrompt: this.me.stagePrompt,
       audience: this.audience.list,
     });
   }
@@ -328,10 +321,8 @@ export class RoomController {
   private onSnapshot(msg: SnapshotMessage): void {
     const sync = this.sync;
     if (!sync || !isActive(this.phase) || sync.snapshot(msg) === "ignored") return;
-    this.youId = youId(msg.you) ?? this.youId ?? this.socket.user?.id ?? currentMe()?.id ?? null;
-    this.selfUser = userWithId(this.youId, [this.socket.user, currentMe()], sync.synced);
     // A snapshot is a fresh start: on the stage and muted, the prompt shows.
-    this.stagePrompt = stagePrompt(null, this.visibleSelf(), this.stagePrompt);
+    this.me.snapshot(msg.you, [this.socket.user, currentMe()], sync.synced);
     if (msg.room.ended) {
       this.end("This room has ended.");
       return;
@@ -343,18 +334,15 @@ export class RoomController {
   private onDelta(version: unknown, changes: unknown): void {
     const sync = this.sync;
     if (!sync || !isActive(this.phase)) return;
-    const before = this.visibleSelf();
+    const before = this.me.visible(sync.synced);
     const listeners = sync.synced?.listeners;
     const outcome = sync.delta(version, changes);
     if (outcome === "ignored") return;
     if (sync.synced?.listeners !== listeners) this.audience.refresh(); // people came or went
     if (outcome === "applied" && !sync.resyncing) {
       // Tell the member what a moderator did to them (muted, promoted, moved).
-      const after = this.visibleSelf();
-      this.stagePrompt = stagePrompt(before, after, this.stagePrompt);
-      const notices = selfChangeNotices(before, after, { steppingDown: this.steppingDown, mutePending: this.stage.pendingMute !== null });
+      const notices = this.me.changed(before, this.me.visible(sync.synced), this.stage.pendingMute !== null);
       for (const notice of notices) toast(notice, "info");
-      if (before?.role === "moderator" && after?.role === "speaker") this.steppingDown = false;
     }
     this.emit();
     this.reconcile();
@@ -402,9 +390,7 @@ export class RoomController {
     if (phase.name !== "live") return;
     const self = this.self();
 
-    if (self && !self.invited && this.inviteDismissed) this.inviteDismissed = false;
-    // Whatever happened meanwhile (a resync, another device), no prompt once unmuted.
-    this.stagePrompt = stagePrompt(self, self, this.stagePrompt);
+    this.me.follow(self); // whatever happened meanwhile, no prompt once unmuted
     this.stage.follow(self, phase.resyncing);
     this.emit();
   }
@@ -438,24 +424,14 @@ export class RoomController {
     this.roomId = null;
     this.sync = null;
     this.outcome = null;
-    this.youId = null;
-    this.selfUser = null;
-    this.inviteDismissed = false;
+    this.me.reset();
     this.stage.pendingMute = null;
-    this.steppingDown = false;
-    this.stagePrompt = false;
     this.audience.close();
-  }
-
-  // ---------- lookups ----------
-
-  private visibleSelf(): Participant | null {
-    return findParticipant(this.sync?.synced ?? null, this.youId);
   }
 
   /** Ourselves: in the visible set, or a plain listener. */
   private self(): Participant | null {
-    return selfParticipant(this.sync?.synced ?? null, this.youId, this.selfUser);
+    return this.me.participant(this.sync?.synced ?? null);
   }
 }
 
