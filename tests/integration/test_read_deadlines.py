@@ -51,9 +51,15 @@ async def trickle_until_closed(
             await asyncio.sleep(PATIENCE)
 
     sender = asyncio.create_task(trickle())
+    received = b""
     try:
         async with asyncio.timeout(PATIENCE):
-            return await reader.read()  # until the server closes
+            # Until the server closes. A close that finds our latest byte unread reaches
+            # us as a reset (the kernel's RST), which is a close all the same.
+            with contextlib.suppress(ConnectionResetError):
+                while chunk := await reader.read(65536):
+                    received += chunk
+            return received
     finally:
         sender.cancel()
         writer.close()
