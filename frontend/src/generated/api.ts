@@ -430,6 +430,7 @@ export interface Hallway {
 export interface HallwayRoom {
   id: string;
   title: string;
+  description: string;
   visibility: string;
   created_by: UserCard;
   created_at: string;
@@ -578,6 +579,7 @@ export interface PasskeyAttestationResponse {
 }
 export interface NewRoomBody {
   title: string;
+  description?: string;
   visibility?: "open" | "social" | "closed" | "club";
   club_id?: string | null;
 }
@@ -847,6 +849,7 @@ export interface RoomList {
 export interface RoomSummary {
   id: string;
   title: string;
+  description: string;
   visibility: string;
   created_by: User | null;
   created_at: string;
@@ -854,6 +857,9 @@ export interface RoomSummary {
   listener_count: number;
   participant_count: number;
   club: ClubRef | null;
+}
+export interface RoomPatchBody {
+  description: string;
 }
 export interface SearchResults {
   members: UserCard[];
