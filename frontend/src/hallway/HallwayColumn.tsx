@@ -71,8 +71,8 @@ export function HallwayColumn({ currentRoomId }: { currentRoomId: string }) {
                 )}
                 <small class="muted hallway-column__counts">
                   <PeopleIcon size={13} /> {compactCount(room.listener_count)} listening · {speakers} speaking
-                  {current && <span class="hallway-column__here"> · You're here</span>}
                 </small>
+                {current && <small class="hallway-column__here">You're here</small>}
               </a>
             </li>
           );

@@ -84,22 +84,24 @@ export function RoomShell({
   side?: ComponentChildren;
 }) {
   const desktop = useDesktop();
-  const frame = (
-    <>
-      <header class="room-topbar">
-        <button type="button" class="link-button" onClick={onBack} aria-label="Leave and go back to the hallway">
-          <ChevronLeft /> Hallway
-        </button>
-        {extra}
-      </header>
-      {children}
-    </>
-  );
-  if (!desktop) return <div class="page room-page">{frame}</div>;
+  // The room's own column is the same element in both layouts, so that crossing the
+  // breakpoint (a window resized, a tablet turned) moves it without remounting it.
   return (
-    <div class={`page room-page room-layout${side ? " room-layout--side" : ""}`} data-testid="room-layout" data-layout="desktop">
-      <HallwayColumn currentRoomId={roomId} />
-      <div class="room-layout__center">{frame}</div>
+    <div
+      class={`page room-page${desktop ? ` room-layout${side ? " room-layout--side" : ""}` : ""}`}
+      data-testid="room-layout"
+      data-layout={desktop ? "desktop" : "phone"}
+    >
+      {desktop && <HallwayColumn currentRoomId={roomId} />}
+      <div class="room-layout__center">
+        <header class="room-topbar">
+          <button type="button" class="link-button" onClick={onBack} aria-label="Leave and go back to the hallway">
+            <ChevronLeft /> Hallway
+          </button>
+          {extra}
+        </header>
+        {children}
+      </div>
       {side}
     </div>
   );
