@@ -64,6 +64,10 @@ async def test_a_description_set_at_the_start_is_everywhere_the_room_shows(
     assert snapshot["room"]["description"] == ABOUT
     assert (await hallway_card(sid, room["id"]))["description"] == ABOUT
     assert await stored(server, room["id"]) == ABOUT
+    # The creator's export holds what they wrote.
+    async with ada.http() as http:
+        exported = (await http.get("/api/me/export")).json()["rooms_created"]
+    assert [r["description"] for r in exported] == [ABOUT]
 
 
 async def test_a_moderators_change_reaches_everyone_in_the_room_live(

@@ -220,6 +220,7 @@ export interface RoomRef {
 export interface ExportRoom {
   id: string;
   title: string;
+  description: string;
   visibility: string;
   club: ClubRef | null;
   created_at: string;

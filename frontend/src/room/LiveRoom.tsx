@@ -201,7 +201,7 @@ function HandQueue({ hands, onOpen }: { hands: Participant[]; onOpen: (p: Partic
   return (
     <section class="hand-queue" data-testid="hand-queue" aria-label="Raised hands">
       <h2 class="hand-queue__title">
-        <HandIcon size={18} /> {plural(hands.length, "raised hand", "raised hands")}
+        <HandIcon size={18} /> {hands.length ? plural(hands.length, "raised hand", "raised hands") : "Raised hands"}
       </h2>
       {hands.length === 0 && <p class="muted small hand-queue__empty">No raised hands right now.</p>}
       <ul>
