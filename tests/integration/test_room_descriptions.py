@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from teahouse.domain.room_state import Description
 from teahouse.store.models import Room
+from tests.support import social
 from tests.support.server import LiveServer, Member
 from tests.support.social import enter
 
@@ -142,3 +143,14 @@ async def test_an_ended_or_unknown_room_is_refused(server: LiveServer) -> None:
     response = await change(ada, "A" * 22, "Anything")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "room_not_found"
+
+
+async def test_a_change_tells_the_hallways_outside_the_room(server: LiveServer) -> None:
+    ada, watcher = await server.member("ada"), await server.member("watcher")
+    room_id = (await start(ada, description=ABOUT)).json()["id"]
+    await enter(room_id, ada)
+    await watcher.connect()
+    # The room's opening and Ada walking in go by first; then a quiet second.
+    await social.count_messages(watcher, "hallway_changed", 1.2)
+    assert (await change(ada, room_id, "Something new")).status_code == 200
+    assert await watcher.recv("hallway_changed", timeout=3) == {"type": "hallway_changed"}
