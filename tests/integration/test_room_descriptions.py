@@ -87,6 +87,11 @@ async def test_a_moderators_change_reaches_everyone_in_the_room_live(
     }
     assert (await hallway_card(sid, room_id))["description"] == "Now: green teas only"
     assert await stored(server, room_id) == "Now: green teas only"
+    async with ada.http() as http:
+        entries = (await http.get(f"/api/rooms/{room_id}/audit")).json()["entries"]
+    assert [(e["action"], e["detail"]) for e in entries] == [
+        ("set_description", {"length": len("Now: green teas only")})
+    ]
     # A later arrival's snapshot has it, and emptying it is a change like any other.
     assert (await change(ada, room_id, "")).status_code == 200
     assert await stored(server, room_id) == ""
