@@ -6,9 +6,10 @@ lines at most), opens Ada's room and finds the hallway as a column beside it (Ad
 room marked as the one he is in), the description under the title, and the audience
 as a grid of avatars across the room's width. Ada moderates with the hand queue in a
 side panel: Bob's raised hand shows there. She changes the description and Bob's
-screen shows the new one at once. Bob moves on to Cy's room from the column. Fay, on
-a phone, sees the phone's layout: no hallway column, the description under the
-title, and the audience as a list of rows. Landmarks come in reading order: the
+screen shows the new one at once. Fay, on a phone, sees the phone's layout: the
+hallway's cards in one column (the new description on Ada's), no hallway column in
+the room, the description under the title, and the audience as a list of rows. Bob
+moves on to Cy's room from the column beside the room, and Fay's count drops. Landmarks come in reading order: the
 hallway, the room, the moderator's panel.
 Screenshots go to test-artifacts/screenshots/ (desktop-*.png, phone-*.png).
 """
@@ -185,7 +186,16 @@ async def test_a_desktop_uses_the_width_and_a_phone_stays_a_phone(
 
         # -- Fay on a phone: one column, the audience as rows --------------------------
         await log_in(fay, "fay")
-        await fay.goto(f"/room/{room_id}")
+        fay_card = fay.locator(f'[data-testid="room-card"][data-room-id="{room_id}"]')
+        await expect(fay_card.get_by_test_id("room-card-description")).to_have_text(CHANGED)
+        assert await columns(fay, ".room-list") == 0  # a column of cards, not a grid
+        await shot(fay, "phone-hallway-description")
+        await fay.get_by_test_id("start-room").click()
+        await expect(fay.get_by_test_id("room-description-input")).to_be_visible()
+        await shot(fay, "phone-start-room")
+        await fay.keyboard.press("Escape")
+        await expect(fay.get_by_test_id("start-room-dialog")).to_have_count(0)
+        await fay_card.click()
         await expect(fay.get_by_test_id("room-title")).to_have_text("Desktop tea")
         await expect(fay.get_by_test_id("room-description")).to_have_text(CHANGED)
         await expect(fay.get_by_test_id("room-layout")).to_have_attribute("data-layout", "phone")
