@@ -9,8 +9,8 @@ side panel: Bob's raised hand shows there. She changes the description and Bob's
 screen shows the new one at once. Fay, on a phone, sees the phone's layout: the
 hallway's cards in one column (the new description on Ada's), no hallway column in
 the room, the description under the title, and the audience as a list of rows. Bob
-moves on to Cy's room from the column beside the room, and Fay's count drops. Landmarks come in reading order: the
-hallway, the room, the moderator's panel.
+moves on to Cy's room from the column beside the room, and Fay's count drops.
+Landmarks come in reading order: the hallway, the room, the moderator's panel.
 Screenshots go to test-artifacts/screenshots/ (desktop-*.png, phone-*.png).
 """
 
