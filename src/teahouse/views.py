@@ -40,6 +40,7 @@ class RoomRef(TypedDict):
 class RoomSummary(TypedDict):
     id: str
     title: str
+    description: str
     visibility: str
     created_by: UserView | None  # None: hidden from the viewer by a block
     created_at: str

@@ -161,6 +161,13 @@ MATRIX: list[tuple[str, Action, Callable[[RoomState, str], bool], dict[str, str]
          LISTENER: "not_moderator", INVITED: "not_moderator"},
     ),
     (
+        "change the description",
+        lambda s, a: s.set_description(a, "Now about jazz"),
+        lambda s, a: s.description == "Now about jazz",
+        {MOD: OK, MOD2: OK, SPEAKER: "not_moderator", HAND: "not_moderator",
+         LISTENER: "not_moderator", INVITED: "not_moderator"},
+    ),
+    (
         "send audio",
         lambda s, a: s.require_on_stage(a),
         lambda s, a: True,
@@ -400,3 +407,16 @@ def test_resume_gives_missing_deltas_then_falls_back_to_snapshot() -> None:
     for i in range(600):
         state.set_hand(f"u{i % 5}", i // 5 % 2 == 1)
     assert state.deltas_since(start) is None  # too old: the client needs a snapshot
+
+
+def test_a_description_is_in_the_snapshot_and_an_unchanged_one_is_no_delta() -> None:
+    state = RoomState("room", "About tea")
+    state.join(user(MOD), as_moderator=True, live=True)
+    assert state.snapshot().description == "About tea"
+    version = state.version
+    assert state.set_description(MOD, "About tea") is None
+    assert state.version == version
+    delta = state.set_description(MOD, "")
+    assert delta is not None and delta.version == version + 1
+    assert sent(delta)["changes"] == [{"op": "description", "description": ""}]
+    assert state.snapshot().description == ""

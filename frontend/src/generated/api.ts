@@ -220,6 +220,7 @@ export interface RoomRef {
 export interface ExportRoom {
   id: string;
   title: string;
+  description: string;
   visibility: string;
   club: ClubRef | null;
   created_at: string;
@@ -431,6 +432,7 @@ export interface Hallway {
 export interface HallwayRoom {
   id: string;
   title: string;
+  description: string;
   visibility: string;
   created_by: UserCard;
   created_at: string;
@@ -580,6 +582,7 @@ export interface PasskeyAttestationResponse {
 }
 export interface NewRoomBody {
   title: string;
+  description?: string;
   visibility?: "open" | "social" | "closed" | "club";
   club_id?: string | null;
 }
@@ -849,6 +852,7 @@ export interface RoomList {
 export interface RoomSummary {
   id: string;
   title: string;
+  description: string;
   visibility: string;
   created_by: User | null;
   created_at: string;
@@ -856,6 +860,9 @@ export interface RoomSummary {
   listener_count: number;
   participant_count: number;
   club: ClubRef | null;
+}
+export interface RoomPatchBody {
+  description: string;
 }
 export interface SearchResults {
   members: UserCard[];

@@ -380,7 +380,7 @@ export interface ClubRef {
 export interface DeltaMessage {
   type: "delta";
   version: number;
-  changes: (UpsertChange | RemoveChange | ListenersChange | SettingsChange)[];
+  changes: (UpsertChange | RemoveChange | ListenersChange | SettingsChange | DescriptionChange)[];
 }
 /**
  * Someone entered the visible set or changed in it.
@@ -439,6 +439,16 @@ export interface RoomSettings {
    * Hand-raising is on.
    */
   hands: boolean;
+}
+/**
+ * A moderator changed what the room says it is about.
+ */
+export interface DescriptionChange {
+  op: "description";
+  /**
+   * The room's description now; empty for none.
+   */
+  description: string;
 }
 /**
  * A message was refused (and changed nothing).
@@ -573,6 +583,10 @@ export interface RoomEndedMessage {
 export interface RoomHeader {
   id: string;
   title: string;
+  /**
+   * What the room is about (at most 280 characters, line breaks kept); empty for nothing. Changes arrive as `description` changes.
+   */
+  description: string;
   /**
    * `open`, `social`, `closed` or `club`.
    */

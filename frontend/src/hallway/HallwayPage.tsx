@@ -93,7 +93,7 @@ export function HallwayPage({ me }: { me: Me }) {
   const rooms = hallway?.rooms ?? null;
   const events = hallway?.events ?? [];
   return (
-    <div class="page">
+    <div class="page page--wide">
       <Header me={me} />
       <main class="hallway">
         <h2 class="section-title">Live now</h2>

@@ -61,6 +61,11 @@ export function RoomCard({ room }: { room: HallwayRoom }) {
           </span>
         )}
       </div>
+      {typeof room.description === "string" && room.description && (
+        <p class="room-card__description" data-testid="room-card-description">
+          {room.description}
+        </p>
+      )}
       <div class="room-card__body">
         <div class={`face-stack${faces.length > 1 ? " face-stack--two" : ""}`}>
           {faces.length ? faces.map((u) => <Avatar key={u.id} user={u} size={46} />) : <Avatar user={creator} size={46} />}

@@ -6,15 +6,20 @@ import { errorText, type ErrorTexts } from "../lib/problem";
 import { roomHref } from "../lib/routes";
 import { navigate } from "../lib/router";
 import { ClubBadge } from "../ui/Avatar";
-import { FormError, TextField } from "../ui/Field";
+import { FormError, TextArea, TextField } from "../ui/Field";
 import { HeartIcon, LockIcon, PeopleIcon } from "../ui/icons";
 import { Sheet } from "../ui/Sheet";
+import { DESCRIPTION_MAX } from "../room/DescriptionSheet";
 
 const CLUB_ERRORS: ErrorTexts = { not_club_member: "Only the club's members can start its rooms." };
 
-/** "Start a room": open, social, closed, or (for a club) members-only; one line says what each means. */
+/**
+ * "Start a room": a title, what it is about (optional), and who may join: open, social,
+ * closed, or (for a club) members-only; one line says what each means.
+ */
 export function StartRoomSheet({ onClose, club }: { onClose: () => void; club?: ClubRef }) {
   const [title, setTitle] = useState("");
+  const [description, setDescription] = useState("");
   const [visibility, setVisibility] = useState<Visibility>(club ? "club" : "open");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -29,7 +34,7 @@ export function StartRoomSheet({ onClose, club }: { onClose: () => void; club?: 
     setBusy(true);
     setError(null);
     try {
-      const room = await api.createRoom(t, visibility, club?.id);
+      const room = await api.createRoom(t, visibility, club?.id, description.trim());
       navigate(roomHref(room.id));
     } catch (err) {
       setBusy(false);
@@ -73,6 +78,15 @@ export function StartRoomSheet({ onClose, club }: { onClose: () => void; club?: 
           value={title}
           onValue={setTitle}
           data-testid="room-title-input"
+        />
+        <TextArea
+          label="Description (optional)"
+          rows={2}
+          maxLength={DESCRIPTION_MAX}
+          placeholder="A sentence or two for the hallway"
+          value={description}
+          onValue={setDescription}
+          data-testid="room-description-input"
         />
         <div class="choice choice--list" role="radiogroup" aria-label="Who can join">
           {club && option("club", <LockIcon size={22} />, "Club members", `Only ${club.name}'s members`)}

@@ -158,8 +158,15 @@ export const api = {
 
   // Rooms
   rooms: () => request<RoomList>("GET", "/rooms"),
-  createRoom: (title: string, visibility: Visibility, clubId?: string) =>
-    request<RoomSummary>("POST", "/rooms", clubId ? { title, visibility, club_id: clubId } : { title, visibility }),
+  createRoom: (title: string, visibility: Visibility, clubId?: string, description = "") =>
+    request<RoomSummary>(
+      "POST",
+      "/rooms",
+      clubId ? { title, description, visibility, club_id: clubId } : { title, description, visibility },
+    ),
+  /** A moderator changes what the live room says it is about; everyone in it sees it at once. */
+  setRoomDescription: (roomId: string, description: string) =>
+    request<RoomSummary>("PATCH", `/rooms/${seg(roomId)}`, { description }),
   room: (id: string) => request<RoomSummary>("GET", `/rooms/${seg(id)}`),
   admit: (roomId: string, username: string) => request<void>("POST", `/rooms/${seg(roomId)}/admit`, { username }),
   /** A link that lets its holder into a (closed) room while it lives: `<public>/room/<id>#link=<code>`. */

@@ -64,6 +64,8 @@ export function describeRoomAction(e: AuditEntry): string {
           : `${actor} changed hand-raising`;
     case "admit":
       return `${actor} let ${target} in`;
+    case "set_description":
+      return `${actor} changed the room's description`;
     default:
       return `${actor}: ${e.action.replace(/_/g, " ")}${e.target ? ` (${target})` : ""}`;
   }

@@ -145,6 +145,7 @@ describe("moderation logs", () => {
     [entry("remove_moderator"), "Ada removed Bob as a moderator"],
     [entry("set_hands", { target: null, detail: { enabled: false } }), "Ada turned hand-raising off"],
     [entry("end_room", { target: null }), "Ada ended the room"],
+    [entry("set_description", { target: null, detail: { length: 42 } }), "Ada changed the room's description"],
     [entry("brand_new", { actor: null }), "Someone: brand new (Bob)"],
   ])("in a room: %s", (e, text) => {
     expect(describeRoomAction(e)).toBe(text);

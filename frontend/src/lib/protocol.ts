@@ -6,6 +6,7 @@
  * HTTP API's shapes are in `api-types.ts`.
  */
 import type {
+  DescriptionChange,
   ListenersChange,
   RemoveChange,
   SettingsChange,
@@ -26,5 +27,5 @@ export type {
 } from "../generated/protocol";
 
 /** One change of a delta. */
-export type Change = UpsertChange | RemoveChange | ListenersChange | SettingsChange;
+export type Change = UpsertChange | RemoveChange | ListenersChange | SettingsChange | DescriptionChange;
 

@@ -6,7 +6,8 @@ import { Avatar } from "../ui/Avatar";
 /**
  * Who is listening, one page at a time on request (`audience` / `audience_page`).
  * A room may hold thousands of listeners: they are never rendered from the room
- * state, only the pages the member asked for.
+ * state, only the pages the member asked for. On a phone it is a list of rows that the
+ * member opens and hides; on a desktop (`grid`) a grid of avatars that is always open.
  */
 export function AudienceList({
   audience,
@@ -14,6 +15,7 @@ export function AudienceList({
   youId,
   hidden,
   onOpen,
+  grid = false,
 }: {
   audience: Audience;
   count: number;
@@ -21,6 +23,7 @@ export function AudienceList({
   /** People the list may still show but who are on the stage by now. */
   hidden: Set<string>;
   onOpen: (user: User) => void;
+  grid?: boolean;
 }) {
   if (!audience.opened) {
     if (count === 0) return null;
@@ -32,12 +35,20 @@ export function AudienceList({
   }
   const shown = audience.items.filter((u) => !hidden.has(u.id));
   return (
-    <section class="audience-list" aria-label="Listeners" data-testid="audience-list" aria-busy={audience.loading}>
+    <section
+      class={`audience-list${grid ? " audience-list--grid" : ""}`}
+      aria-label="Listeners"
+      data-testid="audience-list"
+      data-layout={grid ? "grid" : "list"}
+      aria-busy={audience.loading}
+    >
       <div class="audience-list__head">
         <h3>Listeners</h3>
-        <button type="button" class="link-button" onClick={() => roomController.closeAudience()} data-testid="audience-hide">
-          Hide
-        </button>
+        {!grid && (
+          <button type="button" class="link-button" onClick={() => roomController.closeAudience()} data-testid="audience-hide">
+            Hide
+          </button>
+        )}
       </div>
       {shown.length === 0 && !audience.loading && !audience.error && <p class="muted small">No one else is listening right now.</p>}
       <ul>
@@ -51,7 +62,7 @@ export function AudienceList({
               data-user={u.username}
               aria-label={`${u.display_name || u.username}${u.id === youId ? " (you)" : ""}`}
             >
-              <Avatar user={u} size={36} />
+              <Avatar user={u} size={grid ? 58 : 36} />
               <span class="audience-member__text">
                 <strong>
                   {u.display_name || u.username}

@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { Me, User } from "../lib/api-types";
 import { listeningText, plural } from "../lib/format";
 import type { Participant } from "../lib/protocol";
@@ -6,6 +6,7 @@ import { roomController } from "../lib/room/controller";
 import { me as selfOf, plainListener, type RoomState } from "../lib/room/state";
 import { ReportSheet, type OnReport, type ReportTarget } from "../reports/ReportSheet";
 import { Avatar } from "../ui/Avatar";
+import { useDesktop } from "../ui/hooks";
 import { ROOM_TEXTS } from "../lib/room/texts";
 import { HandIcon, LockIcon, MicIcon, MicOffIcon, MoreIcon, PeopleIcon, WaveIcon } from "../ui/icons";
 import { Sheet } from "../ui/Sheet";
@@ -39,6 +40,14 @@ export function LiveRoom({ me, state, onLeave }: { me: Me; state: RoomState; onL
   const muted = state.pendingMute ?? self?.muted ?? false;
   const prompted = state.stagePrompt && muted;
 
+  const desktop = useDesktop();
+  // On a desktop the audience is a grid that is there from the start (a phone asks for
+  // it with "See who's listening"): the first page loads as soon as anyone listens.
+  const audienceWanted = desktop && synced.listeners > 0 && !state.audience.opened;
+  useEffect(() => {
+    if (audienceWanted) roomController.loadAudience(false);
+  }, [audienceWanted]);
+
   const [selected, setSelected] = useState<Selected | null>(null);
   const [menuOpen, setMenuOpen] = useState(false);
   const [pinging, setPinging] = useState(false);
@@ -57,7 +66,15 @@ export function LiveRoom({ me, state, onLeave }: { me: Me; state: RoomState; onL
 
   return (
     <RoomShell
+      roomId={room.id}
       onBack={onLeave}
+      side={
+        desktop && isMod ? (
+          <aside class="room-side" aria-label="Moderator panel" data-testid="room-side">
+            <HandQueue hands={hands} onOpen={open} />
+          </aside>
+        ) : undefined
+      }
       extra={
         <div class="room-topbar__actions">
           <button type="button" class="pill-link" onClick={() => setPinging(true)} data-testid="ping-button">
@@ -93,6 +110,11 @@ export function LiveRoom({ me, state, onLeave }: { me: Me; state: RoomState; onL
             )}
             {room.title}
           </h1>
+          {room.description && (
+            <p class="room-description" data-testid="room-description">
+              {room.description}
+            </p>
+          )}
           {room.demo && (
             <p class="muted small demo-note" data-testid="demo-note">
               Demo room: the people here are seeded members, and there is no audio.
@@ -105,7 +127,7 @@ export function LiveRoom({ me, state, onLeave }: { me: Me; state: RoomState; onL
           )}
         </div>
 
-        {isMod && hands.length > 0 && <HandQueue hands={hands} onOpen={open} />}
+        {!desktop && isMod && hands.length > 0 && <HandQueue hands={hands} onOpen={open} />}
 
         <section class="grid grid--stage" aria-label="Stage" data-testid="stage">
           {stage.map((p) => (
@@ -132,6 +154,7 @@ export function LiveRoom({ me, state, onLeave }: { me: Me; state: RoomState; onL
           youId={state.youId}
           hidden={new Set(stage.map((p) => p.user.id))}
           onOpen={(user) => setSelected({ id: user.id, user })}
+          grid={desktop}
         />
       </main>
 
@@ -170,13 +193,17 @@ function visibilityLabel(v: string): string {
   return "Open room";
 }
 
-/** Moderators see raised hands as a queue, each with "Invite to speak". */
+/**
+ * Moderators see raised hands as a queue, each with "Invite to speak": above the stage
+ * on a phone (only while there are any), in the side panel on a desktop (always).
+ */
 function HandQueue({ hands, onOpen }: { hands: Participant[]; onOpen: (p: Participant) => void }) {
   return (
     <section class="hand-queue" data-testid="hand-queue" aria-label="Raised hands">
       <h2 class="hand-queue__title">
-        <HandIcon size={18} /> {plural(hands.length, "raised hand", "raised hands")}
+        <HandIcon size={18} /> {hands.length ? plural(hands.length, "raised hand", "raised hands") : "Raised hands"}
       </h2>
+      {hands.length === 0 && <p class="muted small hand-queue__empty">No raised hands right now.</p>}
       <ul>
         {hands.map((p) => (
           <li key={p.user.id} class="hand-queue__entry" data-testid="hand-queue-entry" data-user={p.user.username}>

@@ -7,17 +7,18 @@ import { roomHref } from "../lib/routes";
 import { toast } from "../lib/toast";
 import type { OnReport } from "../reports/ReportSheet";
 import { ConfirmSheet } from "../ui/ConfirmSheet";
-import { CopyIcon, FlagIcon, HandIcon, ListIcon, PlusIcon, StopIcon } from "../ui/icons";
+import { BubbleIcon, CopyIcon, FlagIcon, HandIcon, ListIcon, PlusIcon, StopIcon } from "../ui/icons";
 import { Sheet } from "../ui/Sheet";
 import { AdmitSheet } from "./AdmitSheet";
+import { DescriptionSheet } from "./DescriptionSheet";
 import { ModerationLog } from "./ModerationLog";
 import { RoomLinkSheet } from "./RoomLinkSheet";
 
-type View = "menu" | "admit" | "link" | "log" | "end";
+type View = "menu" | "admit" | "link" | "log" | "end" | "description";
 
 /**
- * The room's "…" menu. Moderators: hand-raising on/off, let someone in (closed rooms),
- * a room link, the moderation log, end the room. Everyone: copy the room's address.
+ * The room's "…" menu. Moderators: hand-raising on/off, the room's description, let
+ * someone in (closed rooms), a room link, the moderation log, end the room. Everyone: copy the room's address.
  */
 export function RoomMenu({
   state,
@@ -39,6 +40,7 @@ export function RoomMenu({
   if (view === "admit") return <AdmitSheet roomId={room.id} onClose={onClose} />;
   if (view === "link") return <RoomLinkSheet roomId={room.id} onClose={onClose} />;
   if (view === "log") return <ModerationLog roomId={room.id} onClose={onClose} />;
+  if (view === "description") return <DescriptionSheet roomId={room.id} current={room.description} onClose={onClose} />;
   if (view === "end")
     return (
       <ConfirmSheet
@@ -82,6 +84,15 @@ export function RoomMenu({
                 <small class="muted">{handsOn ? "Listeners can ask to speak" : "Off: listeners can't raise a hand"}</small>
               </span>
               <span class={`switch${handsOn ? " is-on" : ""}`} aria-hidden="true" />
+            </button>
+          )}
+          {isMod && (
+            <button type="button" class="menu-list__item" onClick={() => setView("description")} data-testid="room-description-edit">
+              <BubbleIcon size={20} />
+              <span class="menu-list__text">
+                <strong>Description</strong>
+                <small class="muted">{room.description ? "Change what the room is about" : "Say what the room is about"}</small>
+              </span>
             </button>
           )}
           {isMod && room.visibility === "closed" && (

@@ -3,7 +3,8 @@ import { useEffect } from "preact/hooks";
 import type { Me } from "../lib/api-types";
 import { roomController } from "../lib/room/controller";
 import { locationStore, navigate } from "../lib/router";
-import { useStore } from "../ui/hooks";
+import { HallwayColumn } from "../hallway/HallwayColumn";
+import { useDesktop, useStore } from "../ui/hooks";
 import { ChevronLeft } from "../ui/icons";
 import { LiveRoom } from "./LiveRoom";
 import { RoomOver } from "./RoomOver";
@@ -52,7 +53,7 @@ export function RoomPage({ me, roomId }: { me: Me; roomId: string }) {
   const phase = state.phase;
   if (state.roomId !== roomId || phase.name === "joining" || phase.name === "idle") {
     return (
-      <RoomShell onBack={leave}>
+      <RoomShell roomId={roomId} onBack={leave}>
         <div class="room-card room-card--loading" aria-busy="true">
           <div class="spinner" />
           <p class="muted">{state.connection === "reconnecting" ? "Reconnecting…" : "Joining the room…"}</p>
@@ -64,25 +65,44 @@ export function RoomPage({ me, roomId }: { me: Me; roomId: string }) {
   return <LiveRoom me={me} state={state} onLeave={leave} />;
 }
 
-/** The room's frame: "‹ Hallway" (which leaves the room) and the top bar's actions. */
+/**
+ * The room's frame: "‹ Hallway" (which leaves the room) and the top bar's actions. On a
+ * desktop the hallway stands beside it as a column (in reading order before the room,
+ * as a page's navigation is) and `side` (the hand queue) in a panel after it.
+ */
 export function RoomShell({
+  roomId,
   onBack,
   children,
   extra,
+  side,
 }: {
+  roomId: string;
   onBack: () => void;
   children: ComponentChildren;
   extra?: ComponentChildren;
+  side?: ComponentChildren;
 }) {
+  const desktop = useDesktop();
+  // The room's own column is the same element in both layouts, so that crossing the
+  // breakpoint (a window resized, a tablet turned) moves it without remounting it.
   return (
-    <div class="page room-page">
-      <header class="room-topbar">
-        <button type="button" class="link-button" onClick={onBack} aria-label="Leave and go back to the hallway">
-          <ChevronLeft /> Hallway
-        </button>
-        {extra}
-      </header>
-      {children}
+    <div
+      class={`page room-page${desktop ? ` room-layout${side ? " room-layout--side" : ""}` : ""}`}
+      data-testid="room-layout"
+      data-layout={desktop ? "desktop" : "phone"}
+    >
+      {desktop && <HallwayColumn currentRoomId={roomId} />}
+      <div class="room-layout__center">
+        <header class="room-topbar">
+          <button type="button" class="link-button" onClick={onBack} aria-label="Leave and go back to the hallway">
+            <ChevronLeft /> Hallway
+          </button>
+          {extra}
+        </header>
+        {children}
+      </div>
+      {side}
     </div>
   );
 }

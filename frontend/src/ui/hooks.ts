@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { problemOf, type Problem } from "../lib/problem";
+import { pageLayout } from "../lib/layout";
 import type { Store } from "../lib/store";
 
 /** Re-render the calling component whenever the store changes. */
@@ -73,4 +74,9 @@ export function useDebounced<T>(value: T, ms: number): T {
     return () => clearTimeout(t);
   }, [value, ms]);
   return settled;
+}
+
+/** Whether the page is drawn as a desktop (>= 1024 px, lib/layout.ts); re-renders as it changes. */
+export function useDesktop(): boolean {
+  return useStore(pageLayout) === "desktop";
 }

@@ -142,6 +142,7 @@ async def collect_export(s: DbSession, user_id: str) -> AccountExport | None:
             {
                 "id": room.id,
                 "title": room.title,
+                "description": room.description,
                 "visibility": room.visibility,
                 "club": await c.club_ref(room.club_id),
                 "created_at": _iso(room.created_at),

@@ -111,6 +111,7 @@ class ExportNotification(TypedDict):
 class ExportRoom(TypedDict):
     id: str
     title: str
+    description: str
     visibility: str
     club: ClubRef | None
     created_at: str

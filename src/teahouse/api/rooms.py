@@ -1,5 +1,6 @@
-"""Rooms (docs/API.md): the live list, starting a room, one room, and letting people
-into a closed room by name or by link. The WebSocket (api/ws.py) does the rest."""
+"""Rooms (docs/API.md): the live list, starting a room, one room, changing its
+description, and letting people into a closed room by name or by link. The WebSocket
+(api/ws.py) does the rest."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from teahouse.api.context import Body, Member, Svc
 from teahouse.api.routing import api_router, refuses
 from teahouse.errors import Conflict, ErrorCode, Forbidden, NotFound
 from teahouse.live.summary import names_any, room_summary
+from teahouse.rooms.rooms import DESCRIPTION_MAX, normalise_description
 from teahouse.views import RoomSummary
 
 router = api_router()
@@ -28,10 +30,19 @@ class RoomLink(TypedDict):
     url: str
 
 
+# Room for white space the description loses when it is normalised, not for more text.
+Description = Annotated[str, Field(max_length=4 * DESCRIPTION_MAX)]
+
+
 class NewRoomBody(Body):
     title: Annotated[str, Field(max_length=500)]
+    description: Description = ""
     visibility: Literal["open", "social", "closed", "club"] = "open"
     club_id: Annotated[str, Field(max_length=100)] | None = None
+
+
+class RoomPatchBody(Body):
+    description: Description
 
 
 class AdmitBody(Body):
@@ -66,7 +77,9 @@ async def list_rooms(user: Member, svc: Svc) -> RoomList:
     ),
 )
 async def create_room(body: NewRoomBody, user: Member, svc: Svc) -> RoomSummary:
-    info = await svc.rooms.create(user, body.title, body.visibility, body.club_id)
+    info = await svc.rooms.create(
+        user, body.title, body.visibility, body.club_id, description=body.description
+    )
     await svc.stage.open_room(info)
     summary = room_summary(svc.stage, info.id)
     assert summary is not None
@@ -76,6 +89,19 @@ async def create_room(body: NewRoomBody, user: Member, svc: Svc) -> RoomSummary:
 @router.get("/rooms/{room_id}", responses=refuses(*ENTERABLE))
 async def get_room(room_id: str, user: Member, svc: Svc) -> RoomSummary:
     info = await svc.rooms.enterable(user.id, room_id, svc.stage.moderators_of(room_id))
+    summary = room_summary(svc.stage, info.id, await svc.social.hidden_from(user.id))
+    if summary is None:
+        raise Conflict("This room has ended.", ErrorCode.ROOM_ENDED)
+    return summary
+
+
+@router.patch("/rooms/{room_id}", responses=refuses(*ENTERABLE, ErrorCode.NOT_MODERATOR))
+async def change_room(room_id: str, body: RoomPatchBody, user: Member, svc: Svc) -> RoomSummary:
+    """A moderator in the live room changes its description; everyone in the room gets
+    a ``description`` change at once."""
+    description = normalise_description(body.description)
+    info = await svc.rooms.enterable(user.id, room_id, svc.stage.moderators_of(room_id))
+    await svc.stage.descriptions.change(info.id, user.id, description)
     summary = room_summary(svc.stage, info.id, await svc.social.hidden_from(user.id))
     if summary is None:
         raise Conflict("This room has ended.", ErrorCode.ROOM_ENDED)

@@ -144,6 +144,7 @@ async def reopen(db: Database, stage: Stage) -> int:
             room.created_at.isoformat(),
             ClubRef(club.id, club.name) if club else None,
             demo=True,
+            description=room.description,
         )
         await stage.open_room(info)
         for resident, user in residents:

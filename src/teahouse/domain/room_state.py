@@ -86,7 +86,14 @@ class Settings:
     hands: bool
 
 
-Change = Upsert | Remove | Listeners | Settings
+@dataclass(frozen=True, slots=True)
+class Description:
+    """What the room is about, as a moderator last set it ("" for nothing)."""
+
+    text: str
+
+
+Change = Upsert | Remove | Listeners | Settings | Description
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +126,15 @@ class RoomSnapshot:
     participants: tuple[Participant, ...]
     listeners: int
     hands: bool
+    description: str = ""
 
 
 class RoomState:
     """Who is in a live room, in which role, with which hand and mute state."""
 
-    def __init__(self, room_id: str) -> None:
+    def __init__(self, room_id: str, description: str = "") -> None:
         self.room_id = room_id
+        self.description = description
         self.version = 0
         self.participants: dict[str, Participant] = {}
         # The visible set, in the order people entered it: kept as things change, so
@@ -184,6 +193,7 @@ class RoomState:
             ),
             listeners=self.listener_count,
             hands=self.hands_enabled,
+            description=self.description,
         )
 
     def audience_page(
@@ -351,6 +361,15 @@ class RoomState:
                 if p.hand_raised:
                     changes.extend(self._put(replace(p, hand_raised=False)))
         return self._commit(changes)
+
+    def set_description(self, actor_id: str, text: str) -> Delta | None:
+        """A moderator says what the room is about (``text`` already normalised at the
+        edge); None when it says that already."""
+        self.require_moderator(actor_id)
+        if text == self.description:
+            return None
+        self.description = text
+        return self._commit([Description(text)])
 
     # -- facts reported by the media server -------------------------------------
 

@@ -14,7 +14,7 @@ type"):
   variation selectors, emoji tags); they show something visible; and no letter
   carries more than :data:`MARKS_MAX` combining marks.
 - **Longer texts** (:func:`clean_prose`: bios, club descriptions and rules, event
-  descriptions) are NFC with line breaks kept (tabs are not); they refuse the same
+  and room descriptions) are NFC with line breaks kept (tabs are not); they refuse the same
   controls and the direction overrides, embeddings and isolates, cap combining marks
   the same way, and are empty or show something visible.
 

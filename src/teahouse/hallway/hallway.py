@@ -55,6 +55,7 @@ class HallwayRoomView(TypedDict):
 
     id: str
     title: str
+    description: str
     visibility: str
     created_by: UserCard
     created_at: str
@@ -143,6 +144,7 @@ class Hallway:
         return {
             "id": info.id,
             "title": info.title,
+            "description": shown.live.state.description,
             "visibility": info.visibility,
             "created_by": user_card(info.created_by),
             "created_at": info.created_at,

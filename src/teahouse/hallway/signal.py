@@ -38,8 +38,9 @@ EXACT_UP_TO = 50
 
 
 def hallway_shape(stage: Stage) -> Hashable:
-    """What the hallway shows of the live rooms: ids, and who is in each, on stage or
-    not (in a big room: who is on stage, and roughly how many listen)."""
+    """What the hallway shows of the live rooms: ids, their descriptions, and who is
+    in each, on stage or not (in a big room: who is on stage, and roughly how many
+    listen)."""
     shape: set[Hashable] = set()
     for room_id in stage.live_room_ids():
         room = stage.live(room_id)
@@ -48,10 +49,10 @@ def hallway_shape(stage: Stage) -> Hashable:
         participants = room.state.participants
         if len(participants) <= EXACT_UP_TO:
             people = frozenset((uid, p.role.on_stage) for uid, p in participants.items())
-            shape.add((room_id, people))
+            shape.add((room_id, people, room.state.description))
         else:
             size = room.state.listener_count.bit_length()  # doubles between changes
-            shape.add((room_id, room.state.on_stage(), size))
+            shape.add((room_id, room.state.on_stage(), size, room.state.description))
     return frozenset(shape)
 
 

@@ -118,7 +118,10 @@ class LiveRoom:
     def snapshot(self, you: str) -> SnapshotMessage:
         """The room as ``you`` see it (hands hidden by a block left out, and a creator
         hidden by one not named)."""
-        header = RoomHeader.model_validate(self.info)
+        # The description is the state's: moderators change it while the room lives.
+        header = RoomHeader.model_validate(self.info).model_copy(
+            update={"description": self.state.description}
+        )
         if self.info.created_by.id in self.hidden_for(you):
             header = header.model_copy(update={"created_by": None})
         return snapshot_message(self.state.snapshot(self.hidden_for(you)), header, you)

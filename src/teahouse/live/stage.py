@@ -27,6 +27,7 @@ from teahouse.errors import Conflict, ErrorCode, Forbidden
 from teahouse.live.actions import STAGE_ACTIONS, Audited
 from teahouse.live.audience import AudiencePages
 from teahouse.live.background import Background
+from teahouse.live.descriptions import RoomDescriptions
 from teahouse.live.index import LiveIndex
 from teahouse.live.links import RoomLinks
 from teahouse.live.media_steering import MediaSteering
@@ -65,7 +66,8 @@ class AuditSink(Protocol):
 
 class Stage:
     """Joins, leaves and every stage action of every live room; its collaborators
-    :attr:`media`, :attr:`links` and :attr:`audience` do the rest."""
+    :attr:`media`, :attr:`links`, :attr:`audience` and :attr:`descriptions` do the
+    rest."""
 
     def __init__(
         self,
@@ -99,6 +101,7 @@ class Stage:
         self.media = MediaSteering(media, self._live, self._background)
         self.links = RoomLinks(self._live)
         self.audience = AudiencePages(self._live)
+        self.descriptions = RoomDescriptions(self._live, rooms, audit)
 
     def on_rooms_changed(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` (quick, never raising) when a room opens, ends or changes."""
@@ -122,7 +125,7 @@ class Stage:
         full = room_limit(1, self._delivery_budget, self._send_queue)  # the largest burst
         room = LiveRoom(
             info=info,
-            state=RoomState(info.id),
+            state=RoomState(info.id, info.description),
             audience_budget=TokenBucket(full, self.clock()),
             audience_interval=self._audience_interval,
             speaking_interval=self._speaking_interval,

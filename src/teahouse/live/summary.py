@@ -30,6 +30,7 @@ def room_summary(
     return {
         "id": info.id,
         "title": info.title,
+        "description": room.state.description,
         "visibility": info.visibility,
         "created_by": ref_view(info.created_by) if info.created_by.id not in hidden else None,
         "created_at": info.created_at,

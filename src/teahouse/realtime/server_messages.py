@@ -111,6 +111,10 @@ class RoomHeader(_Outgoing):
 
     id: str
     title: str
+    description: str = Field(
+        description="What the room is about (at most 280 characters, line breaks kept); "
+        "empty for nothing. Changes arrive as `description` changes."
+    )
     visibility: str = Field(description="`open`, `social`, `closed` or `club`.")
     created_by: User | None = Field(
         description="Null when a block stands between the creator and this member."
@@ -148,8 +152,16 @@ class SettingsChange(_Outgoing):
     settings: RoomSettings
 
 
+class DescriptionChange(_Outgoing):
+    """A moderator changed what the room says it is about."""
+
+    op: Literal["description"] = "description"
+    description: str = Field(description="The room's description now; empty for none.")
+
+
 Change = Annotated[
-    UpsertChange | RemoveChange | ListenersChange | SettingsChange, Field(discriminator="op")
+    UpsertChange | RemoveChange | ListenersChange | SettingsChange | DescriptionChange,
+    Field(discriminator="op"),
 ]
 # ``op -> class``, derived from the union above.
 CHANGE_OPS = by_literal(Change, "op")
@@ -370,5 +382,7 @@ def _change(change: domain.Change) -> Change:
             return ListenersChange(count=count)
         case domain.Settings(hands=hands):
             return SettingsChange(settings=RoomSettings(hands=hands))
+        case domain.Description(text=text):
+            return DescriptionChange(description=text)
         case _:
             assert_never(change)

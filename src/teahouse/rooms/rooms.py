@@ -13,7 +13,7 @@ from teahouse import views
 from teahouse.domain.clock import utcnow
 from teahouse.domain.ids import looks_like_id, new_id
 from teahouse.domain.room_state import UserRef
-from teahouse.domain.text import clean_name
+from teahouse.domain.text import clean_name, clean_prose
 from teahouse.errors import BadRequest, Conflict, ErrorCode, Forbidden, NotFound
 from teahouse.store.database import Database
 from teahouse.store.models import Room, RoomAdmission, User
@@ -24,6 +24,8 @@ from teahouse.views import user_ref
 # "club": only the members of the room's club may see or enter it.
 Visibility = Literal["open", "social", "closed", "club"]
 TITLE_MAX = 120
+# A sentence or two under the title: the hallway card shows two lines of it.
+DESCRIPTION_MAX = 280
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,9 @@ class RoomInfo:
     moderators: frozenset[str] = frozenset()
     # A demo room (demo/rooms.py): seeded residents, no audio.
     demo: bool = False
+    # What it is about, as it was started (or last saved); the live room's own copy
+    # is its RoomState's, which moderators change.
+    description: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "moderators", self.moderators | {self.created_by.id})
@@ -68,6 +73,12 @@ def normalise_title(raw: str, what: str = "A room title") -> str:
     return clean_name(raw, what, TITLE_MAX)
 
 
+def normalise_description(raw: str) -> str:
+    """A room's description, kept as longer texts are (``domain/text.py``): line
+    breaks kept, at most :data:`DESCRIPTION_MAX` characters, empty for none."""
+    return clean_prose(raw, "A room description", DESCRIPTION_MAX)
+
+
 def _info(
     room: Room, creator: User, club: Club | None, moderators: frozenset[str] = frozenset()
 ) -> RoomInfo:
@@ -80,6 +91,7 @@ def _info(
         ClubRef(club.id, club.name) if club else None,
         moderators,
         room.demo,
+        room.description,
     )
 
 
@@ -96,12 +108,14 @@ class Rooms:
         *,
         moderators: frozenset[str] = frozenset(),
         require_membership: bool = True,
+        description: str = "",
     ) -> RoomInfo:
         """A new room record. A club room needs its creator to be a club member, unless
         ``require_membership`` is off: an event's room, whose rules the event decided."""
         room = Room(
             id=new_id(),
             title=normalise_title(title),
+            description=normalise_description(description),
             visibility=visibility,
             created_by_id=creator.id,
             created_at=utcnow(),
@@ -219,6 +233,11 @@ class Rooms:
         async with self._db.sessions.begin() as s:
             if await s.get(RoomAdmission, (room_id, user_id)) is None:
                 s.add(RoomAdmission(room_id=room_id, user_id=user_id))
+
+    async def save_description(self, room_id: str, description: str) -> None:
+        """Write a live room's description (already normalised) to its record."""
+        async with self._db.sessions.begin() as s:
+            await s.execute(update(Room).where(Room.id == room_id).values(description=description))
 
     async def mark_ended(self, room_id: str) -> None:
         async with self._db.sessions.begin() as s:

@@ -146,6 +146,8 @@ class Room(Base):
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     title: Mapped[str] = mapped_column(String(120))
+    # What the room is about, in a sentence or two (at most DESCRIPTION_MAX); "" for none.
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
     visibility: Mapped[str] = mapped_column(String(10))
     created_by_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

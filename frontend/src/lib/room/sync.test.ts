@@ -25,6 +25,7 @@ function snapshot(version = 5, participants: unknown = [person("ada", "moderator
     room: {
       id: "r",
       title: "Tea",
+      description: "Oolong first",
       visibility: "open",
       created_by: person("ada").user,
       created_at: "2026-12-04T19:00:00Z",
@@ -65,6 +66,7 @@ function seen(sync: RoomSync) {
     participants: Object.fromEntries(s.participants.map((p) => [p.user.username, p])),
     listeners: s.listeners,
     settings: s.settings,
+    description: s.room.description,
   };
 }
 
@@ -86,6 +88,7 @@ describe("snapshot and deltas", () => {
       participants: { cy: person("cy", "moderator") },
       listeners: 7,
       settings: { hands: true },
+      description: "Oolong first",
     });
   });
 
@@ -105,6 +108,10 @@ describe("snapshot and deltas", () => {
     ["a remove of someone unseen changes nothing", { op: "remove", user_id: "zed" }, {}],
     ["listeners sets the count", { op: "listeners", count: 40 }, { listeners: 40 }],
     ["settings sets the switches", { op: "settings", settings: { hands: false } }, { settings: { hands: false } }],
+    ["description replaces what the room says", { op: "description", description: "Green teas" }, { description: "Green teas" }],
+    ["an empty description clears it", { op: "description", description: "" }, { description: "" }],
+    // A malformed one is taken as none rather than shown as "undefined".
+    ["a malformed description is none", { op: "description", description: 7 } as unknown as Change, { description: "" }],
   ])("%s", (_name, change, expected) => {
     const { sync } = joined();
     const before = seen(sync);
@@ -276,7 +283,7 @@ describe("what does not fit is not applied", () => {
     const host = new Host();
     const sync = new RoomSync("r", host);
     sync.snapshot({ ...snapshot(5, [person("ada"), { role: "speaker" }], -3), settings: "on" as unknown as { hands: boolean } });
-    expect(seen(sync)).toEqual({ version: 5, participants: { ada: person("ada") }, listeners: 0, settings: { hands: true } });
+    expect(seen(sync)).toEqual({ version: 5, participants: { ada: person("ada") }, listeners: 0, settings: { hands: true }, description: "Oolong first" });
     // A malformed count keeps the one we had rather than showing 0.
     sync.delta(6, [{ op: "listeners", count: 12 }]);
     sync.delta(7, [{ op: "listeners", count: "many" as unknown as number }, null as unknown as Change]);

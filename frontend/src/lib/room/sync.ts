@@ -1,5 +1,5 @@
 import type { Change, SnapshotMessage } from "../protocol";
-import { countOf, drain, settingsOf, type Synced } from "./synced";
+import { countOf, descriptionOf, drain, settingsOf, type Synced } from "./synced";
 
 /** How long a resume may go unanswered, and how often an open gap asks again. */
 export const RESYNC_RETRY_MS = 3000;
@@ -49,7 +49,8 @@ export class RoomSync {
     if (typeof msg.version !== "number") return "ignored";
     const fromSnapshot: Synced = {
       version: msg.version,
-      room: msg.room,
+      // A server before descriptions (or a malformed one) sends none: shown as nothing.
+      room: { ...msg.room, description: descriptionOf(msg.room.description) },
       participants: msg.participants.filter((p) => typeof p?.user?.id === "string"),
       listeners: countOf(msg.listeners),
       settings: settingsOf(msg.settings),

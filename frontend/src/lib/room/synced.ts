@@ -42,16 +42,22 @@ export function applyChanges(participants: Participant[], changes: Change[]): Pa
   return next;
 }
 
-/** One delta's changes applied to the whole synced state (participants, count, settings). */
+/** A description as sent; anything but a string (absent, malformed) is none. */
+export function descriptionOf(raw: unknown): string {
+  return typeof raw === "string" ? raw : "";
+}
+
+/** One delta's changes applied to the whole synced state (participants, count, settings, description). */
 export function applyDelta(synced: Synced, version: number, changes: Change[]): Synced {
-  let { listeners, settings } = synced;
+  let { listeners, settings, room } = synced;
   for (const change of changes) {
     if (!change || typeof change !== "object") continue;
     // A malformed count keeps the one we had rather than showing 0.
     if (change.op === "listeners") listeners = typeof change.count === "number" ? countOf(change.count) : listeners;
     else if (change.op === "settings") settings = settingsOf(change.settings);
+    else if (change.op === "description") room = { ...room, description: descriptionOf(change.description) };
   }
-  return { ...synced, version, participants: applyChanges(synced.participants, changes), listeners, settings };
+  return { ...synced, version, room, participants: applyChanges(synced.participants, changes), listeners, settings };
 }
 
 /**
