@@ -84,7 +84,9 @@ export type ErrorCode =
   | "rate_limited"
   | "room_busy"
   | "internal_error"
-  | "media_unavailable";
+  | "media_unavailable"
+  | "already_requested"
+  | "join_request_not_found";
 
 /**
  * Everything the server holds about the member (docs/API-SOCIAL.md, "Your own
@@ -155,6 +157,7 @@ export interface ExportClubs {
   founded: ClubRef[];
   followed: ExportClubFollow[];
   invitations: ExportClubInvitation[];
+  join_requests: ExportJoinRequest[];
 }
 export interface ExportMembership {
   club: ClubRef;
@@ -173,6 +176,16 @@ export interface ExportClubInvitation {
   club: ClubRef;
   invited_by: UserCard | null;
   at: string;
+}
+/**
+ * A request of theirs to join a club, and what became of it (not who answered:
+ * that is the admin's, not theirs).
+ */
+export interface ExportJoinRequest {
+  club: ClubRef;
+  status: string;
+  at: string;
+  answered_at: string | null;
 }
 export interface ExportHostedEvent {
   id: string;
@@ -346,6 +359,7 @@ export interface Club {
   my_role: ("admin" | "member") | null;
   following: boolean;
   invited: boolean;
+  requested: boolean;
   created_at: string;
 }
 export interface ClubList {
@@ -501,6 +515,20 @@ export interface User {
   display_name: string;
 }
 /**
+ * docs/API-SOCIAL.md ``JoinRequest``: an open request, as an admin sees it.
+ */
+export interface JoinRequest {
+  id: string;
+  user: UserCard;
+  created_at: string;
+}
+/**
+ * The club's open requests to join, oldest first (admins only).
+ */
+export interface JoinRequestList {
+  requests: JoinRequest[];
+}
+/**
  * The process is up and its event loop answers.
  */
 export interface Liveness {
@@ -594,7 +622,7 @@ export interface Notification {
   event: EventRef | null;
   club: ClubRef | null;
   report: ReportRef | null;
-  state: ("live" | "ended" | "open" | "accepted" | "closed") | null;
+  state: ("live" | "ended" | "open" | "accepted" | "closed" | "declined" | "withdrawn") | null;
   text: string;
 }
 /**

@@ -110,7 +110,9 @@ export type ErrorCode =
   | "rate_limited"
   | "room_busy"
   | "internal_error"
-  | "media_unavailable";
+  | "media_unavailable"
+  | "already_requested"
+  | "join_request_not_found";
 /**
  * Every message the server sends.
  */
