@@ -622,6 +622,7 @@ export interface Notification {
   event: EventRef | null;
   club: ClubRef | null;
   report: ReportRef | null;
+  join_request_id: string | null;
   state: ("live" | "ended" | "open" | "accepted" | "closed" | "declined" | "withdrawn") | null;
   text: string;
 }

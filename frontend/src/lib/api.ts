@@ -11,6 +11,7 @@ import type {
   Hallway,
   IceServers,
   InviteCreated,
+  JoinRequestList,
   InviteInspect,
   Me,
   ResetDone,
@@ -199,6 +200,11 @@ export const api = {
   inviteToClub: (id: string, username: string) => request<void>("POST", `/clubs/${seg(id)}/invites`, { username }),
   joinClub: (id: string) => request<void>("POST", `/clubs/${seg(id)}/join`),
   declineClub: (id: string) => request<void>("DELETE", `/clubs/${seg(id)}/invites/me`),
+  askToJoinClub: (id: string) => request<void>("POST", `/clubs/${seg(id)}/requests`),
+  withdrawClubRequest: (id: string) => request<void>("DELETE", `/clubs/${seg(id)}/requests/me`),
+  clubRequests: (id: string) => request<JoinRequestList>("GET", `/clubs/${seg(id)}/requests`),
+  answerClubRequest: (id: string, requestId: string, accept: boolean) =>
+    request<void>("POST", `/clubs/${seg(id)}/requests/${seg(requestId)}/${accept ? "accept" : "decline"}`),
   makeClubAdmin: (id: string, username: string) => request<void>("POST", `/clubs/${seg(id)}/admins`, { username }),
   removeClubMember: (id: string, username: string) =>
     request<void>("DELETE", `/clubs/${seg(id)}/members/${seg(username)}`),

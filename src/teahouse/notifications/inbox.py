@@ -69,6 +69,9 @@ class NotificationView(TypedDict):
     event: EventRefView | None
     club: ClubRef | None
     report: ReportRefView | None
+    # The request to join a club that a club_request (or its answer) is about: an
+    # admin answers it by this id (POST /api/clubs/{club}/requests/{id}/accept).
+    join_request_id: str | None
     state: NotificationState | None
     text: str
 
@@ -288,6 +291,7 @@ def _render(row: Row[*_Columns]) -> NotificationView:
         ),
         "club": {"id": n.club_id, "name": club_name} if n.club_id else None,
         "report": {"id": n.report_id, "reason": reason} if n.report_id else None,
+        "join_request_id": n.join_request_id,
         "state": _state(n, room_ended_at, bool(member), bool(invited), request_status),
         "text": "",
     }
