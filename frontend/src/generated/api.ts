@@ -403,6 +403,7 @@ export interface Event {
   description: string;
   starts_at: string;
   time_zone: string;
+  repeats: "weekly" | null;
   host: UserCard | null;
   cohosts: UserCard[];
   club: ClubRef | null;
@@ -420,6 +421,7 @@ export interface EventPatchBody {
   time_zone?: string | null;
   cohosts?: string[] | null;
   club_id?: string | null;
+  repeats?: "weekly" | null;
 }
 export interface EventRef {
   id: string;
@@ -471,6 +473,7 @@ export interface HallwayEvent {
   description: string;
   starts_at: string;
   time_zone: string;
+  repeats: "weekly" | null;
   host: UserCard | null;
   cohosts: UserCard[];
   club: ClubRef | null;
@@ -577,6 +580,7 @@ export interface NewEventBody {
    */
   cohosts?: string[];
   club_id?: string | null;
+  repeats?: "weekly" | null;
 }
 /**
  * An invitation just made: its code is shown this once.

@@ -20,46 +20,28 @@ from datetime import datetime
 from enum import Enum
 from typing import cast
 
-from sqlalchemy import delete, func, select, update
-from typing_extensions import TypedDict
+from sqlalchemy import delete, select, update
 
 from teahouse.clubs.clubs import Clubs
+from teahouse.clubs.event_views import EventView, Repeats, event_views
+from teahouse.clubs.recurrence import WEEKLY, next_occurrence_after_rooms
 from teahouse.config import Settings
 from teahouse.domain import clubs as club_rules
 from teahouse.domain.clock import utcnow
-from teahouse.domain.event_times import parse_starts_at, parse_time_zone, utc_text
+from teahouse.domain.event_times import parse_starts_at, parse_time_zone
 from teahouse.domain.ids import looks_like_id, new_id
 from teahouse.domain.text import clean_prose
 from teahouse.errors import BadRequest, Conflict, ErrorCode, Forbidden, NotFound, TeahouseError
 from teahouse.live.stage import Stage
 from teahouse.notifications.notifier import Notifications
 from teahouse.rooms.rooms import Rooms, normalise_title
-from teahouse.social.cards import cards_by_id
-from teahouse.social.graph import hidden_set, visible_to
+from teahouse.social.graph import visible_to
 from teahouse.store.database import Database, DbSession
 from teahouse.store.models import User
-from teahouse.store.social_models import Avatar, Club, Event, EventCohost, EventInterest
-from teahouse.views import ClubRef, UserCard, user_card
+from teahouse.store.social_models import Event, EventCohost, EventInterest
 
 DESCRIPTION_MAX = 2000
 COHOSTS_MAX = 10
-
-
-class EventView(TypedDict):
-    id: str
-    title: str
-    description: str
-    starts_at: str
-    time_zone: str
-    host: UserCard | None  # None: hidden from the viewer by a block
-    cohosts: list[UserCard]
-    club: ClubRef | None
-    room_id: str | None
-    cancelled: bool
-    interested_count: int
-    notify_me: bool
-    can_start: bool
-    url: str
 
 
 class Unset(Enum):
@@ -81,6 +63,8 @@ class EventFields:
     time_zone: str | None = None
     cohosts: list[str] | None = None
     club_id: str | Unset | None = UNSET
+    # "weekly" or None (once); UNSET keeps. A PATCH with None stops a series.
+    repeats: Repeats | Unset | None = UNSET
 
 
 def event_not_found() -> NotFound:
@@ -105,6 +89,7 @@ class Events:
         self._stage = stage
         self._notifications = notifications
         self._clock = clock
+        rooms.on_ended(next_occurrence_after_rooms(clock))
 
     def url(self, event_id: str) -> str:
         return f"{self._settings.public_url}/event/{event_id}"
@@ -129,6 +114,7 @@ class Events:
             host_id=host.id,
             club_id=club_id,
             created_at=utcnow(),
+            repeats=WEEKLY if fields.repeats == WEEKLY else None,
         )
         async with self._db.sessions.begin() as s:
             cohosts = await _users_named(s, fields.cohosts or [], host.id)
@@ -154,6 +140,7 @@ class Events:
         if fields.starts_at is not None:
             starts_at = self._future(parse_starts_at(fields.starts_at, zone))
         club_id = event.club_id if fields.club_id is UNSET else fields.club_id
+        repeats = event.repeats if fields.repeats is UNSET else fields.repeats
         if club_id is not None and club_id != event.club_id:
             club_rules.require_admin(await self._clubs.role(user_id, club_id))
         async with self._db.sessions.begin() as s:
@@ -169,6 +156,7 @@ class Events:
                     time_zone=zone_name,
                     starts_at=starts_at,
                     club_id=club_id,
+                    repeats=repeats,
                 )
             )
             if _rowcount(changed) != 1:  # started or cancelled meanwhile
@@ -263,67 +251,7 @@ class Events:
 
     async def views(self, s: DbSession, viewer_id: str, events: list[Event]) -> list[EventView]:
         """Event views for one viewer, in a fixed number of queries however many events."""
-        if not events:
-            return []
-        ids = [e.id for e in events]
-        hidden = await hidden_set(s, viewer_id)
-        people = await cards_by_id(s, {e.host_id for e in events} - hidden)
-        cohosts: dict[str, list[UserCard]] = {}
-        for event_id, cohost, etag in await s.execute(
-            select(EventCohost.event_id, User, Avatar.etag)
-            .join(User, User.id == EventCohost.user_id)
-            .outerjoin(Avatar, Avatar.user_id == User.id)
-            .where(EventCohost.event_id.in_(ids), visible_to(viewer_id, User.id))
-            .order_by(User.username)
-        ):
-            cohosts.setdefault(event_id, []).append(user_card(cohost, etag))
-        clubs = dict(
-            (
-                await s.execute(
-                    select(Club.id, Club.name).where(
-                        Club.id.in_({e.club_id for e in events if e.club_id})
-                    )
-                )
-            ).all()
-        )
-        interested = dict(
-            (
-                await s.execute(
-                    select(EventInterest.event_id, func.count())
-                    .where(EventInterest.event_id.in_(ids))
-                    .group_by(EventInterest.event_id)
-                )
-            ).all()
-        )
-        mine = set(
-            await s.scalars(
-                select(EventInterest.event_id).where(
-                    EventInterest.event_id.in_(ids), EventInterest.user_id == viewer_id
-                )
-            )
-        )
-        views: list[EventView] = []
-        for e in events:
-            hosts = {e.host_id, *(u["id"] for u in cohosts.get(e.id, []))}
-            views.append(
-                {
-                    "id": e.id,
-                    "title": e.title,
-                    "description": e.description,
-                    "starts_at": utc_text(e.starts_at),
-                    "time_zone": e.time_zone,
-                    "host": people.get(e.host_id),
-                    "cohosts": cohosts.get(e.id, []),
-                    "club": {"id": e.club_id, "name": clubs[e.club_id]} if e.club_id else None,
-                    "room_id": e.room_id,
-                    "cancelled": e.cancelled_at is not None,
-                    "interested_count": int(interested.get(e.id, 0)),
-                    "notify_me": e.id in mine,
-                    "can_start": viewer_id in hosts and _not_begun(e),
-                    "url": self.url(e.id),
-                }
-            )
-        return views
+        return await event_views(s, viewer_id, events, self.url)
 
     def _future(self, starts_at: datetime) -> datetime:
         if starts_at <= self._clock():
@@ -367,10 +295,6 @@ def _texts(title: str, description: str) -> tuple[str, str]:
 def _require_host(event: Event, user_id: str) -> None:
     if event.host_id != user_id:
         raise Forbidden("Only the event's host can change it.", ErrorCode.NOT_HOST)
-
-
-def _not_begun(event: Event) -> bool:
-    return event.room_id is None and event.cancelled_at is None
 
 
 def _require_not_begun(event: Event) -> None:
