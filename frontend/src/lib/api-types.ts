@@ -81,6 +81,7 @@ export type InviteInspect = Api.InviteInfo;
 export type UserPage = Api.UserList;
 export type NotificationPage = Api.NotificationList;
 export type NewEvent = Api.NewEventBody;
+export type EventPatch = Api.EventPatchBody;
 export type ReportReason = Api.ReportBody["reason"];
 export type InviteStatus = "all" | Api.AdminInvite["status"];
 export type AuditPage = Api.AuditEntryList;

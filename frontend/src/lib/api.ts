@@ -8,6 +8,7 @@ import type {
   ClubMemberList,
   EditClubBody,
   Event,
+  EventPatch,
   Hallway,
   IceServers,
   InviteCreated,
@@ -213,6 +214,7 @@ export const api = {
   // Events
   createEvent: (body: NewEvent) => request<Event>("POST", "/events", body),
   event: (id: string) => request<Event>("GET", `/events/${seg(id)}`),
+  updateEvent: (id: string, body: EventPatch) => request<Event>("PATCH", `/events/${seg(id)}`, body),
   cancelEvent: (id: string) => request<void>("DELETE", `/events/${seg(id)}`),
   notifyMe: (id: string, on: boolean) => request<void>(on ? "POST" : "DELETE", `/events/${seg(id)}/notify`),
   startEvent: (id: string) => request<StartedEvent>("POST", `/events/${seg(id)}/start`),
