@@ -68,12 +68,22 @@ async def test_ask_to_join_and_a_weekly_event(app: LiveServer, browser: Browser)
         await expect(sam.get_by_test_id("club-withdraw")).to_be_visible()
         await expect(sam.get_by_test_id("club-ask")).to_have_count(0)
         await shots(sam, "club-request-sent")
+        # He takes it back, and asks again.
+        await sam.get_by_test_id("club-withdraw").click()
+        await expect(sam.get_by_test_id("club-ask")).to_be_visible()
+        await sam.get_by_test_id("club-ask").click()
+        await expect(sam.get_by_test_id("club-requested")).to_be_visible()
 
-        # Ada is told at once, and accepts from her notifications.
+        # Ada is told at once, and accepts from her notifications; the first request
+        # says it was withdrawn, with nothing to answer.
         toast = ada.get_by_test_id("toast").filter(has_text="asked to join Night Owls")
-        await expect(toast).to_be_visible()
+        await expect(toast.first).to_be_visible()
         await ada.goto("/notifications")
-        request = ada.locator('[data-testid="notification-item"][data-kind="club_request"]')
+        asked = ada.locator('[data-testid="notification-item"][data-kind="club_request"]')
+        await expect(asked).to_have_count(2)
+        request, withdrawn = asked.nth(0), asked.nth(1)  # newest first
+        await expect(withdrawn.get_by_test_id("club-request-answer")).to_have_text("Withdrawn")
+        await expect(withdrawn.get_by_test_id("notification-accept")).to_have_count(0)
         await expect(request).to_contain_text("sam asked to join Night Owls")
         await request.get_by_test_id("notification-accept").click()
         answer = request.get_by_test_id("club-request-answer")
@@ -134,6 +144,14 @@ async def test_ask_to_join_and_a_weekly_event(app: LiveServer, browser: Browser)
         )
         assert after["room_id"] is None
         await shots(ada, "event-ended")
+
+        # She stops the series: the next Monday still happens, and nothing after it.
+        await ada.get_by_test_id("event-stop-repeating").click()
+        await ada.get_by_test_id("event-stop-confirm").click()
+        await expect(ada.get_by_test_id("event-repeats")).to_have_count(0)
+        await expect(ada.get_by_test_id("event-cancel")).to_have_text("Cancel this event")
+        stopped = await api_get(ada, f"/events/{event_id}")
+        assert (stopped["repeats"], stopped["starts_at"]) == (None, after["starts_at"])
     finally:
         for page in (ada, sam):
             await page.context.close()

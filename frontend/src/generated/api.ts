@@ -194,6 +194,7 @@ export interface ExportHostedEvent {
   club: ClubRef | null;
   description: string;
   time_zone: string;
+  repeats: string | null;
   room_id: string | null;
   created_at: string;
   cancelled_at: string | null;

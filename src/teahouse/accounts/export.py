@@ -279,6 +279,7 @@ async def _events_hosted(c: _Collector) -> list[dict[str, Any]]:
                 **await _event_ref(c, event),
                 "description": event.description,
                 "time_zone": event.time_zone,
+                "repeats": event.repeats,
                 "room_id": event.room_id,
                 "created_at": _iso(event.created_at),
                 "cancelled_at": _iso(event.cancelled_at),

@@ -93,6 +93,7 @@ class ExportEventRef(TypedDict):
 class ExportHostedEvent(ExportEventRef):
     description: str
     time_zone: str
+    repeats: str | None
     room_id: str | None
     created_at: str
     cancelled_at: str | None
