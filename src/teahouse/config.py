@@ -130,6 +130,13 @@ class Settings(BaseSettings):
         description="Avatar uploads one member may make an hour (each is decoded in a "
         "worker process); beyond it 429 rate_limited.",
     )
+    club_requests_per_hour: int = Field(
+        default=10,
+        ge=1,
+        le=10000,
+        description="Requests to join clubs one member may make an hour (withdrawn ones "
+        "count), so nobody floods club admins; beyond it 429 rate_limited.",
+    )
     avatar_memory_mib: int = Field(
         default=512,
         ge=128,

@@ -30,14 +30,15 @@ why with a :class:`CloseCode`.
      │                              not_in_room, club_not_found, not_member,
      │                              event_not_found, avatar_not_found, invite_not_found,
      │                              report_not_found, room_link_invalid,
-     │                              passkey_not_found
+     │                              passkey_not_found, join_request_not_found
      ├── Conflict              409  username_taken, room_ended, wrong_state,
      │                              already_in_room, club_name_taken, already_member,
      │                              last_admin, event_started, event_cancelled,
      │                              already_pinged, cannot_suspend_admin,
      │                              member_suspended, already_resolved, hands_disabled,
      │                              joined_elsewhere, passkey_exists,
-     │                              too_many_passkeys, display_name_taken
+     │                              too_many_passkeys, display_name_taken,
+     │                              already_requested
      ├── TooLarge              413  request_too_large, avatar_too_large
      ├── TooManyRequests       429  too_many_attempts, too_many_reports, rate_limited,
      │                              room_busy
@@ -158,6 +159,10 @@ class ErrorCode(StrEnum):
     INTERNAL_ERROR = "internal_error", 500
 
     MEDIA_UNAVAILABLE = "media_unavailable", 503
+
+    # Appended, not sorted in by status, so parallel branches merge cleanly.
+    ALREADY_REQUESTED = "already_requested", 409
+    JOIN_REQUEST_NOT_FOUND = "join_request_not_found", 404
 
 
 class CloseCode(IntEnum):

@@ -33,6 +33,7 @@ from teahouse.admin.suspensions import Ejector, SuspensionWatch
 from teahouse.clubs.calendar import Calendar
 from teahouse.clubs.clubs import Clubs
 from teahouse.clubs.events import Events
+from teahouse.clubs.join_requests import JoinRequests
 from teahouse.config import Settings
 from teahouse.cursor_seal import CursorSeal
 from teahouse.data_dir import cursor_key
@@ -83,6 +84,7 @@ class Services:
     notifications: Notifications
     inbox: Inbox
     clubs: Clubs
+    join_requests: JoinRequests
     events: Events
     calendar: Calendar
     hallway: Hallway
@@ -212,6 +214,7 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         notifications=notifications,
         inbox=inbox,
         clubs=clubs,
+        join_requests=JoinRequests(db, settings, notifications),
         events=events,
         calendar=Calendar(db, settings, events),
         hallway=Hallway(db, rooms, stage, settings.public_url),

@@ -205,7 +205,8 @@ async def test_starting_an_event(server_on_both: LiveServer) -> None:
     async with server.services.db.sessions() as s:
         notes = list(await s.scalars(select(Notification).order_by(Notification.user_id)))
     assert sorted((n.user_id, n.kind, n.event_id, n.room_id) for n in notes) == sorted(
-        (m.id, "event_starting", eid, room_id) for m in (ada, cy, dee)  # its host too
+        (m.id, "event_starting", eid, room_id)
+        for m in (ada, cy, dee)  # its host too
     )
     async with eve.http() as http:
         seen = (await http.get(f"/api/events/{eid}")).json()

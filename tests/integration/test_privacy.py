@@ -25,6 +25,7 @@ from teahouse.store.social_models import (
     Club,
     ClubFollow,
     ClubInvite,
+    ClubJoinRequest,
     ClubMember,
     Event,
     EventCohost,
@@ -85,6 +86,7 @@ class Story:
         async with self.eve.http() as http:
             await http.post(f"/api/users/{LEAVER}/block")
         await self._clubs_and_events()
+        await self._join_requests()
         await self._rooms()
         await self._reports_and_audit()
 
@@ -105,6 +107,14 @@ class Story:
             assert by.status_code == 201, by.text
             granted = await http.post("/api/admin/members/cy/grant-admin")
             assert granted.status_code == 200, granted.text
+
+    async def _join_requests(self) -> None:
+        """The Leaver asks to join Bob's club; Fay asks to join theirs and they decline."""
+        requests = self.server.services.join_requests
+        await requests.ask(self.leaver.id, self.clubs["Chess"])
+        await requests.ask(self.fay_id, self.clubs["Tea Lovers"])
+        [fays] = await requests.open_requests(self.leaver.id, self.clubs["Tea Lovers"])
+        await requests.answer(self.leaver.id, self.clubs["Tea Lovers"], fays["id"], accept=False)
 
     async def _clubs_and_events(self) -> None:
         leaver, bob, cy, dan, eve = (
@@ -248,6 +258,7 @@ async def test_the_export_holds_the_members_data_and_nobody_elses(server: LiveSe
     }  # fmt: skip
     assert {c["name"] for c in clubs["founded"]} == {"Tea Lovers", "Solo", "Members Only"}
     assert [c["club"]["name"] for c in clubs["followed"]] == ["Chess"]
+    assert [(r["club"]["name"], r["status"]) for r in clubs["join_requests"]] == [("Chess", "open")]
     assert [c["invited_by"]["username"] for c in clubs["invitations"]] == ["bob"]
     [hosted] = export["events_hosted"]
     assert hosted["title"] == "LEAVER talk"
@@ -255,7 +266,8 @@ async def test_the_export_holds_the_members_data_and_nobody_elses(server: LiveSe
     assert [e["host"]["username"] for e in export["events_cohosted"]] == ["bob"]
     assert [e["event"]["title"] for e in export["events_asked_about"]] == ["Bob talk"]
     notified = export["notifications"]
-    assert sorted(n["actor"]["username"] for n in notified if n["actor"]) == ["bob", "cy"]
+    # Fay's is her request to join a club of theirs.
+    assert sorted(n["actor"]["username"] for n in notified if n["actor"]) == ["bob", "cy", "fay"]
     # The leaver is the admin: Bob's report about them came as a notice that names
     # neither the report's details nor its reporter.
     assert [n["kind"] for n in notified if not n["actor"]] == ["report_filed"]
@@ -348,6 +360,15 @@ async def test_deleting_the_account_leaves_nothing_that_names_them(
             )
         }
         fay = await s.get(User, story.fay_id)
+        requests = (
+            await s.execute(
+                select(
+                    ClubJoinRequest.user_id, ClubJoinRequest.status, ClubJoinRequest.answered_by_id
+                )
+            )
+        ).all()
+    # Their own request went with them; Fay's, which they declined, stays, by nobody.
+    assert requests == [(story.fay_id, "declined", None)]
     assert story.rooms["live"] in room_ids and story.rooms["bobs"] in room_ids
     assert story.rooms["old"] not in room_ids and story.rooms["solo"] not in room_ids
     # Clubs: to the longest-standing admin, else member (made admin), else deleted.

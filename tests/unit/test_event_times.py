@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from teahouse.domain.event_times import parse_starts_at, parse_time_zone, utc_text
+from teahouse.domain.event_times import next_weekly, parse_starts_at, parse_time_zone, utc_text
 from teahouse.errors import BadRequest
 
 TIMES = [
@@ -58,3 +58,33 @@ def test_start_times_that_do_not_parse(raw: str) -> None:
     with pytest.raises(BadRequest) as refused:
         parse_starts_at(raw, parse_time_zone("UTC"))
     assert refused.value.code == "invalid_request"
+
+
+# A weekly event: (its occurrence, zone, the moment after which the next is wanted,
+# the next). The next keeps the weekday and the wall-clock time in the zone.
+WEEKLY = [
+    # Berlin, Monday 19:00 across the spring change (2026-03-29): 18:00Z, then 17:00Z.
+    ("2026-03-23T18:00:00Z", "Europe/Berlin", "2026-03-23T19:05:00Z", "2026-03-30T17:00:00Z"),
+    # ...and across the autumn change (2026-10-25): 17:00Z, then 18:00Z.
+    ("2026-10-19T17:00:00Z", "Europe/Berlin", "2026-10-19T18:00:00Z", "2026-10-26T18:00:00Z"),
+    # New York, Sunday 19:00 across its spring change (2026-03-08).
+    ("2026-03-02T00:00:00Z", "America/New_York", "2026-03-02T01:00:00Z", "2026-03-08T23:00:00Z"),
+    # Weeks nobody started are skipped: the next is the first after `after`.
+    ("2026-03-23T18:00:00Z", "Europe/Berlin", "2026-04-14T12:00:00Z", "2026-04-20T17:00:00Z"),
+    # `after` before the occurrence: still the week after it, never the same one.
+    ("2026-03-23T18:00:00Z", "Europe/Berlin", "2026-03-23T10:00:00Z", "2026-03-30T17:00:00Z"),
+    # Exactly on an occurrence: the one after it.
+    ("2026-03-23T18:00:00Z", "Europe/Berlin", "2026-03-30T17:00:00Z", "2026-04-06T17:00:00Z"),
+    ("2026-07-06T12:00:00Z", "UTC", "2026-07-06T13:00:00Z", "2026-07-13T12:00:00Z"),
+]
+
+
+@pytest.mark.parametrize(("occurrence", "zone", "after", "expected"), WEEKLY)
+def test_a_weekly_event_keeps_its_wall_clock_time(
+    occurrence: str, zone: str, after: str, expected: str
+) -> None:
+    tz = parse_time_zone(zone)
+    got = next_weekly(parse_starts_at(occurrence, tz), tz, parse_starts_at(after, tz))
+    assert utc_text(got) == expected
+    before = parse_starts_at(occurrence, tz).astimezone(tz)
+    assert (got.astimezone(tz).strftime("%A %H:%M")) == before.strftime("%A %H:%M")

@@ -14,6 +14,7 @@ import { useLoad } from "../ui/hooks";
 import { CalendarIcon, PlusIcon } from "../ui/icons";
 import { EmptyCard } from "../ui/UserRow";
 import { ClubMembers } from "./ClubMembers";
+import { ClubRequests } from "./ClubRequests";
 import { EditClubSheet } from "./EditClubSheet";
 import { CLUB_ERRORS } from "./errors";
 
@@ -78,6 +79,14 @@ export function ClubPage({ me, clubId }: { me: Me; clubId: string }) {
       setMembersVersion((v) => v + 1);
     }, "Couldn't answer the invitation.");
 
+  const askToJoin = (ask: boolean) =>
+    run(async () => {
+      if (ask) await api.askToJoinClub(club.id);
+      else await api.withdrawClubRequest(club.id);
+      toast(ask ? "Asked. The club's admins will answer." : "Your request is withdrawn.", "info");
+      await reload();
+    }, ask ? "Couldn't send your request." : "Couldn't withdraw your request.");
+
   const members = typeof club.member_count === "number" ? club.member_count : 0;
   const followers = typeof club.follower_count === "number" ? club.follower_count : 0;
   return (
@@ -117,7 +126,22 @@ export function ClubPage({ me, clubId }: { me: Me; clubId: string }) {
             </div>
           )}
 
+          {!isMember && !club.invited && club.requested && (
+            <div class="requested-banner" data-testid="club-requested">
+              <span class="badge">Requested</span>
+              <p class="small">You asked to join. The club's admins will answer.</p>
+              <button type="button" class="button button--ghost button--small" disabled={busy} onClick={() => askToJoin(false)} data-testid="club-withdraw">
+                Withdraw request
+              </button>
+            </div>
+          )}
+
           <div class="club-hero__actions">
+            {!isMember && !club.invited && !club.requested && (
+              <button type="button" class="button button--primary" disabled={busy} onClick={() => askToJoin(true)} data-testid="club-ask">
+                Ask to join
+              </button>
+            )}
             {isMember && (
               <button type="button" class="button button--primary" onClick={() => setStartRoom(true)} data-testid="club-start-room">
                 <PlusIcon size={18} /> Start a club room
@@ -158,6 +182,17 @@ export function ClubPage({ me, clubId }: { me: Me; clubId: string }) {
           </section>
         )}
 
+        {isAdmin && (
+          <ClubRequests
+            club={club}
+            version={membersVersion}
+            onAnswered={() => {
+              void reload();
+              setMembersVersion((v) => v + 1);
+            }}
+          />
+        )}
+
         <ClubMembers club={club} me={me} version={membersVersion} onChanged={() => void reload()} />
 
         {isMember && (
@@ -187,7 +222,7 @@ export function ClubPage({ me, clubId }: { me: Me; clubId: string }) {
             setMembersVersion((v) => v + 1);
           }}
         >
-          <p class="muted">You can come back only if an admin invites you again.</p>
+          <p class="muted">You can come back if an admin invites you again or accepts your request to join.</p>
         </ConfirmSheet>
       )}
     </div>

@@ -9,4 +9,6 @@ export const CLUB_ERRORS: ErrorTexts = {
   not_member: "They need to be a member of the club first.",
   last_admin: "A club needs an admin. Make someone else an admin first.",
   not_invited: "That invitation is no longer open.",
+  already_requested: "You've already asked to join. The club's admins will answer.",
+  join_request_not_found: "That request has already been answered or withdrawn.",
 };

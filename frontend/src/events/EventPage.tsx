@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/api";
 import type { Me, User } from "../lib/api-types";
 import { copyText } from "../lib/clipboard";
-import { formatLongDay, formatWhen, hostZoneNote, plural } from "../lib/format";
+import { formatLongDay, formatWhen, hostZoneNote, plural, weeklyText } from "../lib/format";
 import { asArray } from "../lib/payload";
 import { errorText, ShownError } from "../lib/problem";
 import { clubHref, roomHref } from "../lib/routes";
@@ -23,6 +23,7 @@ export function EventPage({ me, eventId }: { me: Me; eventId: string }) {
   const [busy, setBusy] = useState<"notify" | "start" | null>(null);
   const [copied, setCopied] = useState(false);
   const [cancelling, setCancelling] = useState(false);
+  const [stopping, setStopping] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -59,6 +60,7 @@ export function EventPage({ me, eventId }: { me: Me; eventId: string }) {
   const isHost = event.host?.id === me.id;
   const note = hostZoneNote(event.starts_at, event.time_zone);
   const interested = typeof event.interested_count === "number" ? event.interested_count : 0;
+  const weekly = event.repeats === "weekly" && !event.cancelled;
 
   const toggleNotify = async () => {
     const on = !event.notify_me;
@@ -126,7 +128,14 @@ export function EventPage({ me, eventId }: { me: Me; eventId: string }) {
               </span>
             )}
           </p>
-          <p class="small muted">{formatLongDay(event.starts_at)}</p>
+          <p class="small muted">
+            {weekly ? `Next: ${formatLongDay(event.starts_at)}` : formatLongDay(event.starts_at)}
+          </p>
+          {weekly && (
+            <p class="event__repeats" data-testid="event-repeats">
+              {weeklyText(event.starts_at, event.time_zone)}
+            </p>
+          )}
           <h1 class="event__title">{event.title}</h1>
           {event.description && <p class="event__description">{event.description}</p>}
           {event.cancelled && (
@@ -208,16 +217,40 @@ export function EventPage({ me, eventId }: { me: Me; eventId: string }) {
           </ul>
         </section>
 
+        {isHost && weekly && !started && (
+          <button type="button" class="button button--ghost button--block" onClick={() => setStopping(true)} data-testid="event-stop-repeating">
+            Stop repeating
+          </button>
+        )}
         {isHost && !event.cancelled && !started && (
           <button type="button" class="button button--ghost button--block danger-text" onClick={() => setCancelling(true)} data-testid="event-cancel">
-            Cancel this event
+            {weekly ? "Cancel every week" : "Cancel this event"}
           </button>
         )}
       </main>
+      {stopping && (
+        <ConfirmSheet
+          title="Stop repeating?"
+          confirmLabel="Stop repeating"
+          busyLabel="Saving…"
+          onClose={() => setStopping(false)}
+          confirmTestid="event-stop-confirm"
+          onConfirm={async () => {
+            try {
+              const changed = await api.updateEvent(event.id, { repeats: null });
+              setData(() => changed);
+            } catch (err) {
+              throw new ShownError(errorText(err, "Couldn't change it.", EVENT_ERRORS));
+            }
+          }}
+        >
+          <p class="muted">The next one, {formatLongDay(event.starts_at)}, still happens. After it, the room doesn't come back.</p>
+        </ConfirmSheet>
+      )}
       {cancelling && (
         <ConfirmSheet
-          title="Cancel this event?"
-          confirmLabel="Cancel the event"
+          title={weekly ? "Cancel every week?" : "Cancel this event?"}
+          confirmLabel={weekly ? "Cancel every week" : "Cancel the event"}
           busyLabel="Cancelling…"
           danger
           onClose={() => setCancelling(false)}

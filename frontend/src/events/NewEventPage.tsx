@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/api";
 import type { Club, Me } from "../lib/api-types";
-import { localInputValue, viewerTimeZone } from "../lib/format";
+import { localInputValue, viewerTimeZone, weeklyText } from "../lib/format";
 import { asArray, cleanUsername, USERNAME_RE } from "../lib/payload";
 import { errorText } from "../lib/problem";
 import { eventHref } from "../lib/routes";
@@ -28,6 +28,7 @@ export function NewEventPage({ me, clubId }: { me: Me; clubId: string | null }) 
   const [cohostInput, setCohostInput] = useState("");
   const [cohosts, setCohosts] = useState<string[]>([]);
   const [club, setClub] = useState<string>(clubId ?? "");
+  const [weekly, setWeekly] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [cohostError, setCohostError] = useState<string | null>(null);
@@ -81,6 +82,7 @@ export function NewEventPage({ me, clubId }: { me: Me; clubId: string | null }) 
         time_zone: zone,
         cohosts,
         ...(club ? { club_id: club } : {}),
+        ...(weekly ? { repeats: "weekly" as const } : {}),
       });
       navigate(eventHref(created.id), { replace: true });
     } catch (err) {
@@ -130,6 +132,17 @@ export function NewEventPage({ me, clubId }: { me: Me; clubId: string | null }) 
               </small>
             }
           />
+          <label class="check-field">
+            <input type="checkbox" checked={weekly} onChange={(e) => setWeekly(e.currentTarget.checked)} data-testid="event-weekly" />
+            <span>
+              Repeats weekly
+              <small class="field__hint" data-testid="event-weekly-hint">
+                {weekly && startsAt
+                  ? `${weeklyText(new Date(startsAt).toISOString(), zone)}, until you stop it.`
+                  : "The room comes back every week at the same time."}
+              </small>
+            </span>
+          </label>
           <TextField
             label="Co-hosts"
             group

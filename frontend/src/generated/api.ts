@@ -84,7 +84,9 @@ export type ErrorCode =
   | "rate_limited"
   | "room_busy"
   | "internal_error"
-  | "media_unavailable";
+  | "media_unavailable"
+  | "already_requested"
+  | "join_request_not_found";
 
 /**
  * Everything the server holds about the member (docs/API-SOCIAL.md, "Your own
@@ -155,6 +157,7 @@ export interface ExportClubs {
   founded: ClubRef[];
   followed: ExportClubFollow[];
   invitations: ExportClubInvitation[];
+  join_requests: ExportJoinRequest[];
 }
 export interface ExportMembership {
   club: ClubRef;
@@ -174,6 +177,16 @@ export interface ExportClubInvitation {
   invited_by: UserCard | null;
   at: string;
 }
+/**
+ * A request of theirs to join a club, and what became of it (not who answered:
+ * that is the admin's, not theirs).
+ */
+export interface ExportJoinRequest {
+  club: ClubRef;
+  status: string;
+  at: string;
+  answered_at: string | null;
+}
 export interface ExportHostedEvent {
   id: string;
   title: string;
@@ -181,6 +194,7 @@ export interface ExportHostedEvent {
   club: ClubRef | null;
   description: string;
   time_zone: string;
+  repeats: string | null;
   room_id: string | null;
   created_at: string;
   cancelled_at: string | null;
@@ -347,6 +361,7 @@ export interface Club {
   my_role: ("admin" | "member") | null;
   following: boolean;
   invited: boolean;
+  requested: boolean;
   created_at: string;
 }
 export interface ClubList {
@@ -390,6 +405,7 @@ export interface Event {
   description: string;
   starts_at: string;
   time_zone: string;
+  repeats: "weekly" | null;
   host: UserCard | null;
   cohosts: UserCard[];
   club: ClubRef | null;
@@ -408,6 +424,7 @@ export interface EventPatchBody {
   time_zone?: string | null;
   cohosts?: string[] | null;
   club_id?: string | null;
+  repeats?: "weekly" | null;
 }
 export interface EventRef {
   id: string;
@@ -460,6 +477,7 @@ export interface HallwayEvent {
   description: string;
   starts_at: string;
   time_zone: string;
+  repeats: "weekly" | null;
   host: UserCard | null;
   cohosts: UserCard[];
   club: ClubRef | null;
@@ -503,6 +521,20 @@ export interface User {
   id: string;
   username: string;
   display_name: string;
+}
+/**
+ * docs/API-SOCIAL.md ``JoinRequest``: an open request, as an admin sees it.
+ */
+export interface JoinRequest {
+  id: string;
+  user: UserCard;
+  created_at: string;
+}
+/**
+ * The club's open requests to join, oldest first (admins only).
+ */
+export interface JoinRequestList {
+  requests: JoinRequest[];
 }
 /**
  * The process is up and its event loop answers.
@@ -553,6 +585,7 @@ export interface NewEventBody {
    */
   cohosts?: string[];
   club_id?: string | null;
+  repeats?: "weekly" | null;
 }
 /**
  * An invitation just made: its code is shown this once.
@@ -599,7 +632,8 @@ export interface Notification {
   event: EventRef | null;
   club: ClubRef | null;
   report: ReportRef | null;
-  state: ("live" | "ended" | "open" | "accepted" | "closed") | null;
+  join_request_id: string | null;
+  state: ("live" | "ended" | "open" | "accepted" | "closed" | "declined" | "withdrawn") | null;
   text: string;
 }
 /**

@@ -110,7 +110,9 @@ export type ErrorCode =
   | "rate_limited"
   | "room_busy"
   | "internal_error"
-  | "media_unavailable";
+  | "media_unavailable"
+  | "already_requested"
+  | "join_request_not_found";
 /**
  * Every message the server sends.
  */
@@ -493,7 +495,7 @@ export interface MediaStatusMessage {
 export interface Notification {
   id: string;
   /**
-   * `new_follower`, `ping`, `event_starting`, `club_invite` or `report_filed`.
+   * `new_follower`, `ping`, `event_starting`, `club_invite`, `report_filed`, `club_request`, `club_request_accepted` or `club_request_declined`.
    */
   kind: string;
   created_at: string;
@@ -504,9 +506,13 @@ export interface Notification {
   club: ClubRef | null;
   report: ReportRef | null;
   /**
-   * What became of it: a room `live` or `ended`; a club invitation `open`, `accepted` or `closed` (declined or withdrawn); null for other kinds.
+   * The request to join a club that a `club_request` (or its answer) is about; an admin answers it by this id.
    */
-  state: ("live" | "ended" | "open" | "accepted" | "closed") | null;
+  join_request_id: string | null;
+  /**
+   * What became of it: a room `live` or `ended`; a club invitation `open`, `accepted` or `closed` (declined or withdrawn); a request to join `open`, `accepted`, `declined` or `withdrawn`; null for other kinds.
+   */
+  state: ("live" | "ended" | "open" | "accepted" | "closed" | "declined" | "withdrawn") | null;
   text: string;
 }
 /**

@@ -108,6 +108,12 @@ export function EventRow({ event }: { event: HallwayEvent }) {
       <span class="event-row__when">
         {formatWhen(event.starts_at)}
         {note && <span class="muted"> {note}</span>}
+        {event.repeats === "weekly" && (
+          <span class="muted" data-testid="hallway-event-weekly">
+            {" "}
+            · weekly
+          </span>
+        )}
       </span>
       <strong class="event-row__title">{event.title}</strong>
       <span class="event-row__hosts">

@@ -26,6 +26,7 @@ export type {
   Event,
   HallwayEvent,
   HallwayRoom,
+  JoinRequest,
   Notification,
   Profile,
   Report,
@@ -42,6 +43,7 @@ export type {
   EditClubBody,
   Hallway,
   IceServers,
+  JoinRequestList,
   MyInvites,
   NewClubBody,
   NewRoomBody,
@@ -79,6 +81,7 @@ export type InviteInspect = Api.InviteInfo;
 export type UserPage = Api.UserList;
 export type NotificationPage = Api.NotificationList;
 export type NewEvent = Api.NewEventBody;
+export type EventPatch = Api.EventPatchBody;
 export type ReportReason = Api.ReportBody["reason"];
 export type InviteStatus = "all" | Api.AdminInvite["status"];
 export type AuditPage = Api.AuditEntryList;

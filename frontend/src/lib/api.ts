@@ -8,9 +8,11 @@ import type {
   ClubMemberList,
   EditClubBody,
   Event,
+  EventPatch,
   Hallway,
   IceServers,
   InviteCreated,
+  JoinRequestList,
   InviteInspect,
   Me,
   ResetDone,
@@ -206,6 +208,11 @@ export const api = {
   inviteToClub: (id: string, username: string) => request<void>("POST", `/clubs/${seg(id)}/invites`, { username }),
   joinClub: (id: string) => request<void>("POST", `/clubs/${seg(id)}/join`),
   declineClub: (id: string) => request<void>("DELETE", `/clubs/${seg(id)}/invites/me`),
+  askToJoinClub: (id: string) => request<void>("POST", `/clubs/${seg(id)}/requests`),
+  withdrawClubRequest: (id: string) => request<void>("DELETE", `/clubs/${seg(id)}/requests/me`),
+  clubRequests: (id: string) => request<JoinRequestList>("GET", `/clubs/${seg(id)}/requests`),
+  answerClubRequest: (id: string, requestId: string, accept: boolean) =>
+    request<void>("POST", `/clubs/${seg(id)}/requests/${seg(requestId)}/${accept ? "accept" : "decline"}`),
   makeClubAdmin: (id: string, username: string) => request<void>("POST", `/clubs/${seg(id)}/admins`, { username }),
   removeClubMember: (id: string, username: string) =>
     request<void>("DELETE", `/clubs/${seg(id)}/members/${seg(username)}`),
@@ -214,6 +221,7 @@ export const api = {
   // Events
   createEvent: (body: NewEvent) => request<Event>("POST", "/events", body),
   event: (id: string) => request<Event>("GET", `/events/${seg(id)}`),
+  updateEvent: (id: string, body: EventPatch) => request<Event>("PATCH", `/events/${seg(id)}`, body),
   cancelEvent: (id: string) => request<void>("DELETE", `/events/${seg(id)}`),
   notifyMe: (id: string, on: boolean) => request<void>(on ? "POST" : "DELETE", `/events/${seg(id)}/notify`),
   startEvent: (id: string) => request<StartedEvent>("POST", `/events/${seg(id)}/start`),

@@ -90,6 +90,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   room_busy: "The room is very busy. Try again in a moment.",
   internal_error: "Something went wrong on the server. Try again.",
   media_unavailable: "Audio is reconnecting. Try again in a moment.",
+  already_requested: "You've already asked to join. The club's admins will answer.",
+  join_request_not_found: "That request has already been answered or withdrawn.",
 };
 
 /** Failures the client finds itself (no server code behind them). */

@@ -12,6 +12,7 @@ import {
   localInputValue,
   plural,
   relative,
+  weeklyText,
 } from "./format";
 import { endedMessage, joinRefusal, roomErrorMessage } from "./room/errors";
 
@@ -88,6 +89,15 @@ describe("times, in the viewer's zone", () => {
     expect(hostZoneNote("2026-11-24T18:00:00Z", "America/New_York")).toBe("(1:00 PM America/New York)");
     expect(hostZoneNote("2026-11-24T18:00:00Z", "Europe/Berlin")).toBe("");
     expect(hostZoneNote("2026-11-24T18:00:00Z", null)).toBe("");
+  });
+
+  it("a weekly event reads as its weekday and time on the host's clock", () => {
+    // Mondays 19:00 in Berlin: 18:00Z in winter, 17:00Z in summer; the same words.
+    expect(weeklyText("2026-11-23T18:00:00Z", "Europe/Berlin")).toBe("Every Monday at 7:00 PM");
+    expect(weeklyText("2027-06-07T17:00:00Z", "Europe/Berlin")).toBe("Every Monday at 7:00 PM");
+    expect(weeklyText("2026-11-24T00:00:00Z", "America/New_York")).toBe("Every Monday at 7:00 PM (America/New York time)");
+    expect(weeklyText("nonsense", "Europe/Berlin")).toBe("");
+    expect(weeklyText("2026-11-23T18:00:00Z", "Not/AZone")).toBe("");
   });
 
   it("a datetime-local value is the local wall clock", () => {

@@ -85,6 +85,24 @@ export function hostZoneNote(iso: string, timeZone: string | null | undefined): 
   return t ? `(${t} ${timeZone.replace(/_/g, " ")})` : "";
 }
 
+/**
+ * "Every Monday at 7:00 PM": a weekly event's weekday and time as its host's clock
+ * shows them (the server keeps that wall-clock time across DST changes), with
+ * "(Europe/Berlin time)" when that zone is not the viewer's; "" for a bad date or zone.
+ */
+export function weeklyText(iso: string, timeZone: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  try {
+    const day = new Intl.DateTimeFormat(undefined, { weekday: "long", timeZone }).format(d);
+    const time = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit", timeZone }).format(d);
+    const zone = timeZone === viewerTimeZone() ? "" : ` (${timeZone.replace(/_/g, " ")} time)`;
+    return `Every ${day} at ${time}${zone}`;
+  } catch {
+    return "";
+  }
+}
+
 /** A value for <input type="datetime-local">: "2026-11-24T19:00" in local time. */
 export function localInputValue(d: Date): string {
   const p = (n: number) => String(n).padStart(2, "0");

@@ -7,6 +7,18 @@ import type { Notification } from "./api-types";
  * report form); the others use the server's text.
  */
 export function notificationText(n: Notification, fallback: string): string {
-  if (n.kind === "report_filed") return n.report ? `New report: ${reasonLabel(n.report.reason)}` : "New report";
-  return n.text || fallback;
+  const club = n.club?.name || "a club";
+  const who = n.actor ? n.actor.display_name || n.actor.username : "Someone";
+  switch (n.kind) {
+    case "report_filed":
+      return n.report ? `New report: ${reasonLabel(n.report.reason)}` : "New report";
+    case "club_request":
+      return `${who} asked to join ${club}`;
+    case "club_request_accepted":
+      return `You're now a member of ${club}`;
+    case "club_request_declined":
+      return `Your request to join ${club} was declined`;
+    default:
+      return n.text || fallback;
+  }
 }

@@ -37,7 +37,7 @@ function patch(part: Partial<NotificationsState>): void {
   notificationsStore.update((s) => ({ ...s, ...part }));
 }
 
-const STATES = new Set<string>(["live", "ended", "open", "accepted", "closed"]);
+const STATES = new Set<string>(["live", "ended", "open", "accepted", "closed", "declined", "withdrawn"]);
 
 /** The room a ping or a starting event is about has ended since (the server says so). */
 export function roomEnded(n: Notification): boolean {
@@ -60,6 +60,7 @@ export function asNotification(raw: unknown): Notification | null {
     event: obj(n.event),
     club: obj(n.club),
     report: obj(n.report),
+    join_request_id: typeof n.join_request_id === "string" ? n.join_request_id : null,
     state: typeof n.state === "string" && STATES.has(n.state) ? n.state : null,
     text: typeof n.text === "string" ? n.text : "",
   };
@@ -150,6 +151,23 @@ export async function answerClubInvite(n: Notification, accept: boolean): Promis
   void refreshNotifications();
 }
 
+/** An admin accepts or declines, from its notification, a request to join; throws the API error. */
+export async function answerClubRequest(n: Notification, accept: boolean): Promise<void> {
+  if (!n.club || !n.join_request_id) return;
+  try {
+    await api.answerClubRequest(n.club.id, n.join_request_id, accept);
+    const state = accept ? "accepted" : "declined";
+    notificationsStore.update((s) => ({
+      ...s,
+      items: s.items.map((item) => (item.id === n.id ? { ...item, state } : item)),
+    }));
+    void markRead([n.id]);
+  } finally {
+    // What the server says became of it (another admin may have answered first).
+    void refreshNotifications();
+  }
+}
+
 /** Where a notification leads: the room for a ping, the profile for a follower, … */
 export function notificationHref(n: Notification): string | null {
   const seg = encodeURIComponent;
@@ -159,6 +177,9 @@ export function notificationHref(n: Notification): string | null {
     case "event_starting":
       return n.room?.id && !roomEnded(n) ? `/room/${seg(n.room.id)}` : n.event?.id ? `/event/${seg(n.event.id)}` : null;
     case "club_invite":
+    case "club_request":
+    case "club_request_accepted":
+    case "club_request_declined":
       return n.club?.id ? `/c/${seg(n.club.id)}` : null;
     case "new_follower":
       return n.actor?.username ? `/u/${seg(n.actor.username)}` : null;

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import type { Notification } from "../lib/api-types";
 import { relative } from "../lib/format";
 import { notificationText } from "../lib/notification-text";
-import { answerClubInvite, markRead, notificationHref, notificationsStore, roomEnded } from "../lib/notifications";
+import { answerClubInvite, answerClubRequest, markRead, notificationHref, notificationsStore, roomEnded } from "../lib/notifications";
 import { errorText, type ErrorTexts } from "../lib/problem";
 import { navigate, onLinkClick } from "../lib/router";
 import { toast } from "../lib/toast";
@@ -10,7 +10,16 @@ import { Avatar, ClubBadge } from "../ui/Avatar";
 import { useStore } from "../ui/hooks";
 import { BellIcon, CalendarIcon, WaveIcon } from "../ui/icons";
 
-const CLUB_ERRORS: ErrorTexts = { not_invited: "That invitation is no longer open." };
+const CLUB_ERRORS: ErrorTexts = {
+  not_invited: "That invitation is no longer open.",
+  join_request_not_found: "That request has already been answered or withdrawn.",
+};
+
+const REQUEST_OUTCOMES: Record<string, string> = {
+  accepted: "Accepted",
+  declined: "Declined",
+  withdrawn: "Withdrawn",
+};
 
 /** The picture beside a notification: who did it, else what it is about. */
 function Picture({ n, size }: { n: Notification; size: number }) {
@@ -95,6 +104,42 @@ function ClubInviteButtons({ n }: { n: Notification }) {
   );
 }
 
+/** An admin's `club_request`: Accept / Decline while it is open, else what became of it. */
+function ClubRequestButtons({ n }: { n: Notification }) {
+  const [busy, setBusy] = useState(false);
+  const outcome = n.state ? REQUEST_OUTCOMES[n.state] : undefined;
+  if (outcome) {
+    return (
+      <span class={`badge${n.state === "accepted" ? " badge--green" : ""}`} data-testid="club-request-answer" data-answer={n.state}>
+        {outcome}
+      </span>
+    );
+  }
+  if (n.state !== "open" || !n.join_request_id) return null;
+  const act = async (accept: boolean) => {
+    setBusy(true);
+    try {
+      await answerClubRequest(n, accept);
+      const name = n.actor ? n.actor.display_name || n.actor.username : "They";
+      if (accept) toast(`${name} is now a member.`, "info");
+    } catch (err) {
+      toast(errorText(err, "Couldn't answer the request.", CLUB_ERRORS));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <span class="notif__buttons">
+      <button type="button" class="button button--green button--small" disabled={busy} onClick={() => act(true)} data-testid="notification-accept">
+        Accept
+      </button>
+      <button type="button" class="button button--secondary button--small" disabled={busy} onClick={() => act(false)} data-testid="notification-decline">
+        Decline
+      </button>
+    </span>
+  );
+}
+
 /** One notification in the list. `fresh`: it was unread when the list opened. */
 export function NotificationItem({ n, fresh }: { n: Notification; fresh: boolean }) {
   const href = notificationHref(n);
@@ -127,6 +172,7 @@ export function NotificationItem({ n, fresh }: { n: Notification; fresh: boolean
         <JoinButton n={n} big={n.kind === "ping"} />
       )}
       {n.kind === "club_invite" && n.club && <ClubInviteButtons n={n} />}
+      {n.kind === "club_request" && n.club && <ClubRequestButtons n={n} />}
     </li>
   );
 }

@@ -29,6 +29,7 @@ from teahouse.store.social_models import (
     Club,
     ClubFollow,
     ClubInvite,
+    ClubJoinRequest,
     ClubMember,
     Event,
     EventCohost,
@@ -222,6 +223,16 @@ async def _clubs(c: _Collector) -> dict[str, Any]:
             ClubInvite.user_id == c.me
         )
     )
+    asked = await c.rows(
+        select(
+            ClubJoinRequest.club_id,
+            ClubJoinRequest.status,
+            ClubJoinRequest.created_at,
+            ClubJoinRequest.answered_at,
+        )
+        .where(ClubJoinRequest.user_id == c.me)
+        .order_by(ClubJoinRequest.created_at)
+    )
     founded = await c.s.scalars(select(Club.id).where(Club.founder_id == c.me))
     return {
         "member_of": [
@@ -235,6 +246,15 @@ async def _clubs(c: _Collector) -> dict[str, Any]:
         "invitations": [
             {"club": await c.club_ref(club), "invited_by": c.person(by), "at": _iso(at)}
             for club, by, at in invited
+        ],
+        "join_requests": [
+            {
+                "club": await c.club_ref(club),
+                "status": status,
+                "at": _iso(at),
+                "answered_at": _iso(answered) if answered else None,
+            }
+            for club, status, at, answered in asked
         ],
     }
 
@@ -260,6 +280,7 @@ async def _events_hosted(c: _Collector) -> list[dict[str, Any]]:
                 **await _event_ref(c, event),
                 "description": event.description,
                 "time_zone": event.time_zone,
+                "repeats": event.repeats,
                 "room_id": event.room_id,
                 "created_at": _iso(event.created_at),
                 "cancelled_at": _iso(event.cancelled_at),

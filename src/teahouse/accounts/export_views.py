@@ -65,11 +65,22 @@ class ExportClubInvitation(TypedDict):
     at: str
 
 
+class ExportJoinRequest(TypedDict):
+    """A request of theirs to join a club, and what became of it (not who answered:
+    that is the admin's, not theirs)."""
+
+    club: ClubRef
+    status: str
+    at: str
+    answered_at: str | None
+
+
 class ExportClubs(TypedDict):
     member_of: list[ExportMembership]
     founded: list[ClubRef]
     followed: list[ExportClubFollow]
     invitations: list[ExportClubInvitation]
+    join_requests: list[ExportJoinRequest]
 
 
 class ExportEventRef(TypedDict):
@@ -82,6 +93,7 @@ class ExportEventRef(TypedDict):
 class ExportHostedEvent(ExportEventRef):
     description: str
     time_zone: str
+    repeats: str | None
     room_id: str | None
     created_at: str
     cancelled_at: str | None

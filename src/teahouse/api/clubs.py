@@ -11,6 +11,7 @@ from typing_extensions import TypedDict
 from teahouse.api.context import Body, KeysetCursor, Limit, Member, next_cursor, services
 from teahouse.api.routing import api_router, refuses
 from teahouse.clubs.clubs import ClubMemberView, ClubView
+from teahouse.clubs.join_requests import JoinRequestView
 from teahouse.domain import clubs as club_rules
 from teahouse.domain.cursors import LIMIT_DEFAULT
 from teahouse.errors import ErrorCode
@@ -27,6 +28,12 @@ class ClubMemberList(TypedDict):
 
     members: list[ClubMemberView]
     next_cursor: str | None
+
+
+class JoinRequestList(TypedDict):
+    """The club's open requests to join, oldest first (admins only)."""
+
+    requests: list[JoinRequestView]
 
 
 class ClubList(TypedDict):
@@ -100,6 +107,49 @@ async def join_club(club_id: str, user: Member, request: Request) -> None:
 @router.delete("/clubs/{club_id}/invites/me", status_code=204, responses=refuses(CLUB))
 async def decline_club(club_id: str, user: Member, request: Request) -> None:
     await services(request).clubs.decline(user.id, club_id)
+
+
+@router.post(
+    "/clubs/{club_id}/requests",
+    status_code=204,
+    responses=refuses(
+        CLUB, ErrorCode.ALREADY_MEMBER, ErrorCode.ALREADY_REQUESTED, ErrorCode.RATE_LIMITED
+    ),
+)
+async def ask_to_join_club(club_id: str, user: Member, request: Request) -> None:
+    await services(request).join_requests.ask(user.id, club_id)
+
+
+@router.delete("/clubs/{club_id}/requests/me", status_code=204, responses=refuses(CLUB))
+async def withdraw_club_request(club_id: str, user: Member, request: Request) -> None:
+    await services(request).join_requests.withdraw(user.id, club_id)
+
+
+@router.get("/clubs/{club_id}/requests", responses=refuses(*ADMIN_ONLY))
+async def club_requests(club_id: str, user: Member, request: Request) -> JoinRequestList:
+    return {"requests": await services(request).join_requests.open_requests(user.id, club_id)}
+
+
+@router.post(
+    "/clubs/{club_id}/requests/{request_id}/accept",
+    status_code=204,
+    responses=refuses(*ADMIN_ONLY, ErrorCode.JOIN_REQUEST_NOT_FOUND),
+)
+async def accept_club_request(
+    club_id: str, request_id: str, user: Member, request: Request
+) -> None:
+    await services(request).join_requests.answer(user.id, club_id, request_id, accept=True)
+
+
+@router.post(
+    "/clubs/{club_id}/requests/{request_id}/decline",
+    status_code=204,
+    responses=refuses(*ADMIN_ONLY, ErrorCode.JOIN_REQUEST_NOT_FOUND),
+)
+async def decline_club_request(
+    club_id: str, request_id: str, user: Member, request: Request
+) -> None:
+    await services(request).join_requests.answer(user.id, club_id, request_id, accept=False)
 
 
 @router.post(

@@ -10,7 +10,8 @@ from typing_extensions import TypedDict
 
 from teahouse.api.context import Body, Member, services
 from teahouse.api.routing import api_router, refuses
-from teahouse.clubs.events import COHOSTS_MAX, DESCRIPTION_MAX, UNSET, EventFields, EventView
+from teahouse.clubs.event_views import EventView, Repeats
+from teahouse.clubs.events import COHOSTS_MAX, DESCRIPTION_MAX, UNSET, EventFields
 from teahouse.errors import ErrorCode
 
 router = api_router()
@@ -36,6 +37,7 @@ class NewEventBody(Body):
     time_zone: Text
     cohosts: Cohosts = Field(default_factory=list)
     club_id: ClubId | None = None
+    repeats: Repeats | None = None  # "weekly": every week at this weekday and time
 
 
 class EventPatchBody(Body):
@@ -45,6 +47,7 @@ class EventPatchBody(Body):
     time_zone: Text | None = None
     cohosts: Cohosts | None = None
     club_id: ClubId | None = None  # null takes the event out of its club
+    repeats: Repeats | None = None  # null stops a weekly series after this occurrence
 
 
 class StartedEvent(TypedDict):
@@ -68,9 +71,10 @@ async def get_event(event_id: str, user: Member, request: Request) -> EventView:
 async def edit_event(
     event_id: str, body: EventPatchBody, user: Member, request: Request
 ) -> EventView:
-    given = body.model_dump(exclude={"club_id"})
+    given = body.model_dump(exclude={"club_id", "repeats"})
     club_id = body.club_id if "club_id" in body.model_fields_set else UNSET
-    fields = EventFields(**given, club_id=club_id)
+    repeats = body.repeats if "repeats" in body.model_fields_set else UNSET
+    fields = EventFields(**given, club_id=club_id, repeats=repeats)
     return await services(request).events.update(user.id, event_id, fields)
 
 

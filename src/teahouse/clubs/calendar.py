@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 from sqlalchemy import ColumnElement, delete, exists, or_, select
 from typing_extensions import TypedDict
 
 from teahouse import __version__
-from teahouse.clubs.events import Events, EventView
+from teahouse.clubs.event_views import EventView
+from teahouse.clubs.events import Events
 from teahouse.config import Settings
 from teahouse.domain.accounts import new_session_token, token_hash
 from teahouse.domain.clock import utcnow
@@ -157,11 +159,20 @@ class Calendar:
         calendar.add("method", "PUBLISH")
         calendar.add("x-wr-calname", name)
         stamp = self._clock()
+        series_from: date | None = None
         for view in events:
             starts = datetime.fromisoformat(view["starts_at"])  # UTC, as the view says
             entry = icalendar.Event()
             entry.add("uid", f"{view['id']}@teahouse")
             entry.add("dtstamp", stamp)
+            if view["repeats"] == "weekly":
+                # A series is written in its own zone (DTSTART;TZID=Europe/Berlin) with
+                # an RRULE, so calendar apps keep 19:00 at 19:00 across DST changes;
+                # its DTSTART is the next occurrence (earlier ones have happened).
+                starts = starts.astimezone(ZoneInfo(view["time_zone"]))
+                entry.add("rrule", {"freq": "weekly"})
+                day = starts.date() - timedelta(days=1)
+                series_from = day if series_from is None else min(series_from, day)
             entry.add("dtstart", starts)
             entry.add("dtend", starts + EVENT_LENGTH)
             entry.add("summary", view["title"])
@@ -169,6 +180,10 @@ class Calendar:
             entry.add("url", view["url"])
             entry.add("status", "CANCELLED" if view["cancelled"] else "CONFIRMED")
             calendar.add_component(entry)
+        if series_from is not None:
+            # The VTIMEZONE of each zone a TZID names (RFC 5545 3.6.5), from the
+            # earliest series on rather than from 1970.
+            calendar.add_missing_timezones(first_date=series_from)
         ics: bytes = calendar.to_ical()
         return ics
 

@@ -2,7 +2,7 @@
 
 Who may do what is decided by the rules in ``domain/clubs.py``; this module reads
 the roles they need and applies them. Every action that changes who belongs to a
-club first takes the club's row (:func:`_lock`), so two admins leaving at once cannot
+club first takes the club's row (:func:`lock_club`), so two admins leaving at once cannot
 both pass the "last admin" check, and a refused action rolls back whole.
 
 Blocks (docs/SECURITY.md, "What a block hides"): the members list leaves out members
@@ -31,7 +31,14 @@ from teahouse.social.graph import hidden_set, visible_to, visible_user
 from teahouse.store.database import Database, DbSession
 from teahouse.store.keyset import oldest_first
 from teahouse.store.models import User
-from teahouse.store.social_models import Avatar, Club, ClubFollow, ClubInvite, ClubMember
+from teahouse.store.social_models import (
+    Avatar,
+    Club,
+    ClubFollow,
+    ClubInvite,
+    ClubJoinRequest,
+    ClubMember,
+)
 from teahouse.views import UserCard, user_card
 
 
@@ -48,6 +55,7 @@ class ClubView(TypedDict):
     my_role: rules.Role | None
     following: bool
     invited: bool
+    requested: bool  # the viewer asked to join and no admin has answered yet
     created_at: str
 
 
@@ -71,7 +79,7 @@ class Clubs:
 
     async def get(self, viewer_id: str, club_id: str) -> ClubView:
         async with self._db.sessions() as s:
-            club = await _club(s, club_id)
+            club = await find_club(s, club_id)
             return (await _views(s, viewer_id, [club]))[0]
 
     async def mine(self, viewer_id: str) -> list[ClubView]:
@@ -96,7 +104,7 @@ class Clubs:
     ) -> Page[ClubMemberView]:
         """One page of members in the order they joined, as the viewer may see them."""
         async with self._db.sessions() as s:
-            await _club(s, club_id)
+            await find_club(s, club_id)
             query = (
                 select(ClubMember, User, Avatar.etag)
                 .join(User, User.id == ClubMember.user_id)
@@ -111,8 +119,8 @@ class Clubs:
     async def role(self, user_id: str, club_id: str) -> rules.Role | None:
         """The member's role in the club (None: not a member); the club must exist."""
         async with self._db.sessions() as s:
-            await _club(s, club_id)
-            return await _role_of(s, club_id, user_id)
+            await find_club(s, club_id)
+            return await role_in(s, club_id, user_id)
 
     # -- founding and editing ----------------------------------------------------------
 
@@ -146,8 +154,8 @@ class Clubs:
     ) -> ClubView:
         description, rules_text = rules.clean_club_text(description, rules_text)
         async with self._db.sessions.begin() as s:
-            club = await _lock(s, club_id)
-            rules.require_admin(await _role_of(s, club_id, user_id))
+            club = await lock_club(s, club_id)
+            rules.require_admin(await role_in(s, club_id, user_id))
             if description is not None:
                 club.description = description
             if rules_text is not None:
@@ -158,13 +166,13 @@ class Clubs:
 
     async def follow(self, user_id: str, club_id: str) -> None:
         async with self._db.sessions.begin() as s:
-            await _lock(s, club_id)
+            await lock_club(s, club_id)
             if await s.get(ClubFollow, (club_id, user_id)) is None:
                 s.add(ClubFollow(club_id=club_id, user_id=user_id))
 
     async def unfollow(self, user_id: str, club_id: str) -> None:
         async with self._db.sessions.begin() as s:
-            await _lock(s, club_id)
+            await lock_club(s, club_id)
             await s.execute(
                 delete(ClubFollow).where(
                     ClubFollow.club_id == club_id, ClubFollow.user_id == user_id
@@ -177,10 +185,10 @@ class Clubs:
         """An admin invites a member; they get a ``club_invite`` notification to answer.
         Inviting someone already invited changes nothing (and tells them nothing)."""
         async with self._db.sessions.begin() as s:
-            await _lock(s, club_id)
-            rules.require_admin(await _role_of(s, club_id, admin_id))
+            await lock_club(s, club_id)
+            rules.require_admin(await role_in(s, club_id, admin_id))
             invitee = await visible_user(s, admin_id, username)
-            if await _role_of(s, club_id, invitee.id) is not None:
+            if await role_in(s, club_id, invitee.id) is not None:
                 raise Conflict(f"{invitee.username} is already a member.", ErrorCode.ALREADY_MEMBER)
             if await s.get(ClubInvite, (club_id, invitee.id)) is not None:
                 return
@@ -192,8 +200,8 @@ class Clubs:
     async def join(self, user_id: str, club_id: str) -> None:
         """Accept an invitation. A member who joins again changes nothing."""
         async with self._db.sessions.begin() as s:
-            await _lock(s, club_id)
-            if await _role_of(s, club_id, user_id) is not None:
+            await lock_club(s, club_id)
+            if await role_in(s, club_id, user_id) is not None:
                 return
             invited = await s.execute(
                 delete(ClubInvite).where(
@@ -203,10 +211,20 @@ class Clubs:
             if _rowcount(invited) != 1:
                 raise Forbidden("You need an invitation to join this club.", ErrorCode.NOT_INVITED)
             s.add(ClubMember(club_id=club_id, user_id=user_id, role="member"))
+            # An open request of theirs is answered by the invitation they took.
+            await s.execute(
+                update(ClubJoinRequest)
+                .where(
+                    ClubJoinRequest.club_id == club_id,
+                    ClubJoinRequest.user_id == user_id,
+                    ClubJoinRequest.status == "open",
+                )
+                .values(status="accepted", answered_at=utcnow())
+            )
 
     async def decline(self, user_id: str, club_id: str) -> None:
         async with self._db.sessions.begin() as s:
-            await _lock(s, club_id)
+            await lock_club(s, club_id)
             await s.execute(
                 delete(ClubInvite).where(
                     ClubInvite.club_id == club_id, ClubInvite.user_id == user_id
@@ -215,8 +233,8 @@ class Clubs:
 
     async def make_admin(self, admin_id: str, club_id: str, username: str) -> None:
         async with self._db.sessions.begin() as s:
-            await _lock(s, club_id)
-            rules.require_admin(await _role_of(s, club_id, admin_id))
+            await lock_club(s, club_id)
+            rules.require_admin(await role_in(s, club_id, admin_id))
             target = await _user_named(s, username)
             membership = await s.get(ClubMember, (club_id, target.id))
             if membership is None:
@@ -226,7 +244,7 @@ class Clubs:
     async def remove(self, actor_id: str, club_id: str, username: str) -> None:
         """An admin removes a member, or a member (``username`` themselves) leaves."""
         async with self._db.sessions.begin() as s:
-            await _lock(s, club_id)
+            await lock_club(s, club_id)
             target = await _user_named(s, username)
             admins = await s.scalar(
                 select(func.count()).where(
@@ -234,8 +252,8 @@ class Clubs:
                 )
             )
             rules.check_removal(
-                await _role_of(s, club_id, actor_id),
-                await _role_of(s, club_id, target.id),
+                await role_in(s, club_id, actor_id),
+                await role_in(s, club_id, target.id),
                 leaving=target.id == actor_id,
                 admins=admins or 0,
             )
@@ -249,14 +267,14 @@ class Clubs:
 # -- queries shared by the actions above ---------------------------------------------
 
 
-async def _club(s: DbSession, club_id: str) -> Club:
+async def find_club(s: DbSession, club_id: str) -> Club:
     club = await s.get(Club, club_id) if looks_like_id(club_id) else None
     if club is None:
         raise club_not_found()
     return club
 
 
-async def _lock(s: DbSession, club_id: str) -> Club:
+async def lock_club(s: DbSession, club_id: str) -> Club:
     """The club, its row locked until the transaction ends.
 
     A no-op UPDATE rather than SELECT ... FOR UPDATE: it is the same row lock on
@@ -268,10 +286,10 @@ async def _lock(s: DbSession, club_id: str) -> Club:
     locked = await s.execute(update(Club).where(Club.id == club_id).values(name=Club.name))
     if _rowcount(locked) != 1:
         raise club_not_found()
-    return await _club(s, club_id)
+    return await find_club(s, club_id)
 
 
-async def _role_of(s: DbSession, club_id: str, user_id: str) -> rules.Role | None:
+async def role_in(s: DbSession, club_id: str, user_id: str) -> rules.Role | None:
     role = await s.scalar(
         select(ClubMember.role).where(ClubMember.club_id == club_id, ClubMember.user_id == user_id)
     )
@@ -301,9 +319,12 @@ async def _views(s: DbSession, viewer_id: str, clubs: list[Club]) -> list[ClubVi
         )
         return {club_id: int(n) for club_id, n in rows}
 
-    async def mine(model: type[ClubFollow] | type[ClubInvite]) -> set[str]:
+    async def mine(
+        model: type[ClubFollow] | type[ClubInvite] | type[ClubJoinRequest],
+        *where: ColumnElement[bool],
+    ) -> set[str]:
         rows = await s.scalars(
-            select(model.club_id).where(model.club_id.in_(ids), model.user_id == viewer_id)
+            select(model.club_id).where(model.club_id.in_(ids), model.user_id == viewer_id, *where)
         )
         return set(rows)
 
@@ -311,6 +332,7 @@ async def _views(s: DbSession, viewer_id: str, clubs: list[Club]) -> list[ClubVi
     members = await counts(ClubMember, visible_to(viewer_id, ClubMember.user_id))
     followers = await counts(ClubFollow)
     following, invited = await mine(ClubFollow), await mine(ClubInvite)
+    requested = await mine(ClubJoinRequest, ClubJoinRequest.status == "open")
     roles = dict(
         (
             await s.execute(
@@ -334,6 +356,7 @@ async def _views(s: DbSession, viewer_id: str, clubs: list[Club]) -> list[ClubVi
             "my_role": _role(roles[c.id]) if c.id in roles else None,
             "following": c.id in following,
             "invited": c.id in invited,
+            "requested": c.id in requested,
             "created_at": c.created_at.isoformat(),
         }
         for c in clubs

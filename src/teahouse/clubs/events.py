@@ -20,47 +20,28 @@ from datetime import datetime
 from enum import Enum
 from typing import cast
 
-from sqlalchemy import ColumnElement, delete, func, select, update
-from typing_extensions import TypedDict
+from sqlalchemy import ColumnElement, delete, select, update
 
 from teahouse.clubs.clubs import Clubs
+from teahouse.clubs.event_views import EventView, Repeats, event_views, is_open
+from teahouse.clubs.recurrence import WEEKLY, next_occurrence_after_rooms
 from teahouse.config import Settings
 from teahouse.domain import clubs as club_rules
 from teahouse.domain.clock import utcnow
-from teahouse.domain.event_times import parse_starts_at, parse_time_zone, utc_text
+from teahouse.domain.event_times import parse_starts_at, parse_time_zone
 from teahouse.domain.ids import looks_like_id, new_id
 from teahouse.domain.text import clean_prose
 from teahouse.errors import BadRequest, Conflict, ErrorCode, Forbidden, NotFound, TeahouseError
 from teahouse.live.stage import Stage
 from teahouse.notifications.notifier import Notifications
 from teahouse.rooms.rooms import Rooms, normalise_title
-from teahouse.social.cards import cards_by_id
-from teahouse.social.graph import hidden_set, visible_to
+from teahouse.social.graph import visible_to
 from teahouse.store.database import Database, DbSession
 from teahouse.store.models import Room, User
-from teahouse.store.social_models import Avatar, Club, Event, EventCohost, EventInterest
-from teahouse.views import ClubRef, UserCard, user_card
+from teahouse.store.social_models import Event, EventCohost, EventInterest
 
 DESCRIPTION_MAX = 2000
 COHOSTS_MAX = 10
-
-
-class EventView(TypedDict):
-    id: str
-    title: str
-    description: str
-    starts_at: str
-    time_zone: str
-    host: UserCard | None  # None: hidden from the viewer by a block
-    cohosts: list[UserCard]
-    club: ClubRef | None
-    room_id: str | None
-    room_ended: bool  # its room has ended: its host may start it again or cancel it
-    cancelled: bool
-    interested_count: int
-    notify_me: bool
-    can_start: bool
-    url: str
 
 
 class Unset(Enum):
@@ -82,6 +63,8 @@ class EventFields:
     time_zone: str | None = None
     cohosts: list[str] | None = None
     club_id: str | Unset | None = UNSET
+    # "weekly" or None (once); UNSET keeps. A PATCH with None stops a series.
+    repeats: Repeats | Unset | None = UNSET
 
 
 def event_not_found() -> NotFound:
@@ -106,6 +89,7 @@ class Events:
         self._stage = stage
         self._notifications = notifications
         self._clock = clock
+        rooms.on_ended(next_occurrence_after_rooms(clock))
 
     def url(self, event_id: str) -> str:
         return f"{self._settings.public_url}/event/{event_id}"
@@ -130,6 +114,7 @@ class Events:
             host_id=host.id,
             club_id=club_id,
             created_at=utcnow(),
+            repeats=WEEKLY if fields.repeats == WEEKLY else None,
         )
         async with self._db.sessions.begin() as s:
             cohosts = await _users_named(s, fields.cohosts or [], host.id)
@@ -156,6 +141,7 @@ class Events:
         if fields.starts_at is not None:
             starts_at = self._future(parse_starts_at(fields.starts_at, zone))
         club_id = event.club_id if fields.club_id is UNSET else fields.club_id
+        repeats = event.repeats if fields.repeats is UNSET else fields.repeats
         if club_id is not None and club_id != event.club_id:
             club_rules.require_admin(await self._clubs.role(user_id, club_id))
         async with self._db.sessions.begin() as s:
@@ -171,10 +157,11 @@ class Events:
                     time_zone=zone_name,
                     starts_at=starts_at,
                     club_id=club_id,
+                    repeats=repeats,
                 )
             )
             if _rowcount(changed) != 1:  # started or cancelled meanwhile
-                _require_open(await _event(s, event.id, refresh=True), ended=False)
+                _require_open(await _event(s, event.id, refresh=True), room_ended=False)
             if cohosts is not None:
                 await s.execute(delete(EventCohost).where(EventCohost.event_id == event.id))
                 s.add_all(EventCohost(event_id=event.id, user_id=u.id) for u in cohosts)
@@ -187,7 +174,7 @@ class Events:
             _require_host(event, user_id)
             if event.cancelled_at is not None:
                 return
-            if not _is_open(event, await _room_ended(s, event)):
+            if not is_open(event, await _room_ended(s, event)):
                 raise _started()
             cancelled = await s.execute(
                 update(Event)
@@ -241,7 +228,7 @@ class Events:
                     .values(room_id=info.id)
                 )
                 if _rowcount(claimed) != 1:  # another co-host was quicker, or a cancel
-                    _require_open(await _event(s, event.id, refresh=True), ended=False)
+                    _require_open(await _event(s, event.id, refresh=True), room_ended=False)
                     raise _started()
         except TeahouseError:
             await self._rooms.mark_ended(info.id)  # the room that lost never opens
@@ -273,73 +260,7 @@ class Events:
 
     async def views(self, s: DbSession, viewer_id: str, events: list[Event]) -> list[EventView]:
         """Event views for one viewer, in a fixed number of queries however many events."""
-        if not events:
-            return []
-        ids = [e.id for e in events]
-        hidden = await hidden_set(s, viewer_id)
-        people = await cards_by_id(s, {e.host_id for e in events} - hidden)
-        cohosts: dict[str, list[UserCard]] = {}
-        for event_id, cohost, etag in await s.execute(
-            select(EventCohost.event_id, User, Avatar.etag)
-            .join(User, User.id == EventCohost.user_id)
-            .outerjoin(Avatar, Avatar.user_id == User.id)
-            .where(EventCohost.event_id.in_(ids), visible_to(viewer_id, User.id))
-            .order_by(User.username)
-        ):
-            cohosts.setdefault(event_id, []).append(user_card(cohost, etag))
-        clubs = dict(
-            (
-                await s.execute(
-                    select(Club.id, Club.name).where(
-                        Club.id.in_({e.club_id for e in events if e.club_id})
-                    )
-                )
-            ).all()
-        )
-        interested = dict(
-            (
-                await s.execute(
-                    select(EventInterest.event_id, func.count())
-                    .where(EventInterest.event_id.in_(ids))
-                    .group_by(EventInterest.event_id)
-                )
-            ).all()
-        )
-        mine = set(
-            await s.scalars(
-                select(EventInterest.event_id).where(
-                    EventInterest.event_id.in_(ids), EventInterest.user_id == viewer_id
-                )
-            )
-        )
-        rooms = {e.room_id for e in events if e.room_id}
-        ended_rooms = set(
-            await s.scalars(select(Room.id).where(Room.id.in_(rooms), Room.ended_at.isnot(None)))
-        )
-        views: list[EventView] = []
-        for e in events:
-            hosts = {e.host_id, *(u["id"] for u in cohosts.get(e.id, []))}
-            ended = e.room_id in ended_rooms
-            views.append(
-                {
-                    "id": e.id,
-                    "title": e.title,
-                    "description": e.description,
-                    "starts_at": utc_text(e.starts_at),
-                    "time_zone": e.time_zone,
-                    "host": people.get(e.host_id),
-                    "cohosts": cohosts.get(e.id, []),
-                    "club": {"id": e.club_id, "name": clubs[e.club_id]} if e.club_id else None,
-                    "room_id": e.room_id,
-                    "room_ended": ended,
-                    "cancelled": e.cancelled_at is not None,
-                    "interested_count": int(interested.get(e.id, 0)),
-                    "notify_me": e.id in mine,
-                    "can_start": viewer_id in hosts and _is_open(e, ended),
-                    "url": self.url(e.id),
-                }
-            )
-        return views
+        return await event_views(s, viewer_id, events, self.url)
 
     def _future(self, starts_at: datetime) -> datetime:
         if starts_at <= self._clock():
@@ -400,15 +321,10 @@ def _unchanged_room(event: Event) -> ColumnElement[bool]:
     return Event.room_id == event.room_id
 
 
-def _is_open(event: Event, ended: bool) -> bool:
-    """Not cancelled, and no room or only an ended one: it may be started or changed."""
-    return event.cancelled_at is None and (event.room_id is None or ended)
-
-
-def _require_open(event: Event, ended: bool) -> None:
+def _require_open(event: Event, room_ended: bool) -> None:
     if event.cancelled_at is not None:
         raise Conflict("This event was cancelled.", ErrorCode.EVENT_CANCELLED)
-    if not _is_open(event, ended):
+    if not is_open(event, room_ended):
         raise _started()
 
 

@@ -5,11 +5,14 @@ A time with an offset means that instant. A time without one is a wall-clock tim
 A wall-clock time that happens twice (clocks going back) is the first of the two; one
 that never happens (clocks going forward) reads with the offset before the change, so
 02:30 on the night Berlin moves to summer time is 01:30Z, which is 03:30 there.
+
+A weekly event comes back at the same wall-clock time in its zone, not every 168
+hours: a 19:00 in Berlin is 18:00Z before the clocks go forward and 17:00Z after.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from importlib.resources import files
 from zoneinfo import ZoneInfo
@@ -54,3 +57,23 @@ def parse_starts_at(raw: str, zone: ZoneInfo) -> datetime:
 def utc_text(when: datetime) -> str:
     """``2026-03-28T18:00:00Z``: the form every event time leaves the server in."""
     return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+WEEK = timedelta(days=7)
+
+
+def next_weekly(starts_at: datetime, zone: ZoneInfo, after: datetime) -> datetime:
+    """The first occurrence later than ``after`` of a weekly event that had one at
+    ``starts_at``: the same weekday and wall-clock time in ``zone``, in UTC.
+
+    Weeks are counted on the wall clock (a naive local time plus seven days), then
+    read in the zone the way :func:`parse_starts_at` reads a time without an offset.
+    """
+    wall = starts_at.astimezone(zone).replace(tzinfo=None)
+    # Skip the weeks that are surely past in one step, then step to the first after.
+    weeks = max(1, (after - starts_at) // WEEK)
+    while True:
+        candidate = (wall + weeks * WEEK).replace(tzinfo=zone).astimezone(UTC)
+        if candidate > after:
+            return candidate
+        weeks += 1

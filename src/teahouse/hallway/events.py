@@ -62,6 +62,7 @@ class LoadedEvent:
     title: str
     description: str
     time_zone: str
+    repeats: str | None
     room_id: str | None
     interested: int
     cards: dict[str, UserCard]  # host and co-hosts, with their pictures
@@ -142,6 +143,7 @@ def candidates_query(
             Event.description,
             Event.starts_at,
             Event.time_zone,
+            Event.repeats,
             Event.room_id,
             Event.club_id,
             Club.name,
@@ -166,6 +168,7 @@ def _loaded(row: Row[*tuple[Any, ...]], cohosts: list[tuple[UserRef, str | None]
         description,
         starts_at,
         time_zone,
+        repeats,
         room_id,
         club_id,
         club_name,
@@ -188,4 +191,6 @@ def _loaded(row: Row[*tuple[Any, ...]], cohosts: list[tuple[UserRef, str | None]
         notify_me=bool(mine),
     )
     cards = {ref.id: user_card(ref, etag) for ref, etag in people}
-    return LoadedEvent(candidate, title, description, time_zone, room_id, int(count), cards)
+    return LoadedEvent(
+        candidate, title, description, time_zone, repeats, room_id, int(count), cards
+    )

@@ -19,7 +19,7 @@ from sqlalchemy import Label, String, literal, select, union_all
 from typing_extensions import TypedDict
 
 from teahouse import views
-from teahouse.clubs.events import EventView
+from teahouse.clubs.event_views import EventView
 from teahouse.domain.cursors import HallwayCursor, Page
 from teahouse.domain.hallway import (
     ClubRef,
@@ -187,6 +187,7 @@ class Hallway:
             "description": loaded.description,
             "starts_at": candidate.starts_at.isoformat(),
             "time_zone": loaded.time_zone,
+            "repeats": "weekly" if loaded.repeats == "weekly" else None,
             "host": loaded.cards[candidate.host.id],
             "cohosts": [loaded.cards[c.id] for c in candidate.cohosts],
             "club": club_view(candidate.club),

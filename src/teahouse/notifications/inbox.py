@@ -2,8 +2,8 @@
 
 Rows are written by :class:`teahouse.notifications.notifier.Notifications`; this
 module turns them into the ``Notification`` of docs/API-SOCIAL.md. What a row is
-about (actor, room, event, club, report) is joined in the same query that reads the rows,
-and its ``text`` is made from those, one function per kind. Notifications whose
+about (actor, room, event, club, report, join request) is joined in the same query
+that reads the rows, and its ``text`` is made from those, one function per kind. Notifications whose
 actor is blocked either way are left out, like every other list.
 """
 
@@ -28,6 +28,7 @@ from teahouse.store.social_models import (
     Block,
     Club,
     ClubInvite,
+    ClubJoinRequest,
     ClubMember,
     Event,
     Notification,
@@ -50,8 +51,10 @@ class ReportRefView(TypedDict):
 
 #: What became of what a notification is about, as of reading it (docs/API-SOCIAL.md):
 #: a room (`ping`, `event_starting`) is ``live`` or ``ended``; a club invitation is
-#: ``open``, ``accepted`` (they are a member) or ``closed`` (declined or withdrawn).
-NotificationState = Literal["live", "ended", "open", "accepted", "closed"]
+#: ``open``, ``accepted`` (they are a member) or ``closed`` (declined or withdrawn); a
+#: request to join (an admin's ``club_request``) is ``open``, ``accepted``,
+#: ``declined`` or ``withdrawn``.
+NotificationState = Literal["live", "ended", "open", "accepted", "closed", "declined", "withdrawn"]
 
 
 class NotificationView(TypedDict):
@@ -66,6 +69,9 @@ class NotificationView(TypedDict):
     event: EventRefView | None
     club: ClubRef | None
     report: ReportRefView | None
+    # The request to join a club that a club_request (or its answer) is about: an
+    # admin answers it by this id (POST /api/clubs/{club}/requests/{id}/accept).
+    join_request_id: str | None
     state: NotificationState | None
     text: str
 
@@ -99,6 +105,22 @@ def club_invite_text(n: NotificationView) -> str:
     return f"{_name(n['actor'])} invited you to join {name}"
 
 
+def _club_name(n: NotificationView) -> str:
+    return n["club"]["name"] if n["club"] else "a club"
+
+
+def club_request_text(n: NotificationView) -> str:
+    return f"{_name(n['actor'])} asked to join {_club_name(n)}"
+
+
+def club_request_accepted_text(n: NotificationView) -> str:
+    return f"You're now a member of {_club_name(n)}"
+
+
+def club_request_declined_text(n: NotificationView) -> str:
+    return f"Your request to join {_club_name(n)} was declined"
+
+
 def report_filed_text(n: NotificationView) -> str:
     report = n["report"]
     return f"New report: {report['reason'].replace('_', ' ')}" if report else "New report"
@@ -110,6 +132,9 @@ TEXTS = {
     "event_starting": event_starting_text,
     "club_invite": club_invite_text,
     "report_filed": report_filed_text,
+    "club_request": club_request_text,
+    "club_request_accepted": club_request_accepted_text,
+    "club_request_declined": club_request_declined_text,
 }
 
 
@@ -192,6 +217,7 @@ class Inbox:
                 member.label("member"),
                 invited.label("invited"),
                 Report.reason,
+                ClubJoinRequest.status,
             )
             .outerjoin(actor, actor.id == Notification.actor_id)
             .outerjoin(Avatar, Avatar.user_id == Notification.actor_id)
@@ -199,6 +225,7 @@ class Inbox:
             .outerjoin(Event, Event.id == Notification.event_id)
             .outerjoin(Club, Club.id == Notification.club_id)
             .outerjoin(Report, Report.id == Notification.report_id)
+            .outerjoin(ClubJoinRequest, ClubJoinRequest.id == Notification.join_request_id)
             .where(Notification.user_id == user_id, _actor_visible(user_id))
         )
 
@@ -213,18 +240,32 @@ def _actor_visible(user_id: str) -> ColumnElement[bool]:
     )
 
 
-# Eleven columns: past SQLAlchemy's typed overloads of select(), so typed here by hand.
+# Twelve columns: past SQLAlchemy's typed overloads of select(), so typed here by hand.
 _Columns = tuple[Any, ...]
 
 
 def _state(
-    n: Notification, room_ended_at: datetime | None, member: bool, invited: bool
+    n: Notification,
+    room_ended_at: datetime | None,
+    member: bool,
+    invited: bool,
+    request_status: str | None,
 ) -> NotificationState | None:
+    if n.kind == "club_request":
+        return _REQUEST_STATES.get(request_status or "", "withdrawn")
     if n.kind == "club_invite":
         return "accepted" if member else "open" if invited else "closed"
     if n.room_id is not None:
         return "ended" if room_ended_at is not None else "live"
     return None
+
+
+_REQUEST_STATES: dict[str, NotificationState] = {
+    "open": "open",
+    "accepted": "accepted",
+    "declined": "declined",
+    "withdrawn": "withdrawn",
+}
 
 
 def _render(row: Row[*_Columns]) -> NotificationView:
@@ -235,6 +276,7 @@ def _render(row: Row[*_Columns]) -> NotificationView:
     room_ended_at: datetime | None = row[7]
     member, invited = row[8], row[9]
     reason: str = row[10]  # set whenever report_id is
+    request_status: str | None = row[11]
     view: NotificationView = {
         "id": n.id,
         "kind": n.kind,
@@ -249,7 +291,8 @@ def _render(row: Row[*_Columns]) -> NotificationView:
         ),
         "club": {"id": n.club_id, "name": club_name} if n.club_id else None,
         "report": {"id": n.report_id, "reason": reason} if n.report_id else None,
-        "state": _state(n, room_ended_at, bool(member), bool(invited)),
+        "join_request_id": n.join_request_id,
+        "state": _state(n, room_ended_at, bool(member), bool(invited), request_status),
         "text": "",
     }
     text = TEXTS.get(n.kind)

@@ -1,7 +1,7 @@
 """In-app notifications: stored with read state, pushed live to the member's sockets.
 
 Other services call :meth:`Notifications.notify`; what a notification is about is
-given as foreign keys (actor, room, event, club, report), never as free text.
+given as foreign keys (actor, room, event, club, report, join request), never as free text.
 """
 
 from __future__ import annotations
@@ -13,7 +13,16 @@ from teahouse.domain.ids import new_id
 from teahouse.store.database import Database
 from teahouse.store.social_models import Notification
 
-Kind = Literal["new_follower", "ping", "event_starting", "club_invite", "report_filed"]
+Kind = Literal[
+    "new_follower",
+    "ping",
+    "event_starting",
+    "club_invite",
+    "report_filed",
+    "club_request",
+    "club_request_accepted",
+    "club_request_declined",
+]
 # Called with (user_id, notification_id) after the row is committed; the realtime
 # layer renders and pushes it to the member's open sockets.
 Pusher = Callable[[str, str], None]
@@ -37,6 +46,7 @@ class Notifications:
         event_id: str | None = None,
         club_id: str | None = None,
         report_id: str | None = None,
+        join_request_id: str | None = None,
     ) -> str:
         notification = Notification(
             id=new_id(),
@@ -47,6 +57,7 @@ class Notifications:
             event_id=event_id,
             club_id=club_id,
             report_id=report_id,
+            join_request_id=join_request_id,
         )
         async with self._db.sessions.begin() as s:
             s.add(notification)

@@ -195,7 +195,8 @@ class Notification(_Outgoing):
 
     id: str
     kind: str = Field(
-        description="`new_follower`, `ping`, `event_starting`, `club_invite` or `report_filed`."
+        description="`new_follower`, `ping`, `event_starting`, `club_invite`, `report_filed`, "
+        "`club_request`, `club_request_accepted` or `club_request_declined`."
     )
     created_at: str
     read: bool
@@ -204,9 +205,17 @@ class Notification(_Outgoing):
     event: EventRef | None
     club: ClubRef | None
     report: ReportRef | None = None
-    state: Literal["live", "ended", "open", "accepted", "closed"] | None = Field(
+    join_request_id: str | None = Field(
+        default=None,
+        description="The request to join a club that a `club_request` (or its answer) "
+        "is about; an admin answers it by this id.",
+    )
+    state: (
+        Literal["live", "ended", "open", "accepted", "closed", "declined", "withdrawn"] | None
+    ) = Field(
         description="What became of it: a room `live` or `ended`; a club invitation "
-        "`open`, `accepted` or `closed` (declined or withdrawn); null for other kinds."
+        "`open`, `accepted` or `closed` (declined or withdrawn); a request to join "
+        "`open`, `accepted`, `declined` or `withdrawn`; null for other kinds."
     )
     text: str
 

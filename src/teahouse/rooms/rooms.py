@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,7 +15,7 @@ from teahouse.domain.ids import looks_like_id, new_id
 from teahouse.domain.room_state import UserRef
 from teahouse.domain.text import clean_name, clean_prose
 from teahouse.errors import BadRequest, Conflict, ErrorCode, Forbidden, NotFound
-from teahouse.store.database import Database
+from teahouse.store.database import Database, DbSession
 from teahouse.store.models import Room, RoomAdmission, User
 from teahouse.store.social_models import Block, Club, ClubMember, Follow
 from teahouse.views import user_ref
@@ -95,8 +95,15 @@ def _info(
     )
 
 
+# Told, inside the transaction that ends them, which rooms just ended: what follows
+# from a room's end (a weekly event moving to its next week) commits with it or not
+# at all.
+EndedListener = Callable[[DbSession, Sequence[str]], Awaitable[None]]
+
+
 class Rooms:
     def __init__(self, db: Database) -> None:
+        self._ended_listeners: list[EndedListener] = []
         self._db = db
 
     async def create(
@@ -239,21 +246,29 @@ class Rooms:
         async with self._db.sessions.begin() as s:
             await s.execute(update(Room).where(Room.id == room_id).values(description=description))
 
+    def on_ended(self, listener: EndedListener) -> None:
+        self._ended_listeners.append(listener)
+
     async def mark_ended(self, room_id: str) -> None:
         async with self._db.sessions.begin() as s:
-            await s.execute(
+            ended = await s.execute(
                 update(Room)
                 .where(Room.id == room_id, Room.ended_at.is_(None))
                 .values(ended_at=utcnow())
             )
+            if ended.rowcount == 1:  # type: ignore[attr-defined]
+                for listener in self._ended_listeners:
+                    await listener(s, [room_id])
 
     async def end_all_live(self) -> int:
         """At start-up: live state died with the last process, so its rooms are over."""
         async with self._db.sessions.begin() as s:
-            result = await s.execute(
-                update(Room).where(Room.ended_at.is_(None)).values(ended_at=utcnow())
-            )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+            live = list(await s.scalars(select(Room.id).where(Room.ended_at.is_(None))))
+            if live:
+                await s.execute(update(Room).where(Room.id.in_(live)).values(ended_at=utcnow()))
+                for listener in self._ended_listeners:
+                    await listener(s, live)
+        return len(live)
 
     @staticmethod
     def _may_enter(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from teahouse.domain.clock import utcnow
@@ -103,6 +103,35 @@ class ClubInvite(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ClubJoinRequest(Base):
+    """A member asking to join a club, and what became of it. Answered rows are kept
+    (``status`` accepted, declined or withdrawn) so an admin's ``club_request``
+    notification can say what became of it, and so the hourly limit on asking counts
+    withdrawn requests too. At most one request per member and club is ``open``."""
+
+    __tablename__ = "club_join_requests"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    club_id: Mapped[str] = mapped_column(ForeignKey("clubs.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = _user(index=True)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The admin who accepted or declined; deleting them keeps the answer, by nobody.
+    answered_by_id: Mapped[str | None] = mapped_column(ForeignKey(USER_FK, ondelete="SET NULL"))
+
+    __table_args__ = (
+        Index(
+            "uq_club_join_requests_open",
+            "club_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+
 class Event(Base):
     """A scheduled room. ``starts_at`` is UTC; ``time_zone`` is the host's IANA zone,
     kept so the event reads in the zone it was planned in."""
@@ -121,6 +150,9 @@ class Event(Base):
     room_id: Mapped[str | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "weekly": after an occurrence's room ends, starts_at moves to the next one, at
+    # the same wall-clock time in time_zone (clubs/recurrence.py). None: once.
+    repeats: Mapped[str | None] = mapped_column(String(10))
 
 
 class EventCohost(Base):
@@ -159,6 +191,10 @@ class Notification(Base):
     club_id: Mapped[str | None] = mapped_column(ForeignKey("clubs.id", ondelete="CASCADE"))
     # A report filed (the admins' notification): resolved or not, it goes with the report.
     report_id: Mapped[str | None] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    # A join request (``club_request`` and its answers): it goes with the request.
+    join_request_id: Mapped[str | None] = mapped_column(
+        ForeignKey("club_join_requests.id", ondelete="CASCADE")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
