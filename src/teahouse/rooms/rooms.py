@@ -229,10 +229,14 @@ class Rooms:
             )
 
     async def end_all_live(self) -> int:
-        """At start-up: live state died with the last process, so its rooms are over."""
+        """At start-up: live state died with the last process, so its rooms are over;
+        how many there were. Demo rooms are left alone: they were never anyone's live
+        room, and the start re-opens them (demo/rooms.py)."""
         async with self._db.sessions.begin() as s:
             result = await s.execute(
-                update(Room).where(Room.ended_at.is_(None)).values(ended_at=utcnow())
+                update(Room)
+                .where(Room.ended_at.is_(None), Room.demo.is_(False))
+                .values(ended_at=utcnow())
             )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
