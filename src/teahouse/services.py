@@ -115,9 +115,13 @@ class Services:
         re-open the demo rooms, and watch for suspensions made by other processes."""
         self.cursors.ready()
         await self.db.upgrade()
-        ended = await self.rooms.end_all_live()
+        ended = await self.rooms.end_all_live()  # real rooms only: demo rooms re-open
         if ended:
-            log.info("ended %d rooms left live by the previous run", ended)
+            log.info(
+                "ended %d %s left live by the previous run",
+                ended,
+                "room" if ended == 1 else "rooms",
+            )
         await self.media.start()
         await demo_rooms.reopen(self.db, self.stage)  # `teahouse demo seed`'s rooms, if any
         self.suspension_watch.start()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from teahouse.cli import main
+from teahouse.cli import instance, main
 
 
 @pytest.fixture
@@ -155,3 +155,127 @@ def test_admin_commands_against_a_data_dir(env: Path) -> None:
         ["(cli):", "suspend"], ["(cli):", "revoke_admin"], ["(cli):", "grant_admin"],
     ]  # fmt: skip
     assert "{'count': 1}" in log[0]
+
+
+# -- which instance a command works on (cli/instance.py) ------------------------------
+
+
+@pytest.fixture
+def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A checkout whose `make run` instance exists (a real database in its
+    teahouse-data), with the variable unset and the command run from elsewhere."""
+    root = tmp_path / "checkout"
+    root.mkdir()
+    monkeypatch.delenv("TEAHOUSE_DATA_DIR", raising=False)
+    monkeypatch.delenv("TEAHOUSE_DATABASE_URL", raising=False)
+    monkeypatch.delenv("TEAHOUSE_CONFIG", raising=False)
+    monkeypatch.setattr(instance, "checkout_dir", lambda: root)
+    # Should `serve` ever get past the check, it stops at the missing Janus, not serves.
+    monkeypatch.setenv("TEAHOUSE_JANUS_BINARY", str(tmp_path / "no-janus-here"))
+    monkeypatch.chdir(root)
+    made = CliRunner().invoke(main, ["db", "upgrade"])  # as `make run` would leave it
+    assert made.exit_code == 0, made.output
+    assert (root / "teahouse-data" / "teahouse.db").is_file()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    return root
+
+
+DATABASE_COMMANDS = [
+    ["invite", "create"],
+    ["db", "upgrade"],
+    ["demo", "seed", "--password", "demo password 123"],
+    ["admin", "members"],
+    ["admin", "grant", "ada"],
+    ["backup", "copy.db"],
+    ["serve"],
+]
+
+
+@pytest.mark.parametrize("args", DATABASE_COMMANDS, ids=" ".join)
+def test_a_command_run_elsewhere_points_at_the_checkouts_instance(
+    checkout: Path, args: list[str]
+) -> None:
+    elsewhere = Path.cwd()
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    existing = checkout / "teahouse-data"
+    assert f"{elsewhere / 'teahouse-data'} holds no Teahouse instance" in result.output
+    assert f"TEAHOUSE_DATA_DIR={existing}" in result.output
+    assert f"run the command from {checkout}" in result.output
+    assert "TEAHOUSE_DATA_DIR=teahouse-data" in result.output
+    assert "/invite#" not in result.output
+    # Nothing was made here: no directory, no database, no backup.
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_pointed_at_the_instance_it_works_there(
+    checkout: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEAHOUSE_DATA_DIR", str(checkout / "teahouse-data"))
+    created = CliRunner().invoke(main, ["invite", "create"])
+    assert created.exit_code == 0, created.output
+    assert created.output.startswith("http://127.0.0.1:8000/invite#")
+    assert list(Path.cwd().iterdir()) == []
+
+
+def test_run_from_the_checkout_or_below_its_own_data_dir_it_works(
+    checkout: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(checkout)
+    created = CliRunner().invoke(main, ["invite", "create"])
+    assert created.exit_code == 0, created.output
+
+
+def test_a_new_instance_elsewhere_on_purpose(
+    checkout: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEAHOUSE_DATA_DIR", "teahouse-data")  # asked for, by name
+    created = CliRunner().invoke(main, ["invite", "create"])
+    assert created.exit_code == 0, created.output
+    assert (Path.cwd() / "teahouse-data" / "teahouse.db").is_file()
+
+
+def test_a_data_dir_from_the_config_file_counts_as_chosen(
+    checkout: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = tmp_path / "teahouse.toml"
+    config.write_text(f'data_dir = "{tmp_path / "other"}"\n')
+    monkeypatch.setenv("TEAHOUSE_CONFIG", str(config))
+    created = CliRunner().invoke(main, ["invite", "create"])
+    assert created.exit_code == 0, created.output
+    assert (tmp_path / "other" / "teahouse.db").is_file()
+
+
+def test_an_instance_here_is_used_whatever_the_checkout_holds(checkout: Path) -> None:
+    here = CliRunner().invoke(main, ["db", "upgrade"], env={"TEAHOUSE_DATA_DIR": "teahouse-data"})
+    assert here.exit_code == 0, here.output
+    # Later, with the variable unset again: ./teahouse-data is an instance, so it is used.
+    created = CliRunner().invoke(main, ["invite", "create"])
+    assert created.exit_code == 0, created.output
+
+
+def test_serve_on_a_fresh_machine_needs_no_extra_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A checkout that has never served (no teahouse-data), the variable unset: serve
+    # goes ahead, here up to the missing Janus, which it checks next.
+    root = tmp_path / "checkout"
+    root.mkdir()
+    monkeypatch.delenv("TEAHOUSE_DATA_DIR", raising=False)
+    monkeypatch.delenv("TEAHOUSE_CONFIG", raising=False)
+    monkeypatch.setattr(instance, "checkout_dir", lambda: root)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TEAHOUSE_JANUS_BINARY", str(tmp_path / "no-janus-here"))
+    result = CliRunner().invoke(main, ["serve"])
+    assert "apt-get install janus" in result.output
+    assert "holds no Teahouse instance" not in result.output
+    created = CliRunner().invoke(main, ["invite", "create"])
+    assert created.exit_code == 0, created.output
+    assert (tmp_path / "teahouse-data" / "teahouse.db").is_file()
+
+
+def test_the_checkout_is_found_from_the_editable_install() -> None:
+    # The suite runs from the checkout (`make python` installs it editable).
+    assert instance.checkout_dir() == Path(__file__).resolve().parents[2]

@@ -4,6 +4,7 @@ bell or direction override from a name, a title or a report runs in the shell.""
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,26 @@ def test_member_text_is_escaped_on_the_terminal(instance: Path, args: list[str])
     assert r"\x1b[31mMallory\u202e" in result.output
     # A line break in a name cannot forge a line of its own.
     assert not [line for line in result.output.splitlines() if line.startswith("root admin")]
+
+
+@pytest.mark.parametrize(
+    ("started_as", "printed"),
+    [
+        (".venv/bin/teahouse", ".venv/bin/teahouse"),
+        ("/opt/teahouse/bin/teahouse", "/opt/teahouse/bin/teahouse"),
+        ("/home/me/my checkout/.venv/bin/teahouse", "'/home/me/my checkout/.venv/bin/teahouse'"),
+        ("/usr/lib/python3/pytest", "teahouse"),  # not started as the command
+    ],
+)
+def test_a_command_line_it_prints_names_the_command_as_it_was_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started_as: str, printed: str
+) -> None:
+    monkeypatch.setenv("TEAHOUSE_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("TEAHOUSE_CONFIG", raising=False)
+    monkeypatch.setenv("TEAHOUSE_ARGON2_TIME_COST", "1")  # quick hashes for 30 members
+    monkeypatch.setenv("TEAHOUSE_ARGON2_MEMORY_KIB", "64")
+    monkeypatch.setattr(sys, "argv", [started_as, "demo", "seed"])
+    result = CliRunner().invoke(main, ["demo", "seed", "--password", "demo password 123"])
+    assert result.exit_code == 0, result.output
+    # What to run next works as printed, even with teahouse not on PATH.
+    assert f"(`{printed} serve`;" in result.output

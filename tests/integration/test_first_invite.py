@@ -32,7 +32,8 @@ async def test_captured_output_and_the_log_never_hold_the_first_link(tmp_path: P
     ):
         output = "".join(server.output)
         assert "/invite#" not in output
-        assert "No members yet" in output and "teahouse invite create" in output
+        # ... as a command line that works as printed: the path it was started by.
+        assert "No members yet" in output and f"`{TEAHOUSE} invite create`" in output
         # What it says to do gives the admin-making invitation.
         assert await is_admin(server, await server.invite_code())
         await server.stop()

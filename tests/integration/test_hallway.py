@@ -10,9 +10,15 @@ from typing import Any
 import pytest
 from sqlalchemy import event as sa_event
 
+from teahouse.demo import rooms as demo_rooms
+from teahouse.demo.seed import seed
+from teahouse.domain.hallway import POPULAR_LISTENERS
+from teahouse.store.database import Database
 from tests.support import images, social
 from tests.support.fake_media import FakeMedia
-from tests.support.server import LiveServer, Member
+from tests.support.server import LiveServer, Member, free_port, run_server, server_settings
+
+DEMO_PASSWORD = "demo password 123"
 
 
 @pytest.fixture
@@ -48,8 +54,8 @@ async def test_rooms_in_order_with_reasons(server: LiveServer) -> None:
     await social.follow(server, me, ada, bob)
     book = await social.club(server, "Book Club", members=(dee, me))
 
-    popular = await social.open_room(fay, "Popular")  # the biggest room: 3 people
-    await social.enter(popular, gus, hal)
+    biggest = await social.open_room(fay, "Biggest")  # 3 people: live, not popular
+    await social.enter(biggest, gus, hal)
     club_room = await social.open_room(dee, "Reading")
     await social.set_room_club(server, club_room, book)
     listening = await social.open_room(cy, "Cy's")
@@ -57,12 +63,12 @@ async def test_rooms_in_order_with_reasons(server: LiveServer) -> None:
     speaking = await social.open_room(ada, "Ada's")
 
     rooms = (await hallway(me))["rooms"]
-    assert [r["id"] for r in rooms] == [speaking, listening, club_room, popular]
+    assert [r["id"] for r in rooms] == [speaking, listening, club_room, biggest]
     assert [r["reason"] for r in rooms] == [
         {"kind": "following_speaking", "text": "ada is speaking", "users": [card(ada)]},
         {"kind": "following_listening", "text": "bob is listening", "users": [card(bob)]},
         {"kind": "club", "text": "From Book Club", "users": []},
-        {"kind": "popular", "text": "Popular", "users": []},
+        {"kind": "live", "text": "Live now", "users": []},
     ]
     # Each is a RoomSummary plus its club.
     assert rooms[2]["club"] == {"id": book, "name": "Book Club"}
@@ -72,10 +78,41 @@ async def test_rooms_in_order_with_reasons(server: LiveServer) -> None:
     assert rooms[0]["created_by"] == card(ada) and rooms[0]["demo"] is False
     assert rooms[0]["title"] == "Ada's" and rooms[0]["visibility"] == "open"
 
-    # Someone who follows nobody sees the same rooms by size.
+    # Someone who follows nobody sees the same rooms by size, none of them popular.
     stranger = (await hallway(gus))["rooms"]
-    assert stranger[0]["id"] == popular
-    assert {r["reason"]["kind"] for r in stranger} == {"popular"}
+    assert stranger[0]["id"] == biggest
+    assert {r["reason"]["kind"] for r in stranger} == {"live"}
+
+
+async def test_popular_is_ten_listeners_right_now(server: LiveServer) -> None:
+    me, fay, gus = [await server.member(n) for n in ("me", "fay", "gus")]
+    crowd = [await server.member(f"l{i:02}") for i in range(2 * POPULAR_LISTENERS - 1)]
+    # One listener short, with a bigger stage: more people, yet not popular.
+    short = await social.open_room(fay, "One short")
+    stage = [await server.member(n) for n in ("sam", "sol")]
+    await social.enter(short, *stage, *crowd[: POPULAR_LISTENERS - 1])
+    for speaker in stage:
+        assert (await speaker.request({"type": "hand", "raised": True}))["type"] == "ok"
+        invited = await fay.request({"type": "invite_to_speak", "user_id": speaker.id})
+        assert invited["type"] == "ok", invited
+    enough = await social.open_room(gus, "Just enough")
+    await social.enter(enough, *crowd[POPULAR_LISTENERS - 1 :])
+
+    rooms = (await hallway(me))["rooms"]
+    shown = [
+        (r["title"], r["listener_count"], r["participant_count"], r["reason"]["kind"])
+        for r in rooms
+    ]
+    assert shown == [
+        ("Just enough", POPULAR_LISTENERS, POPULAR_LISTENERS + 1, "popular"),
+        ("One short", POPULAR_LISTENERS - 1, POPULAR_LISTENERS + 2, "live"),
+    ]
+    assert rooms[0]["reason"]["text"] == "Popular"
+
+    # One listener leaves: the room is no longer popular, at once.
+    await crowd[-1].request({"type": "leave"})
+    rooms = (await hallway(me))["rooms"]
+    assert {r["title"]: r["reason"]["kind"] for r in rooms}["Just enough"] == "live"
 
 
 async def test_closed_and_club_only_rooms_are_absent_for_outsiders(server: LiveServer) -> None:
@@ -263,3 +300,41 @@ async def test_rooms_come_a_page_at_a_time(server: LiveServer) -> None:
         assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_request"
         too_many = await http.get("/api/hallway", params={"limit": 101})
         assert too_many.status_code == 400
+
+
+async def test_a_real_room_of_one_ranks_above_every_demo_room(
+    tmp_path: Path, media: FakeMedia, database_url: str
+) -> None:
+    settings = server_settings(tmp_path, database_url, free_port())
+    db = Database(settings.resolved_database_url)
+    try:
+        await db.upgrade()
+        await seed(db, settings, password=DEMO_PASSWORD)
+    finally:
+        await db.close()
+    async with run_server(settings, media) as live:
+        newcomer = await live.member("newcomer")  # follows nobody, in no club
+        async with live.client() as http:
+            response = await http.post(
+                "/api/login", json={"username": "nadia", "password": DEMO_PASSWORD}
+            )
+            assert response.status_code == 200, response.text
+        nadia = Member(
+            live, "nadia", response.json()["id"], response.cookies[settings.session_cookie_name]
+        )
+        real = await social.open_room(newcomer, "Just me")  # one person, on stage
+
+        for viewer in (nadia, newcomer):
+            rooms = (await hallway(viewer))["rooms"]
+            assert rooms[0]["id"] == real, viewer.username
+            assert rooms[0]["reason"]["kind"] == "live" and not rooms[0]["demo"]
+            demo = rooms[1:]
+            assert len(demo) == len(demo_rooms.ROOMS) and all(r["demo"] for r in demo)
+            assert all(r["participant_count"] > rooms[0]["participant_count"] for r in demo)
+            assert "popular" not in {r["reason"]["kind"] for r in demo}
+        # Nadia follows the demo members and is in a demo club: the demo rooms still say
+        # why (after the real room); to the newcomer they are just demo rooms.
+        nadia_kinds = {r["reason"]["kind"] for r in (await hallway(nadia))["rooms"][1:]}
+        assert nadia_kinds & {"following_speaking", "following_listening", "club"}
+        newcomer_demo = (await hallway(newcomer))["rooms"][1:]
+        assert {r["reason"]["text"] for r in newcomer_demo} == {"Demo room, no audio"}

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from teahouse.domain.hallway import (
+    POPULAR_LISTENERS,
     ClubRef,
     EventCandidate,
     Reason,
@@ -45,8 +46,15 @@ def room(
     listeners: tuple[UserRef, ...] = (),
     club: ClubRef | None = None,
     age_minutes: int = 0,
+    demo: bool = False,
 ) -> RoomCandidate:
-    return RoomCandidate(rid, T0 - timedelta(minutes=age_minutes), speakers, listeners, club)
+    created = T0 - timedelta(minutes=age_minutes)
+    return RoomCandidate(rid, created, speakers, listeners, club, demo=demo)
+
+
+def crowd(count: int) -> tuple[UserRef, ...]:
+    """``count`` listeners nobody follows."""
+    return (GUS,) * count
 
 
 def order(rooms: list[RoomCandidate], viewer: Viewer = ME) -> list[str]:
@@ -57,14 +65,47 @@ def order(rooms: list[RoomCandidate], viewer: Viewer = ME) -> list[str]:
 
 ROOM_ORDER = [
     (
-        "speaking, then listening, then club, then the rest",
+        "speaking, then listening, then club, then popular, then the rest",
         [
-            room("popular", (FAY,), (GUS,) * 9),
+            room("rest", (FAY, GUS), crowd(POPULAR_LISTENERS - 1), age_minutes=90),
+            room("popular", (FAY,), crowd(POPULAR_LISTENERS)),
             room("club", (FAY,), (), BOOK),
             room("listening", (FAY,), (ADA,)),
             room("speaking", (BOB,)),
         ],
-        ["speaking", "listening", "club", "popular"],
+        ["speaking", "listening", "club", "popular", "rest"],
+    ),
+    (
+        "a popular room before a bigger one with fewer listeners",
+        [
+            room("stage", (FAY, GUS, FAY, GUS), crowd(POPULAR_LISTENERS - 1)),
+            room("audience", (FAY,), crowd(POPULAR_LISTENERS)),
+        ],
+        ["audience", "stage"],
+    ),
+    (
+        "a real room of two before any demo room, however big or followed",
+        [
+            room("demo-speaking", (ADA, BOB), crowd(50), demo=True),
+            room("demo-listening", (FAY,), (CY, *crowd(80)), demo=True),
+            room("demo-club", (FAY,), crowd(40), BOOK, demo=True),
+            room("demo-crowd", (FAY,), crowd(200), demo=True),
+            room("real", (FAY,), (GUS,)),
+        ],
+        ["real", "demo-speaking", "demo-listening", "demo-club", "demo-crowd"],
+    ),
+    (
+        "a real room with only its moderator on stage before a demo room",
+        [room("demo", (ADA,), crowd(9), demo=True), room("real", (FAY,))],
+        ["real", "demo"],
+    ),
+    (
+        "demo rooms: bigger first, never by popularity",
+        [
+            room("demo-small", (FAY,), crowd(POPULAR_LISTENERS), demo=True),
+            room("demo-big", (FAY, GUS, FAY), crowd(POPULAR_LISTENERS - 1), demo=True),
+        ],
+        ["demo-big", "demo-small"],
     ),
     (
         "more followed speakers first, even in a smaller room",
@@ -145,9 +186,17 @@ ROOM_REASONS = [
     ),
     (room("r", (FAY,), (GUS,), BOOK), Reason("club", "From Book Club")),
     (room("r", (ADA,), (), BOOK), Reason("following_speaking", "Ada is speaking", (ADA,))),
-    (room("r", (FAY,), (GUS,), CHESS), Reason("popular", "Popular")),
-    (room("r", (FAY,)), Reason("popular", "Popular")),
-    (room("r"), Reason("popular", "Popular")),
+    (room("r", (FAY,), (GUS,), CHESS), Reason("live", "Live now")),
+    (room("r", (FAY,)), Reason("live", "Live now")),
+    (room("r"), Reason("live", "Live now")),
+    (room("r", (FAY,), crowd(POPULAR_LISTENERS), CHESS), Reason("popular", "Popular")),
+    (room("r", (FAY,), crowd(POPULAR_LISTENERS), BOOK), Reason("club", "From Book Club")),
+    (room("r", (FAY,), crowd(POPULAR_LISTENERS), demo=True), Reason("demo", "Demo room, no audio")),
+    (room("r", (FAY,), (), BOOK, demo=True), Reason("club", "From Book Club")),
+    (
+        room("r", (ADA,), crowd(30), demo=True),
+        Reason("following_speaking", "Ada is speaking", (ADA,)),
+    ),
 ]
 
 
@@ -238,11 +287,25 @@ def test_an_audience_count_gives_the_same_reason_as_the_whole_audience() -> None
 
 
 def test_quiet_room_key_is_the_key_of_a_room_without_followed_people() -> None:
-    for candidate in (room("p", (FAY,), (GUS,) * 3), room("c", (FAY,), (), BOOK)):
+    candidates = [
+        room("p", (FAY,), crowd(3)),
+        room("c", (FAY,), (), BOOK),
+        room("big", (FAY,), crowd(POPULAR_LISTENERS)),
+        room("d", (FAY,), crowd(POPULAR_LISTENERS), demo=True),
+        room("dc", (FAY,), (), BOOK, demo=True),
+    ]
+    for candidate in candidates:
         [ranked] = rank_rooms(ME, [candidate])
         club_id = candidate.club.id if candidate.club else None
-        count = candidate.participant_count
-        assert ranked.key == quiet_room_key(ME, club_id, count, candidate.created_at, candidate.id)
+        assert ranked.key == quiet_room_key(
+            ME,
+            club_id,
+            candidate.participant_count,
+            candidate.created_at,
+            candidate.id,
+            listener_count=candidate.listener_count,
+            demo=candidate.demo,
+        )
 
 
 def test_after_a_key_only_the_rooms_after_it() -> None:
@@ -259,10 +322,46 @@ def test_after_a_key_only_the_rooms_after_it() -> None:
         assert [r.item.id for r in after] == [r.item.id for r in ranked[i + 1 :]]
 
 
-def test_a_stranger_sees_every_room_as_popular_in_size_order() -> None:
+def test_a_stranger_sees_small_rooms_as_live_in_size_order() -> None:
     rooms = [room("a", (ADA,)), room("b", (BOB,), (CY,), BOOK)]
     ranked = rank_rooms(Viewer("stranger"), rooms)
-    assert [(r.item.id, r.reason.kind) for r in ranked] == [("b", "popular"), ("a", "popular")]
+    assert [(r.item.id, r.reason.kind) for r in ranked] == [("b", "live"), ("a", "live")]
+
+
+# -- "Popular": at least POPULAR_LISTENERS listening, right now --------------------------
+
+POPULAR_BOUNDARY = [
+    ("one listener short", room("r", (FAY,), crowd(POPULAR_LISTENERS - 1)), "live"),
+    ("exactly enough listeners", room("r", (FAY,), crowd(POPULAR_LISTENERS)), "popular"),
+    ("more than enough", room("r", (FAY,), crowd(POPULAR_LISTENERS + 40)), "popular"),
+    (
+        "people on stage are not listeners",
+        room("r", (FAY, GUS) * 5, crowd(POPULAR_LISTENERS - 1)),
+        "live",
+    ),
+    (
+        "an audience count one short",
+        RoomCandidate("r", T0, (FAY,), (), audience=POPULAR_LISTENERS - 1),
+        "live",
+    ),
+    (
+        "an audience count just enough",
+        RoomCandidate("r", T0, (FAY,), (), audience=POPULAR_LISTENERS),
+        "popular",
+    ),
+    ("a demo room's made-up audience", room("r", (FAY,), crowd(500), demo=True), "demo"),
+]
+
+
+@pytest.mark.parametrize(
+    ("candidate", "kind"),
+    [(r, k) for _, r, k in POPULAR_BOUNDARY],
+    ids=[n for n, _, _ in POPULAR_BOUNDARY],
+)
+def test_popular_means_enough_listeners_right_now(candidate: RoomCandidate, kind: str) -> None:
+    assert POPULAR_LISTENERS == 10  # the number docs/API-SOCIAL.md and the README give
+    [ranked] = rank_rooms(Viewer("stranger"), [candidate])
+    assert ranked.reason.kind == kind
 
 
 # -- events ---------------------------------------------------------------------------

@@ -50,11 +50,15 @@ async def fill(stage: Stage, rnd: random.Random, count: int) -> list[RoomInfo]:
         club = rnd.choice([None, *CLUBS]) if visibility != "club" else rnd.choice(CLUBS)
         # Some rooms the same age and size: ties go by id.
         created = T0 - timedelta(minutes=rnd.choice((1, 2, 3, 4)))
-        info = RoomInfo(f"r{i:02}", f"Room {i}", visibility, creator, created.isoformat(), club)
+        demo = rnd.random() < 0.25  # demo rooms rank after the real ones
+        info = RoomInfo(
+            f"r{i:02}", f"Room {i}", visibility, creator, created.isoformat(), club, demo=demo
+        )
         infos.append(info)
         await stage.open_room(info)
         await stage.seat_resident(info.id, creator, Role.MODERATOR)
-        others = rnd.sample([p for p in PEOPLE if p != creator], rnd.randint(0, 12))
+        # Up to 14 listeners: some rooms popular (10 or more), some not.
+        others = rnd.sample([p for p in PEOPLE if p != creator], rnd.randint(0, 16))
         for n, person in enumerate(others):
             role = Role.SPEAKER if n < 2 else Role.LISTENER
             await stage.seat_resident(info.id, person, role)
@@ -77,6 +81,7 @@ def full_candidates(stage: Stage, admitted: set[str]) -> list[RoomCandidate]:
                 tuple(p.user for p in people if p.role.on_stage),
                 tuple(p.user for p in people if not p.role.on_stage),
                 HallClub(club.id, club.name) if club else None,
+                demo=live.info.demo,
             )
         )
     return out

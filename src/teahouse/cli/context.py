@@ -8,12 +8,16 @@ so that `teahouse --help` stays quick."""
 from __future__ import annotations
 
 import asyncio
+import shlex
+import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import click
 from pydantic import ValidationError
 
+from teahouse.cli import instance
 from teahouse.cli.output import shown
 from teahouse.config import Settings, load_settings
 from teahouse.errors import TeahouseError
@@ -24,8 +28,29 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+def command_name() -> str:
+    """How to type this very command again: the path it was started by (say
+    ``.venv/bin/teahouse``, which is not on PATH), so that a command line it prints
+    works as printed; ``teahouse`` when it was started some other way."""
+    started_as = sys.argv[0] if sys.argv else ""
+    if Path(started_as).name == "teahouse":
+        return shlex.quote(started_as)
+    return "teahouse"
+
+
 def cli_settings() -> Settings:
-    """The settings, or a ClickException that names the bad key."""
+    """The settings, or a ClickException that names the bad key, or one that says
+    where the instance is when the command would otherwise make a new one by
+    accident (:mod:`teahouse.cli.instance`)."""
+    settings = _loaded_settings()
+    cwd = Path.cwd()
+    existing = instance.elsewhere_instance(settings, cwd, instance.checkout_dir())
+    if existing is not None:
+        raise click.ClickException(instance.refusal(cwd / settings.data_dir, existing))
+    return settings
+
+
+def _loaded_settings() -> Settings:
     try:
         return load_settings()
     except ValidationError as exc:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from teahouse.cli.context import cli_settings, run
+from teahouse.cli.context import cli_settings, command_name, run
 
 if TYPE_CHECKING:
     from teahouse.demo.seed import Seeded
@@ -48,7 +48,7 @@ def demo_seed(password: str | None) -> None:
         f"  Log in as any of them, e.g. {', '.join(m[0] for m in MEMBERS[:4])} "
         f"({settings.public_url}/login).\n\n"
         f"  Your own account (invited by the instance):\n\n    {seeded.invite_url}\n\n"
-        "  Live rooms: the demo rooms open when the server starts (`teahouse serve`;\n"
+        f"  Live rooms: the demo rooms open when the server starts (`{command_name()} serve`;\n"
         "  restart it if it is running), with demo members on stage and listening. They\n"
         "  have no audio. Open a real room as a demo member in another browser and it\n"
         "  appears in everyone's hallway at once, ranked with its reason."

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from teahouse.cli.context import cli_settings, run
+from teahouse.cli.context import cli_settings, command_name, run
 from teahouse.media.managed import JanusNotInstalled
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def serve() -> None:
     elif not run(_has_members, settings):
         click.echo(
             "\n  No members yet. For the link that creates the first account (the admin), run\n"
-            "  `teahouse invite create` as this server's user, with its environment.\n"
+            f"  `{command_name()} invite create` as this server's user, with its environment.\n"
         )
     click.echo(f"  Teahouse is starting on {settings.public_url}\n")
     app = create_app(settings)

@@ -1,7 +1,8 @@
 """Demo rooms: live rooms that ``teahouse demo seed`` makes and every start re-opens.
 
-Live rooms live in the server's memory, and a start ends every room the last run left
-open (``Rooms.end_all_live``). So that a demo instance's hallway shows rooms from the
+Live rooms live in the server's memory, and a start ends every real room the last run
+left open (``Rooms.end_all_live``, which leaves demo rooms alone and counts only real
+ones in its log line). So that a demo instance's hallway shows rooms from the
 first minute, the seed writes a few rooms marked ``rooms.demo`` and, for each, the
 members who sit in it (``demo_residents``: a role and a seat order). At start-up,
 :func:`reopen` opens them in the Stage again and seats their residents with

@@ -12,8 +12,11 @@ Rooms the member may not enter never get here: the store filters them first
 - hidden: a room someone blocked either way created or is on the stage of; an event
   hosted or co-hosted by someone blocked either way;
 - rooms: followed people speaking (more first), then followed people listening
-  (more first), then rooms of the member's clubs, then the rest; within each tier
-  bigger rooms first, then older ones;
+  (more first), then rooms of the member's clubs, then popular rooms (at least
+  ``POPULAR_LISTENERS`` listening), then the rest; within each tier bigger rooms
+  first, then older ones. Demo rooms (``teahouse demo seed``: seeded residents, no
+  audio) come after every real room, in the same tiers among themselves, and are
+  never "Popular": their audience is made up;
 - events: hosted or co-hosted by someone followed, then of the member's clubs, then
   ones the member asked to be notified about, then the rest; soonest first in each.
 """
@@ -27,9 +30,23 @@ from typing import Generic, Literal, TypeVar
 
 from teahouse.domain.room_state import UserRef
 
-RoomReasonKind = Literal["following_speaking", "following_listening", "club", "popular"]
+RoomReasonKind = Literal[
+    "following_speaking", "following_listening", "club", "popular", "live", "demo"
+]
 EventReasonKind = Literal["following_host", "club", "notify_me", "upcoming"]
 T = TypeVar("T")
+
+# A room is "Popular" when at least this many members listen to it (the audience,
+# the stage not counted), right now. A fixed count rather than "the top N rooms" so
+# that the word means the same in a community of twenty as in one of thousands, and
+# a quiet evening's biggest room of three is not called popular.
+POPULAR_LISTENERS = 10
+
+# The room tiers, best first. Demo rooms take the same tiers shifted past every real
+# one (``SILENT``), so that a real room with people talking on its stage always
+# ranks above a demo room that only looks busy, whatever their sizes.
+SPEAKING, LISTENING, CLUB, POPULAR, LIVE = range(5)
+SILENT = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +81,15 @@ class RoomCandidate:
     club: ClubRef | None = None
     audience: int | None = None
     created_by: str | None = None  # the creator's id (the card names them)
+    demo: bool = False  # a demo room: seeded residents, no audio (demo/rooms.py)
+
+    @property
+    def listener_count(self) -> int:
+        return len(self.listeners) if self.audience is None else self.audience
 
     @property
     def participant_count(self) -> int:
-        audience = len(self.listeners) if self.audience is None else self.audience
-        return len(self.speakers) + audience
+        return len(self.speakers) + self.listener_count
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,33 +146,71 @@ def rank_rooms(
 
 
 def quiet_room_key(
-    viewer: Viewer, club_id: str | None, participant_count: int, created_at: datetime, room_id: str
+    viewer: Viewer,
+    club_id: str | None,
+    participant_count: int,
+    created_at: datetime,
+    room_id: str,
+    *,
+    listener_count: int,
+    demo: bool = False,
 ) -> Key:
-    """Where a room sorts when nobody the member follows is in it: its club's tier or
-    the popular one, then bigger first, then older. The hallway uses it to pick the
-    few quiet rooms worth ranking out of every live room without copying any."""
-    tier = 2 if club_id is not None and club_id in viewer.clubs else 3
-    return (tier, 0, -participant_count, created_at, room_id)
+    """Where a room sorts when nobody the member follows is in it: its club's tier,
+    the popular one or the rest (demo rooms after every real room), then bigger
+    first, then older. The hallway uses it to pick the few quiet rooms worth ranking
+    out of every live room without copying any."""
+    tier = _quiet_tier(viewer, club_id, listener_count, demo)
+    return (tier + (SILENT if demo else 0), 0, -participant_count, created_at, room_id)
+
+
+def _quiet_tier(viewer: Viewer, club_id: str | None, listener_count: int, demo: bool) -> int:
+    if club_id is not None and club_id in viewer.clubs:
+        return CLUB
+    if is_popular(listener_count) and not demo:
+        return POPULAR
+    return LIVE
+
+
+def is_popular(listener_count: int) -> bool:
+    """Whether a room with this many listeners is "Popular" (``POPULAR_LISTENERS``)."""
+    return listener_count >= POPULAR_LISTENERS
 
 
 def _rank_room(viewer: Viewer, room: RoomCandidate) -> Ranked[RoomCandidate]:
     speaking = _followed(viewer, room.speakers)
     listening = _followed(viewer, room.listeners)
     size_and_age = (-room.participant_count, room.created_at, room.id)
+    shift = SILENT if room.demo else 0
     if speaking:
         reason = Reason("following_speaking", speaking_text(speaking), speaking)
-        key: Key = (0, -len(speaking), *size_and_age)
+        key: Key = (SPEAKING + shift, -len(speaking), *size_and_age)
     elif listening:
         reason = Reason("following_listening", listening_text(listening), listening)
-        key = (1, -len(listening), *size_and_age)
+        key = (LISTENING + shift, -len(listening), *size_and_age)
     else:
         club_id = room.club.id if room.club else None
-        key = quiet_room_key(viewer, club_id, room.participant_count, room.created_at, room.id)
-        if key[0] == 2 and room.club is not None:
-            reason = Reason("club", club_text(room.club))
-        else:
-            reason = Reason("popular", "Popular")
+        key = quiet_room_key(
+            viewer,
+            club_id,
+            room.participant_count,
+            room.created_at,
+            room.id,
+            listener_count=room.listener_count,
+            demo=room.demo,
+        )
+        tier = _quiet_tier(viewer, club_id, room.listener_count, room.demo)
+        reason = _quiet_reason(tier, room)
     return Ranked(room, reason, key)
+
+
+def _quiet_reason(tier: int, room: RoomCandidate) -> Reason:
+    if tier == CLUB and room.club is not None:
+        return Reason("club", club_text(room.club))
+    if tier == POPULAR:
+        return Reason("popular", "Popular")
+    if room.demo:
+        return Reason("demo", "Demo room, no audio")
+    return Reason("live", "Live now")
 
 
 def speaking_text(users: Sequence[UserRef]) -> str:

@@ -7,9 +7,9 @@ A hallway page is the top ``limit`` rooms of the ranking of
   :class:`~teahouse.live.index.LiveIndex` from the member's follows (a few
   dictionary reads), every one of them ranked;
 - the best ``limit + 1`` of the other ("quiet") rooms by
-  :func:`~teahouse.domain.hallway.quiet_room_key`: their club's tier or the popular
-  one, then size, then age. That key needs only a room's participant count, so picking
-  them reads no seat.
+  :func:`~teahouse.domain.hallway.quiet_room_key`: their club's tier, the popular one
+  or the rest (demo rooms after the real ones), then size, then age. That key needs
+  only a room's counts of people and listeners, so picking them reads no seat.
 
 Any room beyond those has ``limit + 1`` rooms ranking above it, so ranking just these
 candidates gives the same page as ranking every live room. Rooms where someone
@@ -101,8 +101,16 @@ class HallwayRooms:
             if rid in followed_in or not visible(rid, live):
                 continue
             club_id = live.info.club.id if live.info.club else None
-            count = len(live.state.participants)
-            key = quiet_room_key(viewer, club_id, count, self._created_at(live), rid)
+            state = live.state
+            key = quiet_room_key(
+                viewer,
+                club_id,
+                len(state.participants),
+                self._created_at(live),
+                rid,
+                listener_count=state.listener_count,
+                demo=live.info.demo,
+            )
             if after is None or key > after:
                 quiet.append((key, live))
         for _, live in heapq.nsmallest(limit + 1, quiet, key=itemgetter(0)):
@@ -145,6 +153,7 @@ class HallwayRooms:
             club=self._club(live),
             audience=len(participants) - len(speakers),
             created_by=live.info.created_by.id,
+            demo=live.info.demo,
         )
 
     def _created_at(self, live: LiveRoom) -> datetime:

@@ -261,9 +261,15 @@ class Rooms:
                     await listener(s, [room_id])
 
     async def end_all_live(self) -> int:
-        """At start-up: live state died with the last process, so its rooms are over."""
+        """At start-up: live state died with the last process, so its rooms are over;
+        how many there were. Demo rooms are left alone: they were never anyone's live
+        room, and the start re-opens them (demo/rooms.py)."""
         async with self._db.sessions.begin() as s:
-            live = list(await s.scalars(select(Room.id).where(Room.ended_at.is_(None))))
+            live = list(
+                await s.scalars(
+                    select(Room.id).where(Room.ended_at.is_(None), Room.demo.is_(False))
+                )
+            )
             if live:
                 await s.execute(update(Room).where(Room.id.in_(live)).values(ended_at=utcnow()))
                 for listener in self._ended_listeners:
