@@ -45,6 +45,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import make_url
 from tests.support.fake_media import FakeMedia
 
+from bench import cjk_search
 from bench.common import add_loop_option, cpu_model, percentile, run
 from teahouse.domain.ids import new_id
 from teahouse.domain.room_state import Role, UserRef
@@ -116,6 +117,7 @@ class Sizes:
     events: int
     clubs: int
     blocks: int
+    cjk_share: float = 0.0  # members with a Chinese display name; as many room titles
     speakers: tuple[int, int] = (2, 10)
     listeners: tuple[int, int] = (0, 200)
 
@@ -138,13 +140,16 @@ class World:
         return [bisect.bisect_left(self.popularity, rnd.random() * total) for _ in range(k)]
 
 
-def _names(rnd: random.Random, n: int) -> Iterator[tuple[str, str]]:
+def _names(rnd: random.Random, n: int, cjk_share: float) -> Iterator[tuple[str, str]]:
     for i in range(n):
         first = rnd.choice(FIRST)
         last = "".join(rnd.choice(SYLLABLES) for _ in range(rnd.randint(2, 3)))
         sep = rnd.choice(("", "_", "."))
         username = f"{first}{sep if sep != '.' else '_'}{last}{i}"[:30]
-        yield username, f"{first.title()} {last.title()}"
+        if rnd.random() < cjk_share:
+            yield username, cjk_search.chinese_name(rnd)
+        else:
+            yield username, f"{first.title()} {last.title()}"
 
 
 def _zipf_cumulative(n: int, exponent: float) -> list[float]:
@@ -191,7 +196,7 @@ async def generate(db: Database, loader: Loader, sizes: Sizes, rnd: random.Rando
 
     # Members.
     user_rows = []
-    for username, display in _names(rnd, sizes.members):
+    for username, display in _names(rnd, sizes.members, sizes.cjk_share):
         uid = new_id()
         world.users.append(UserRef(uid, username, display))
         bio = f"Into {', '.join(rnd.sample(INTERESTS, 3))}." if rnd.random() < 0.7 else ""
@@ -312,7 +317,8 @@ async def generate(db: Database, loader: Loader, sizes: Sizes, rnd: random.Rando
         else:
             creator = world.popular(rnd)[0]
         started = now - timedelta(minutes=rnd.randrange(1, 240 if live else 60 * 24 * 365))
-        title = f"{rnd.choice(TOPICS).title()} #{i}"
+        topic = rnd.choice(cjk_search.TOPICS if rnd.random() < sizes.cjk_share else TOPICS)
+        title = f"{topic.title()} #{i}"
         rid = new_id()
         room_rows.append(
             (
@@ -514,6 +520,8 @@ def search_queries(world: World, rnd: random.Random, count: int) -> list[str]:
         kind = rnd.random()
         if kind < 0.4:
             user = world.users[rnd.randrange(len(world.users))]
+            while " " not in user.display_name:  # a Chinese name: see cjk_queries
+                user = world.users[rnd.randrange(len(world.users))]
             words = user.display_name.lower().split()
             if rnd.random() < 0.5:
                 q = words[0][: rnd.randint(2, len(words[0]))]
@@ -530,6 +538,39 @@ def search_queries(world: World, rnd: random.Random, count: int) -> list[str]:
             q = title[: rnd.randint(2, min(20, len(title)))]
         queries.append(q)
     return queries
+
+
+async def cjk_searches(
+    search: Search, world: World, rnd: random.Random, searchers: Sequence[str]
+) -> None:
+    """The same measurement for queries typed to find members with Chinese names."""
+    names = [u.display_name for u in world.users if " " not in u.display_name]
+    if not names:
+        return
+    typed = cjk_search.queries(names, rnd, len(searchers))
+    log("")
+    log(f"Search.search, CJK queries ({len(names)} members with Chinese names):")
+    kinds: tuple[tuple[str, Kind | None], ...] = (("all kinds", None), ("kind=members", "members"))
+    for label, kind in kinds:
+        with GcMeter() as gc_meter:
+            samples, results = await timed(
+                [
+                    functools.partial(search.search, uid, q, kind)
+                    for (_, q), uid in zip(typed, searchers, strict=True)
+                ]
+            )
+        log(summary(f"CJK search {label}", samples))
+        if kind is None:
+            log(gc_meter.report(sum(samples)))
+            hits = sorted(len(r.members) + len(r.clubs) + len(r.room_ids) for r in results)
+            log(f"  results per query: median {hits[len(hits) // 2]}, none for {hits.count(0)}")
+            slow = sorted(zip(samples, typed, strict=True), reverse=True)[:5]
+            log("  slowest: " + ", ".join(f"{q!r} {s * 1000:.0f} ms" for s, (_, q) in slow))
+            by_kind: dict[str, list[float]] = {}
+            for sample, (what, _) in zip(samples, typed, strict=True):
+                by_kind.setdefault(what, []).append(sample)
+            for what, kind_samples in sorted(by_kind.items()):
+                log(summary(f"  {what}", kind_samples))
 
 
 def profile_report(profiler: cProfile.Profile, lines: int = 25) -> str:
@@ -560,6 +601,7 @@ async def main(args: argparse.Namespace) -> None:
         events=args.events,
         clubs=args.clubs,
         blocks=args.blocks,
+        cjk_share=args.cjk_share,
     )
     tmp = tempfile.TemporaryDirectory(prefix="teahouse-hallbench-")
     pg_dsn: dict[str, Any] | None = None
@@ -680,6 +722,7 @@ async def main(args: argparse.Namespace) -> None:
                 ]
             )
             log(summary(f"search kind={kind}", samples))
+        await cjk_searches(search, world, rnd, searchers)
 
         if args.profile:
             profiler = cProfile.Profile()
@@ -709,6 +752,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--clubs", type=int, default=2_000)
     parser.add_argument("--blocks", type=int, default=5_000)
+    parser.add_argument(
+        "--cjk-share", type=float, default=0.1, help="members with Chinese names (and rooms)"
+    )
     parser.add_argument("--viewers", type=int, default=200)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
