@@ -4,9 +4,8 @@ Both engines index the text as ``domain/search_text.py`` spaces it: each Chinese
 Japanese or Korean character is a word of its own, so that "威" finds 陳威 (migration
 0010_cjk_search). SQLite: FTS5 tables queried with ``MATCH`` and ranked by ``bm25()``
 with column weights (a hit in a username counts more than one in a bio). PostgreSQL:
-the weighted ``tsvector`` expressions of the GIN indexes of the same migration,
-``@@ to_tsquery('simple', …)``, ranked by ``ts_rank``. The expressions below must stay
-identical to the indexed ones or PostgreSQL scans the table instead (a test checks).
+the weighted ``tsvector`` columns ``search_document`` of the same migration (stored,
+generated, GIN-indexed), ``@@ to_tsquery('simple', …)``, ranked by ``ts_rank``.
 
 What a member typed never reaches the database as syntax: :class:`SearchQuery` keeps
 its words and quotes them (see ``domain/search_query.py``). Members hidden from the
@@ -23,13 +22,6 @@ from typing import Literal, TypeVarTuple
 from sqlalchemy import ColumnClause, Select, case, column, func, literal_column, select, table, text
 
 from teahouse.domain.search_query import SearchQuery
-from teahouse.domain.search_text import (
-    FULL_WIDTH_FIRST,
-    FULL_WIDTH_LAST,
-    FULL_WIDTH_OFFSET,
-    IDEOGRAPHIC_SPACE,
-    SPACED_RANGES,
-)
 from teahouse.live.stage import Stage
 from teahouse.rooms.rooms import Rooms
 from teahouse.social.cards import card_select
@@ -44,32 +36,10 @@ Row = TypeVarTuple("Row")
 RESULTS_MAX = 20
 
 
-def _words(column: str) -> str:
-    """PostgreSQL: the ``tsvector`` of a column's text as ``search_text.spaced`` makes
-    it, written as migration 0010_cjk_search indexed it."""
-    spaced_class = "".join(
-        f"\\U{first:08x}-\\U{last:08x}" if last > 0xFFFF else f"\\u{first:04x}-\\u{last:04x}"
-        for first, last in SPACED_RANGES
-    )
-    full = "".join(chr(code) for code in range(FULL_WIDTH_FIRST, FULL_WIDTH_LAST + 1))
-    narrow = "".join(chr(code - FULL_WIDTH_OFFSET) for code in map(ord, full)).replace("'", "''")
-    space = chr(IDEOGRAPHIC_SPACE)
-    return (
-        f"to_tsvector('simple', regexp_replace(translate({column}, '{full}{space}', "
-        f"'{narrow} '), '([{spaced_class}])', ' \\1 ', 'g'))"
-    )
-
-
-# PostgreSQL: the documents, as indexed by migration 0010_cjk_search.
-USERS_DOCUMENT = (
-    f"setweight({_words('users.username')}, 'A')"
-    f" || setweight({_words('users.display_name')}, 'B')"
-    f" || setweight({_words('users.bio')}, 'C')"
-)
-CLUBS_DOCUMENT = (
-    f"setweight({_words('clubs.name')}, 'A') || setweight({_words('clubs.description')}, 'B')"
-)
-ROOMS_DOCUMENT = _words("rooms.title")
+# PostgreSQL: the stored documents of migration 0010_cjk_search, each indexed (GIN).
+USERS_DOCUMENT = "users.search_document"
+CLUBS_DOCUMENT = "clubs.search_document"
+ROOMS_DOCUMENT = "rooms.search_document"
 
 # SQLite: bm25 weights per FTS5 column, in the order the migration declared them.
 USERS_WEIGHTS = (10.0, 5.0, 1.0)  # username, display_name, bio

@@ -15,15 +15,20 @@ write the same expression for each inserted, updated or deleted row. Text withou
 character outside printable ASCII is indexed as it is, without the walk. Characters
 after the 4000th are indexed untransformed (no column holds that many today).
 
-PostgreSQL: the GIN indexes are rebuilt on ``to_tsvector('simple',
-regexp_replace(translate(...)))``, which needs no extension. (``pg_trgm`` was
-considered: in a database with the C locale it sees no CJK character at all, and it
-cannot use its index for one- or two-character queries, which most Chinese names
-need.) ``teahouse.social.search`` queries with the same expressions.
+PostgreSQL: each of ``users``, ``clubs`` and ``rooms`` gets a stored generated column
+``search_document``, the weighted ``tsvector`` of ``to_tsvector('simple',
+regexp_replace(translate(...)))``, and the GIN indexes of 0003_search are rebuilt on
+that column. Stored rather than an index expression: ranking reads the document of
+every match, and computing the regular expressions again for thousands of matches
+of a one-letter or one-character query made search several times slower (measured,
+docs/BENCHMARKS.md). No extension is needed. (``pg_trgm`` was considered: in a
+database with the C locale it sees no CJK character at all, and it cannot use its
+index for one- or two-character queries, which most Chinese names need.)
 
 Both build their indexes for every existing row here. The names of the indexes and
-FTS tables are those of 0003_search; tests/integration/test_migrations.py leaves them
-and ``search_positions`` out of its comparison with the models.
+FTS tables are those of 0003_search; tests/integration/test_migrations.py leaves them,
+``search_positions`` and the ``search_document`` columns out of its comparison with
+the models.
 
 Revision ID: 0010_cjk_search
 Revises: 0008_password_resets
@@ -63,8 +68,7 @@ NARROW = "".join(chr(code) for code in range(0x21, 0x7F)) + " "
 
 
 def postgres_words(column: str) -> str:
-    """The ``tsvector`` of one column's spaced text (``teahouse.social.search`` has
-    the same expression, character for character)."""
+    """The ``tsvector`` of one column's spaced text."""
     spaced_class = "".join(
         f"\\U{first:08x}-\\U{last:08x}" if last > 0xFFFF else f"\\u{first:04x}-\\u{last:04x}"
         for first, last in SPACED_RANGES
@@ -76,7 +80,7 @@ def postgres_words(column: str) -> str:
     )
 
 
-POSTGRES_INDEXES = {
+POSTGRES_DOCUMENTS = {
     "ix_users_search": (
         "users",
         f"setweight({postgres_words('username')}, 'A')"
@@ -184,9 +188,13 @@ def upgrade() -> None:
             for statement in _sqlite_ddl(table, columns):
                 op.execute(statement)
     elif dialect == "postgresql":
-        for name, (table, expression) in POSTGRES_INDEXES.items():
+        for name, (table, expression) in POSTGRES_DOCUMENTS.items():
             op.execute(f"DROP INDEX IF EXISTS {name}")
-            op.execute(f"CREATE INDEX {name} ON {table} USING gin (({expression}))")
+            op.execute(
+                f"ALTER TABLE {table} ADD COLUMN search_document tsvector"
+                f" GENERATED ALWAYS AS ({expression}) STORED"
+            )
+            op.execute(f"CREATE INDEX {name} ON {table} USING gin (search_document)")
     else:  # pragma: no cover - Teahouse runs on these two engines only
         raise NotImplementedError(f"no full-text search for {dialect}")
 
@@ -202,4 +210,5 @@ def downgrade() -> None:
     elif dialect == "postgresql":
         for name, (table, expression) in OLD_POSTGRES_INDEXES.items():
             op.execute(f"DROP INDEX IF EXISTS {name}")
+            op.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_document")
             op.execute(f"CREATE INDEX {name} ON {table} USING gin (({expression}))")
