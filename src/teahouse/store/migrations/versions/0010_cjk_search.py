@@ -28,7 +28,8 @@ index for one- or two-character queries, which most Chinese names need.)
 Both build their indexes for every existing row here. The names of the indexes and
 FTS tables are those of 0003_search; tests/integration/test_migrations.py leaves them,
 ``search_positions`` and the ``search_document`` columns out of its comparison with
-the models.
+the models. Later migrations of these tables: docs/ARCHITECTURE.md, "Search", says
+what an SQLite batch copy and a PostgreSQL change of a column's type must do.
 
 Revision ID: 0010_cjk_search
 Revises: 0008_password_resets
