@@ -34,7 +34,7 @@ import random
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -47,6 +47,7 @@ from tests.support.fake_media import FakeMedia
 
 from bench import cjk_search
 from bench.common import add_loop_option, cpu_model, percentile, run
+from bench.measure import GcMeter, log, summary, timed
 from teahouse.domain.ids import new_id
 from teahouse.domain.room_state import Role, UserRef
 from teahouse.hallway.hallway import ROOMS_PAGE, Hallway
@@ -99,10 +100,6 @@ TOPICS = (  # noqa: SIM905
     "swap; photo critique; bread baking live; marathon training; film club debrief; "
     "philosophy cafe; star gazing q&a; language exchange"
 ).split("; ")
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
 
 
 # -- the data -----------------------------------------------------------------------
@@ -434,51 +431,6 @@ async def open_live_rooms(stage: Stage, world: World, sizes: Sizes, rnd: random.
 # -- measuring -------------------------------------------------------------------
 
 
-class GcMeter:
-    """Time spent in the cyclic garbage collector, per generation, while active."""
-
-    def __init__(self) -> None:
-        self.seconds = [0.0, 0.0, 0.0]
-        self.count = [0, 0, 0]
-        self._start = 0.0
-
-    def _callback(self, phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            self._start = time.perf_counter()
-        else:
-            self.seconds[info["generation"]] += time.perf_counter() - self._start
-            self.count[info["generation"]] += 1
-
-    def __enter__(self) -> GcMeter:
-        gc.callbacks.append(self._callback)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        gc.callbacks.remove(self._callback)
-
-    def report(self, measured: float) -> str:
-        parts = [f"gen{g} {self.count[g]}x {self.seconds[g] * 1000:.0f} ms" for g in range(3)]
-        share = 100 * sum(self.seconds) / measured if measured else 0.0
-        return f"  GC during these calls: {', '.join(parts)} ({share:.0f}% of the measured time)"
-
-
-def summary(label: str, samples: Sequence[float]) -> str:
-    values = [s * 1000 for s in samples]
-    return (
-        f"  {label:<34} p50 {percentile(values, 50):7.1f}  p95 {percentile(values, 95):7.1f}"
-        f"  max {max(values):7.1f} ms  (n={len(values)})"
-    )
-
-
-async def timed(calls: Sequence[Callable[[], Any]]) -> tuple[list[float], list[Any]]:
-    samples, results = [], []
-    for call in calls:
-        start = time.perf_counter()
-        results.append(await call())
-        samples.append(time.perf_counter() - start)
-    return samples, results
-
-
 async def page_size(hallway: Hallway, uid: str) -> tuple[int, int]:
     """One hallway; only its size is kept (keeping 200 pages alive would swell the heap
     that every full garbage collection scans)."""
@@ -538,39 +490,6 @@ def search_queries(world: World, rnd: random.Random, count: int) -> list[str]:
             q = title[: rnd.randint(2, min(20, len(title)))]
         queries.append(q)
     return queries
-
-
-async def cjk_searches(
-    search: Search, world: World, rnd: random.Random, searchers: Sequence[str]
-) -> None:
-    """The same measurement for queries typed to find members with Chinese names."""
-    names = [u.display_name for u in world.users if " " not in u.display_name]
-    if not names:
-        return
-    typed = cjk_search.queries(names, rnd, len(searchers))
-    log("")
-    log(f"Search.search, CJK queries ({len(names)} members with Chinese names):")
-    kinds: tuple[tuple[str, Kind | None], ...] = (("all kinds", None), ("kind=members", "members"))
-    for label, kind in kinds:
-        with GcMeter() as gc_meter:
-            samples, results = await timed(
-                [
-                    functools.partial(search.search, uid, q, kind)
-                    for (_, q), uid in zip(typed, searchers, strict=True)
-                ]
-            )
-        log(summary(f"CJK search {label}", samples))
-        if kind is None:
-            log(gc_meter.report(sum(samples)))
-            hits = sorted(len(r.members) + len(r.clubs) + len(r.room_ids) for r in results)
-            log(f"  results per query: median {hits[len(hits) // 2]}, none for {hits.count(0)}")
-            slow = sorted(zip(samples, typed, strict=True), reverse=True)[:5]
-            log("  slowest: " + ", ".join(f"{q!r} {s * 1000:.0f} ms" for s, (_, q) in slow))
-            by_kind: dict[str, list[float]] = {}
-            for sample, (what, _) in zip(samples, typed, strict=True):
-                by_kind.setdefault(what, []).append(sample)
-            for what, kind_samples in sorted(by_kind.items()):
-                log(summary(f"  {what}", kind_samples))
 
 
 def profile_report(profiler: cProfile.Profile, lines: int = 25) -> str:
@@ -722,7 +641,9 @@ async def main(args: argparse.Namespace) -> None:
                 ]
             )
             log(summary(f"search kind={kind}", samples))
-        await cjk_searches(search, world, rnd, searchers)
+        chinese = [u.display_name for u in world.users if " " not in u.display_name]
+        if chinese:
+            await cjk_search.measure(search, chinese, rnd, searchers)
 
         if args.profile:
             profiler = cProfile.Profile()
