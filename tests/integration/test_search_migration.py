@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 from alembic import command
-from sqlalchemy import select, text, update
+from sqlalchemy import inspect, select, text, update
 from sqlalchemy.engine import Connection
 
 from teahouse.domain.ids import new_id
@@ -114,6 +114,15 @@ async def test_down_to_0008_and_up_again(at_0008: Database) -> None:
     async with db.engine.begin() as conn:
         await conn.run_sync(migrate, "head")
         await conn.run_sync(migrate, BEFORE, True)
+    async with db.engine.connect() as conn:
+        left = await conn.run_sync(
+            lambda c: {
+                *inspect(c).get_table_names(),
+                *inspect(c).get_view_names(),
+                *(col["name"] for col in inspect(c).get_columns("users")),
+            }
+        )
+    assert not left & {"search_positions", "users_search_text", "search_document"}
     if db.is_sqlite:  # 0003's word index again: a character inside a word finds nothing
         async with db.engine.connect() as conn:
             match = "SELECT count(*) FROM users_fts WHERE users_fts MATCH :q"
