@@ -34,7 +34,7 @@ import random
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,7 +45,9 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import make_url
 from tests.support.fake_media import FakeMedia
 
+from bench import cjk_search
 from bench.common import add_loop_option, cpu_model, percentile, run
+from bench.measure import GcMeter, log, summary, timed
 from teahouse.domain.ids import new_id
 from teahouse.domain.room_state import Role, UserRef
 from teahouse.hallway.hallway import ROOMS_PAGE, Hallway
@@ -100,10 +102,6 @@ TOPICS = (  # noqa: SIM905
 ).split("; ")
 
 
-def log(message: str) -> None:
-    print(message, flush=True)
-
-
 # -- the data -----------------------------------------------------------------------
 
 
@@ -116,6 +114,7 @@ class Sizes:
     events: int
     clubs: int
     blocks: int
+    cjk_share: float = 0.0  # members with a Chinese display name; as many room titles
     speakers: tuple[int, int] = (2, 10)
     listeners: tuple[int, int] = (0, 200)
 
@@ -138,13 +137,16 @@ class World:
         return [bisect.bisect_left(self.popularity, rnd.random() * total) for _ in range(k)]
 
 
-def _names(rnd: random.Random, n: int) -> Iterator[tuple[str, str]]:
+def _names(rnd: random.Random, n: int, cjk_share: float) -> Iterator[tuple[str, str]]:
     for i in range(n):
         first = rnd.choice(FIRST)
         last = "".join(rnd.choice(SYLLABLES) for _ in range(rnd.randint(2, 3)))
         sep = rnd.choice(("", "_", "."))
         username = f"{first}{sep if sep != '.' else '_'}{last}{i}"[:30]
-        yield username, f"{first.title()} {last.title()}"
+        if rnd.random() < cjk_share:
+            yield username, cjk_search.chinese_name(rnd)
+        else:
+            yield username, f"{first.title()} {last.title()}"
 
 
 def _zipf_cumulative(n: int, exponent: float) -> list[float]:
@@ -191,7 +193,7 @@ async def generate(db: Database, loader: Loader, sizes: Sizes, rnd: random.Rando
 
     # Members.
     user_rows = []
-    for username, display in _names(rnd, sizes.members):
+    for username, display in _names(rnd, sizes.members, sizes.cjk_share):
         uid = new_id()
         world.users.append(UserRef(uid, username, display))
         bio = f"Into {', '.join(rnd.sample(INTERESTS, 3))}." if rnd.random() < 0.7 else ""
@@ -312,7 +314,8 @@ async def generate(db: Database, loader: Loader, sizes: Sizes, rnd: random.Rando
         else:
             creator = world.popular(rnd)[0]
         started = now - timedelta(minutes=rnd.randrange(1, 240 if live else 60 * 24 * 365))
-        title = f"{rnd.choice(TOPICS).title()} #{i}"
+        topic = rnd.choice(cjk_search.TOPICS if rnd.random() < sizes.cjk_share else TOPICS)
+        title = f"{topic.title()} #{i}"
         rid = new_id()
         room_rows.append(
             (
@@ -428,51 +431,6 @@ async def open_live_rooms(stage: Stage, world: World, sizes: Sizes, rnd: random.
 # -- measuring -------------------------------------------------------------------
 
 
-class GcMeter:
-    """Time spent in the cyclic garbage collector, per generation, while active."""
-
-    def __init__(self) -> None:
-        self.seconds = [0.0, 0.0, 0.0]
-        self.count = [0, 0, 0]
-        self._start = 0.0
-
-    def _callback(self, phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            self._start = time.perf_counter()
-        else:
-            self.seconds[info["generation"]] += time.perf_counter() - self._start
-            self.count[info["generation"]] += 1
-
-    def __enter__(self) -> GcMeter:
-        gc.callbacks.append(self._callback)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        gc.callbacks.remove(self._callback)
-
-    def report(self, measured: float) -> str:
-        parts = [f"gen{g} {self.count[g]}x {self.seconds[g] * 1000:.0f} ms" for g in range(3)]
-        share = 100 * sum(self.seconds) / measured if measured else 0.0
-        return f"  GC during these calls: {', '.join(parts)} ({share:.0f}% of the measured time)"
-
-
-def summary(label: str, samples: Sequence[float]) -> str:
-    values = [s * 1000 for s in samples]
-    return (
-        f"  {label:<34} p50 {percentile(values, 50):7.1f}  p95 {percentile(values, 95):7.1f}"
-        f"  max {max(values):7.1f} ms  (n={len(values)})"
-    )
-
-
-async def timed(calls: Sequence[Callable[[], Any]]) -> tuple[list[float], list[Any]]:
-    samples, results = [], []
-    for call in calls:
-        start = time.perf_counter()
-        results.append(await call())
-        samples.append(time.perf_counter() - start)
-    return samples, results
-
-
 async def page_size(hallway: Hallway, uid: str) -> tuple[int, int]:
     """One hallway; only its size is kept (keeping 200 pages alive would swell the heap
     that every full garbage collection scans)."""
@@ -514,6 +472,8 @@ def search_queries(world: World, rnd: random.Random, count: int) -> list[str]:
         kind = rnd.random()
         if kind < 0.4:
             user = world.users[rnd.randrange(len(world.users))]
+            while " " not in user.display_name:  # a Chinese name: see cjk_queries
+                user = world.users[rnd.randrange(len(world.users))]
             words = user.display_name.lower().split()
             if rnd.random() < 0.5:
                 q = words[0][: rnd.randint(2, len(words[0]))]
@@ -560,6 +520,7 @@ async def main(args: argparse.Namespace) -> None:
         events=args.events,
         clubs=args.clubs,
         blocks=args.blocks,
+        cjk_share=args.cjk_share,
     )
     tmp = tempfile.TemporaryDirectory(prefix="teahouse-hallbench-")
     pg_dsn: dict[str, Any] | None = None
@@ -680,6 +641,9 @@ async def main(args: argparse.Namespace) -> None:
                 ]
             )
             log(summary(f"search kind={kind}", samples))
+        chinese = [u.display_name for u in world.users if " " not in u.display_name]
+        if chinese:
+            await cjk_search.measure(search, chinese, rnd, searchers)
 
         if args.profile:
             profiler = cProfile.Profile()
@@ -709,6 +673,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--clubs", type=int, default=2_000)
     parser.add_argument("--blocks", type=int, default=5_000)
+    parser.add_argument(
+        "--cjk-share", type=float, default=0.1, help="members with Chinese names (and rooms)"
+    )
     parser.add_argument("--viewers", type=int, default=200)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)

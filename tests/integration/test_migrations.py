@@ -14,12 +14,15 @@ from teahouse.store import admin_models, social_models  # noqa: F401 (registers 
 from teahouse.store.database import Database, alembic_config
 from teahouse.store.models import Base
 
-# Full-text search lives outside the models (migration 0003_search): SQLite's FTS5
-# tables and the shadow tables FTS5 makes for them (users_fts, users_fts_data, ...),
-# and PostgreSQL's GIN expression indexes (ix_users_search, ...). Only these names
-# are left out of the comparison; anything else that differs still fails.
+# Full-text search lives outside the models (migrations 0003_search, 0010_cjk_search):
+# SQLite's FTS5 tables and the shadow tables FTS5 makes for them (users_fts,
+# users_fts_data, ...), their views (users_search_text, ...) and search_positions, and
+# PostgreSQL's generated search_document columns and their GIN indexes
+# (ix_users_search, ...). Only these names are left out of the comparison; anything
+# else that differs still fails.
 SEARCH_OBJECTS = re.compile(
-    r"^(?:(?:users|clubs|rooms)_fts(?:_\w+)?|ix_(?:users|clubs|rooms)_search)$"
+    r"^(?:(?:users|clubs|rooms)_(?:fts(?:_\w+)?|search_text)|ix_(?:users|clubs|rooms)_search"
+    r"|search_positions|search_document)$"
 )
 
 

@@ -10,6 +10,7 @@ from teahouse.api.context import optional_cursor
 from teahouse.domain.cursors import Cursor
 from teahouse.domain.profiles import BIO_MAX, normalise_bio
 from teahouse.domain.search_query import QUERY_MAX, TERMS_MAX, SearchQuery
+from teahouse.domain.search_text import is_spaced, narrow, spaced
 from teahouse.errors import BadRequest
 
 # (input, words kept) — whatever is typed, only words reach the database.
@@ -32,6 +33,9 @@ SEARCH_INPUTS = [
     ("\\' \\\\", ()),
     ("Zoë Ångström", ("zoë", "ångström")),
     ("茶室", ("茶室",)),
+    ("陳威 ada陳", ("陳威", "ada", "陳")),
+    ("ＡＤＡ　Ｌｏｖ", ("ada", "lov")),
+    ("「陳威」，。", ("陳威",)),
     ("Чай", ("чай",)),
     ("🍵🍵", ()),
     ("\x00\x1f", ()),
@@ -45,11 +49,58 @@ def test_search_input_keeps_only_words(raw: str, terms: tuple[str, ...]) -> None
     query = SearchQuery.parse(raw)
     assert query.terms == terms
     assert len(query.terms) <= TERMS_MAX
-    # Every word is quoted and a prefix; nothing else can appear in the expressions.
-    assert query.fts5() == " ".join(f'"{t}"*' for t in terms)
-    assert query.tsquery() == " & ".join(f"'{t}':*" for t in terms)
+    # Every term is quoted; nothing else can appear in the expressions.
+    if not any(is_spaced(t[0]) for t in terms):
+        assert query.fts5() == " ".join(f'"{t}"*' for t in terms)
+        assert query.tsquery() == " & ".join(f"'{t}':*" for t in terms)
     for term in terms:
         assert not set(term) & set("\"'*:&|!()<>-^\\ ")
+
+
+# (input, FTS5 MATCH, tsquery): a CJK run is its characters side by side, a word a prefix.
+SEARCH_EXPRESSIONS = [
+    ("威", '"威"', "'威'"),
+    ("陳威", '"陳 威"', "('陳' <-> '威')"),
+    ("陳威廉", '"陳 威 廉"', "('陳' <-> '威' <-> '廉')"),
+    ("Ada 陳威", '"ada"* "陳 威"', "'ada':* & ('陳' <-> '威')"),
+    ("ada陳", '"ada"* "陳"', "'ada':* & '陳'"),
+    ("陳ada威", '"陳" "ada"* "威"', "'陳' & 'ada':* & '威'"),
+    ("さくら", '"さ く ら"', "('さ' <-> 'く' <-> 'ら')"),
+    ("김민수", '"김 민 수"', "('김' <-> '민' <-> '수')"),
+    ("𠀋𡈽", '"𠀋 𡈽"', "('𠀋' <-> '𡈽')"),
+    ("ｍｅｉ　林", '"mei"* "林"', "'mei':* & '林'"),
+    ("陈伟", '"陈 伟"', "('陈' <-> '伟')"),  # simplified stays simplified
+    ("Чай", '"чай"*', "'чай':*"),
+]
+
+
+@pytest.mark.parametrize(("raw", "fts5", "tsquery"), SEARCH_EXPRESSIONS)
+def test_cjk_runs_become_phrases_and_words_prefixes(raw: str, fts5: str, tsquery: str) -> None:
+    query = SearchQuery.parse(raw)
+    assert query.fts5() == fts5
+    assert query.tsquery() == tsquery
+
+
+@pytest.mark.parametrize(
+    ("raw", "indexed"),
+    [
+        ("陳威廉", " 陳  威  廉 "),
+        ("Ada 陳威", "Ada  陳  威 "),
+        ("Ｍｅｉ　林", "Mei  林 "),
+        ("ＡＢＣ！", "ABC!"),
+        ("山田さくら", " 山  田  さ  く  ら "),
+        ("Zoë", "Zoë"),
+        ("", ""),
+    ],
+)
+def test_the_indexed_text_spaces_cjk_characters(raw: str, indexed: str) -> None:
+    assert spaced(raw) == indexed
+    assert narrow("ａｄａ\u3000１") == "ada 1"
+
+
+def test_spaced_scripts_cover_chinese_japanese_korean_only() -> None:
+    assert all(is_spaced(c) for c in "陳陈威㐀豈𠀋さカㄅ김")
+    assert not any(is_spaced(c) for c in "aZéжא1，。「ｆ\u3000")
 
 
 @pytest.mark.parametrize("raw", ["", "   ", "x" * (QUERY_MAX + 1)])

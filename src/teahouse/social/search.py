@@ -1,10 +1,11 @@
 """Search over members, clubs and live rooms, with each engine's full-text search.
 
-SQLite: FTS5 tables (migration 0003_search) queried with ``MATCH`` and ranked by
-``bm25()`` with column weights (a hit in a username counts more than one in a bio).
-PostgreSQL: the weighted ``tsvector`` expressions of the GIN indexes of the same
-migration, ``@@ to_tsquery('simple', …)``, ranked by ``ts_rank``. The expressions
-below must stay identical to the indexed ones or PostgreSQL scans the table instead.
+Both engines index the text as ``domain/search_text.py`` spaces it: each Chinese,
+Japanese or Korean character is a word of its own, so that "威" finds 陳威 (migration
+0010_cjk_search). SQLite: FTS5 tables queried with ``MATCH`` and ranked by ``bm25()``
+with column weights (a hit in a username counts more than one in a bio). PostgreSQL:
+the weighted ``tsvector`` columns ``search_document`` of the same migration (stored,
+generated, GIN-indexed), ``@@ to_tsquery('simple', …)``, ranked by ``ts_rank``.
 
 What a member typed never reaches the database as syntax: :class:`SearchQuery` keeps
 its words and quotes them (see ``domain/search_query.py``). Members hidden from the
@@ -34,17 +35,11 @@ Kind = Literal["members", "clubs", "rooms"]
 Row = TypeVarTuple("Row")
 RESULTS_MAX = 20
 
-# PostgreSQL: the documents, as indexed by migration 0003_search.
-USERS_DOCUMENT = (
-    "setweight(to_tsvector('simple', users.username), 'A')"
-    " || setweight(to_tsvector('simple', users.display_name), 'B')"
-    " || setweight(to_tsvector('simple', users.bio), 'C')"
-)
-CLUBS_DOCUMENT = (
-    "setweight(to_tsvector('simple', clubs.name), 'A')"
-    " || setweight(to_tsvector('simple', clubs.description), 'B')"
-)
-ROOMS_DOCUMENT = "to_tsvector('simple', rooms.title)"
+
+# PostgreSQL: the stored documents of migration 0010_cjk_search, each indexed (GIN).
+USERS_DOCUMENT = "users.search_document"
+CLUBS_DOCUMENT = "clubs.search_document"
+ROOMS_DOCUMENT = "rooms.search_document"
 
 # SQLite: bm25 weights per FTS5 column, in the order the migration declared them.
 USERS_WEIGHTS = (10.0, 5.0, 1.0)  # username, display_name, bio

@@ -8,7 +8,7 @@ is started, changed by its moderators while it is live (rooms/descriptions.py).
 triggers of 0003_search stay).
 
 Revision ID: 0011_room_descriptions
-Revises: 0009_club_requests_and_repeats
+Revises: 0010_cjk_search
 Create Date: 2026-12-07 14:30:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011_room_descriptions"
-down_revision: str | None = "0009_club_requests_and_repeats"
+down_revision: str | None = "0010_cjk_search"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
