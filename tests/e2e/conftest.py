@@ -11,6 +11,7 @@ from playwright.async_api import Browser, async_playwright
 
 from teahouse.config import Settings
 from tests.media.conftest import _media_netns, peers  # noqa: F401 (fixtures)
+from tests.support.fake_media import FakeMedia
 from tests.support.netns import NETNS_ADDRESS
 from tests.support.server import LiveServer, free_port, run_server, server_settings
 
@@ -30,6 +31,13 @@ def app_settings(tmp_path: Path) -> Settings:
 async def app(app_settings: Settings) -> AsyncIterator[LiveServer]:
     """The whole app with its own managed Janus, as `teahouse serve` runs it."""
     async with run_server(app_settings, None) as live:
+        yield live
+
+
+@pytest.fixture
+async def site(tmp_path: Path) -> AsyncIterator[LiveServer]:
+    """The app with its media faked: for stories about screens, not sound."""
+    async with run_server(server_settings(tmp_path, None, free_port()), FakeMedia()) as live:
         yield live
 
 

@@ -6,9 +6,7 @@ faked."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, expect
@@ -16,17 +14,9 @@ from playwright.async_api import Browser, Page, expect
 from tests.e2e.test_browser_story import PHONE, SCREENSHOTS
 from tests.e2e.test_moderation_story import room_menu
 from tests.e2e.test_password_story import DESKTOP, log_in, settled
-from tests.support.fake_media import FakeMedia
-from tests.support.server import PASSWORD, LiveServer, free_port, run_server, server_settings
+from tests.support.server import PASSWORD, LiveServer
 
 pytestmark = pytest.mark.netns
-
-
-@pytest.fixture
-async def site(tmp_path: Path) -> AsyncIterator[LiveServer]:
-    settings = server_settings(tmp_path, None, free_port())
-    async with run_server(settings, FakeMedia()) as live:
-        yield live
 
 
 async def end_the_room(page: Page) -> None:

@@ -6,7 +6,6 @@ reaches the admin as a notification. Media is faked."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -15,21 +14,13 @@ from sqlalchemy import update
 
 from teahouse.store.models import User
 from tests.e2e.test_browser_story import PHONE, SCREENSHOTS
-from tests.support.fake_media import FakeMedia
-from tests.support.server import PASSWORD, LiveServer, free_port, run_server, server_settings
+from tests.support.server import PASSWORD, LiveServer
 
 pytestmark = pytest.mark.netns
 
 DESKTOP = {"width": 1280, "height": 800}
 CHANGED = "my changed passphrase"
 RESET = "a brand new passphrase"
-
-
-@pytest.fixture
-async def site(tmp_path: Path) -> AsyncIterator[LiveServer]:
-    settings = server_settings(tmp_path, None, free_port())
-    async with run_server(settings, FakeMedia()) as live:
-        yield live
 
 
 async def log_in(page: Page, username: str, password: str) -> None:

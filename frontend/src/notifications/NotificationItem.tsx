@@ -92,12 +92,17 @@ function ClubInviteButtons({ n }: { n: Notification }) {
       setBusy(false);
     }
   };
+  return <AnswerButtons busy={busy} onAnswer={act} />;
+}
+
+/** Accept and Decline, for a club invitation or a join request still open. */
+function AnswerButtons({ busy, onAnswer }: { busy: boolean; onAnswer: (accept: boolean) => void }) {
   return (
     <span class="notif__buttons">
-      <button type="button" class="button button--green button--small" disabled={busy} onClick={() => act(true)} data-testid="notification-accept">
+      <button type="button" class="button button--green button--small" disabled={busy} onClick={() => onAnswer(true)} data-testid="notification-accept">
         Accept
       </button>
-      <button type="button" class="button button--secondary button--small" disabled={busy} onClick={() => act(false)} data-testid="notification-decline">
+      <button type="button" class="button button--secondary button--small" disabled={busy} onClick={() => onAnswer(false)} data-testid="notification-decline">
         Decline
       </button>
     </span>
@@ -128,16 +133,7 @@ function ClubRequestButtons({ n }: { n: Notification }) {
       setBusy(false);
     }
   };
-  return (
-    <span class="notif__buttons">
-      <button type="button" class="button button--green button--small" disabled={busy} onClick={() => act(true)} data-testid="notification-accept">
-        Accept
-      </button>
-      <button type="button" class="button button--secondary button--small" disabled={busy} onClick={() => act(false)} data-testid="notification-decline">
-        Decline
-      </button>
-    </span>
-  );
+  return <AnswerButtons busy={busy} onAnswer={act} />;
 }
 
 /** One notification in the list. `fresh`: it was unread when the list opened. */
