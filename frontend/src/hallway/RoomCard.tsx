@@ -8,6 +8,8 @@ import { BubbleIcon, LockIcon, PeopleIcon } from "../ui/icons";
 
 function ReasonLine({ reason, testid }: { reason: Reason | null | undefined; testid: string }) {
   if (!reason || typeof reason.text !== "string" || !reason.text) return null;
+  // "Live now" is the reason of a room with no other: the heading above says it already.
+  if (reason.kind === "live") return null;
   const faces = asArray<User>(reason.users).slice(0, 3);
   return (
     <p class="reason" data-testid={testid} data-kind={reason.kind}>

@@ -25,6 +25,8 @@ export function AudienceList({
   onOpen: (user: User) => void;
   grid?: boolean;
 }) {
+  // The grid's heading already says "No one listening yet": no second empty state.
+  if (grid && count === 0) return null;
   if (!audience.opened) {
     if (count === 0) return null;
     return (
