@@ -9,7 +9,8 @@ import { navigate } from "../lib/router";
 import { loginNotice, signedIn } from "../lib/session";
 import { FormError, TextField } from "../ui/Field";
 import { useStore } from "../ui/hooks";
-import { CupIcon, KeyIcon } from "../ui/icons";
+import { KeyIcon } from "../ui/icons";
+import { AuthPage } from "../ui/AuthPage";
 
 const PASSKEY_ERRORS: ErrorTexts = {
   bad_credentials: "That passkey isn't on an account here. Log in with your password.",
@@ -67,11 +68,7 @@ export function LoginPage({ next }: { next: string }) {
   };
 
   return (
-    <main class="auth-page">
-      <div class="auth-brand">
-        <CupIcon size={34} />
-        <span>Teahouse</span>
-      </div>
+    <AuthPage>
       <form class="card auth-card" onSubmit={submit} noValidate data-testid="login-form">
         <h1>Welcome back</h1>
         <p class="muted">Teahouse is invitation-only. Log in to see who's talking.</p>
@@ -121,6 +118,6 @@ export function LoginPage({ next }: { next: string }) {
         )}
         <p class="muted small center">New here? You'll need an invitation link from a member.</p>
       </form>
-    </main>
+    </AuthPage>
   );
 }

@@ -8,8 +8,8 @@ import { navigate } from "../lib/router";
 import { currentMe, signedOut } from "../lib/session";
 import { toast } from "../lib/toast";
 import { FormError, TextField } from "../ui/Field";
-import { CupIcon } from "../ui/icons";
 import { decodeFragment } from "./SignupPage";
+import { AuthPage } from "../ui/AuthPage";
 
 /** Why a reset link can't be used, as the member reads it (docs/API.md, "Passwords"). */
 const RESET_PROBLEMS: Record<string, { title: string; text: string }> = {
@@ -68,15 +68,11 @@ export function ResetPage({ hash }: { hash: string }) {
   }, [token]);
 
   return (
-    <main class="auth-page">
-      <div class="auth-brand">
-        <CupIcon size={34} />
-        <span>Teahouse</span>
-      </div>
+    <AuthPage>
       {load.state === "loading" && <div class="card auth-card skeleton" aria-busy="true">Checking your link…</div>}
       {load.state === "problem" && <ResetProblem code={load.code} />}
       {load.state === "ok" && <ResetForm token={token} info={load.info} onProblem={(code) => setLoad({ state: "problem", code })} />}
-    </main>
+    </AuthPage>
   );
 }
 

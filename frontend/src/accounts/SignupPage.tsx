@@ -8,7 +8,7 @@ import { navigate } from "../lib/router";
 import { signedIn } from "../lib/session";
 import { Avatar } from "../ui/Avatar";
 import { FormError, TextField } from "../ui/Field";
-import { CupIcon } from "../ui/icons";
+import { AuthPage } from "../ui/AuthPage";
 
 const INVITE_PROBLEMS: Record<string, { title: string; text: string }> = {
   invite_malformed: {
@@ -63,15 +63,11 @@ export function SignupPage({ hash }: { hash: string }) {
   }, [code]);
 
   return (
-    <main class="auth-page">
-      <div class="auth-brand">
-        <CupIcon size={34} />
-        <span>Teahouse</span>
-      </div>
+    <AuthPage>
       {load.state === "loading" && <div class="card auth-card skeleton" aria-busy="true">Checking your invitation…</div>}
       {load.state === "problem" && <InviteProblem code={load.code} message={load.message} />}
       {load.state === "ok" && <SignupForm code={code} info={load.info} />}
-    </main>
+    </AuthPage>
   );
 }
 
