@@ -21,8 +21,13 @@ run: setup
 	$(VENV)/bin/teahouse serve
 
 ## test: install what is missing, then lint, type-check and run the whole suite
+# The suite without media runs on every core (pytest-xdist): its servers take free
+# ports and its PostgreSQL tests their own databases. The media tests stay serial:
+# they share one network namespace and Janus's RTP port range.
+PYTEST_WORKERS ?= auto
+
 test: setup-test lint test-web
-	$(VENV)/bin/pytest -m "not netns"
+	$(VENV)/bin/pytest -m "not netns" -n $(PYTEST_WORKERS)
 	scripts/netns-exec $(VENV)/bin/pytest -m netns
 
 setup:
@@ -58,7 +63,7 @@ lint: python web
 
 ## test-fast: the suite without real media (no network namespace needed)
 test-fast: python
-	$(VENV)/bin/pytest -m "not netns"
+	$(VENV)/bin/pytest -m "not netns" -n $(PYTEST_WORKERS)
 
 ## generated: the protocol and API schemas from the server's models, and the web
 ## client's types from them (commit the result; `make test` fails while they are stale)
