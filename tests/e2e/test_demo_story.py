@@ -14,12 +14,11 @@ from playwright.async_api import Browser, expect
 
 from teahouse.config import Settings
 from teahouse.demo import rooms as demo_rooms
-from teahouse.demo.seed import seed
-from teahouse.store.database import Database
 from tests.e2e.test_browser_story import PHONE, SCREENSHOTS
 from tests.e2e.test_screens_story import shots
 from tests.e2e.test_social_story import drain
 from tests.support import social
+from tests.support.demo import seeded_instance
 from tests.support.server import run_server
 
 pytestmark = pytest.mark.netns
@@ -31,12 +30,7 @@ async def test_a_real_room_of_one_is_above_the_demo_rooms(
     app_settings: Settings, browser: Browser
 ) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    db = Database(app_settings.resolved_database_url)
-    try:
-        await db.upgrade()
-        await seed(db, app_settings, password=DEMO_PASSWORD)
-    finally:
-        await db.close()
+    await seeded_instance(app_settings, DEMO_PASSWORD)
 
     async with run_server(app_settings, None) as app:
         newcomer = await app.member("newcomer")

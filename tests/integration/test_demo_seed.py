@@ -16,7 +16,7 @@ from teahouse.accounts.passwords import Passwords
 from teahouse.cli import main
 from teahouse.config import Settings, load_settings
 from teahouse.demo import rooms as demo_rooms
-from teahouse.demo.seed import CLUBS, EVENTS, MEMBERS, seed
+from teahouse.demo.seed import CLUBS, EVENTS, MEMBERS
 from teahouse.domain.clock import utcnow
 from teahouse.domain.ids import new_id
 from teahouse.store.database import Database
@@ -30,6 +30,7 @@ from teahouse.store.social_models import (
     EventInterest,
     Follow,
 )
+from tests.support.demo import seeded_instance
 from tests.support.fake_media import FakeMedia
 from tests.support.server import Member, free_port, run_server, server_settings
 
@@ -164,12 +165,7 @@ def test_refuses_a_short_password(env: Path) -> None:
 
 async def test_a_seeded_member_logs_in_and_sees_the_schedule(tmp_path: Path) -> None:
     settings = server_settings(tmp_path, None, free_port())
-    db = Database(settings.resolved_database_url)
-    try:
-        await db.upgrade()
-        seeded = await seed(db, settings, password=PASSWORD)
-    finally:
-        await db.close()
+    seeded = await seeded_instance(settings, PASSWORD)
     assert seeded.members == len(MEMBERS)
 
     async with run_server(settings, FakeMedia()) as live, live.client() as http:
@@ -190,12 +186,7 @@ async def test_demo_rooms_are_live_after_a_start_and_a_member_can_join_one(
     tmp_path: Path,
 ) -> None:
     settings = server_settings(tmp_path, None, free_port())
-    db = Database(settings.resolved_database_url)
-    try:
-        await db.upgrade()
-        await seed(db, settings, password=PASSWORD)
-    finally:
-        await db.close()
+    await seeded_instance(settings, PASSWORD)
     for start in range(2):  # rooms survive a restart: every start re-opens them
         async with run_server(settings, FakeMedia()) as live, live.client() as http:
             response = await http.post(
@@ -238,12 +229,7 @@ async def test_a_start_after_a_seed_ends_only_real_rooms_a_previous_run_left_liv
 ) -> None:
     caplog.set_level(logging.INFO, logger="teahouse")
     settings = server_settings(tmp_path, database_url, free_port())
-    db = Database(settings.resolved_database_url)
-    try:
-        await db.upgrade()
-        await seed(db, settings, password=PASSWORD)
-    finally:
-        await db.close()
+    await seeded_instance(settings, PASSWORD)
 
     # The first start after a seed: the demo rooms open, and nothing was left live.
     async with run_server(settings, FakeMedia()) as live:

@@ -11,10 +11,9 @@ import pytest
 from sqlalchemy import event as sa_event
 
 from teahouse.demo import rooms as demo_rooms
-from teahouse.demo.seed import seed
 from teahouse.domain.hallway import POPULAR_LISTENERS
-from teahouse.store.database import Database
 from tests.support import images, social
+from tests.support.demo import seeded_instance
 from tests.support.fake_media import FakeMedia
 from tests.support.server import LiveServer, Member, free_port, run_server, server_settings
 
@@ -306,12 +305,7 @@ async def test_a_real_room_of_one_ranks_above_every_demo_room(
     tmp_path: Path, media: FakeMedia, database_url: str
 ) -> None:
     settings = server_settings(tmp_path, database_url, free_port())
-    db = Database(settings.resolved_database_url)
-    try:
-        await db.upgrade()
-        await seed(db, settings, password=DEMO_PASSWORD)
-    finally:
-        await db.close()
+    await seeded_instance(settings, DEMO_PASSWORD)
     async with run_server(settings, media) as live:
         newcomer = await live.member("newcomer")  # follows nobody, in no club
         async with live.client() as http:

@@ -88,9 +88,10 @@ async def event_views(
         )
     )
     rooms = {e.room_id for e in events if e.room_id}
-    ended_rooms = set(
-        await s.scalars(select(Room.id).where(Room.id.in_(rooms), Room.ended_at.isnot(None)))
-    )
+    ended_rooms: set[str] = set()
+    if rooms:  # most events have not started: no query for them
+        over = select(Room.id).where(Room.id.in_(rooms), Room.ended_at.isnot(None))
+        ended_rooms = set(await s.scalars(over))
     views: list[EventView] = []
     for e in events:
         hosts = {e.host_id, *(u["id"] for u in cohosts.get(e.id, []))}
