@@ -23,9 +23,9 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from tests.e2e.test_browser_story import PHONE, SCREENSHOTS
-from tests.e2e.test_screens_story import until_state
 from tests.e2e.test_social_story import drain, log_in, named
 from tests.support import social
+from tests.support.page_state import until_state
 from tests.support.server import LiveServer, Member
 
 pytestmark = pytest.mark.netns

@@ -24,6 +24,7 @@ from playwright.async_api import Browser, Page, expect
 from tests.e2e.test_browser_story import SCREENSHOTS, phone
 from tests.e2e.test_social_story import drain, log_in, named
 from tests.support import social
+from tests.support.page_state import until_state
 from tests.support.server import LiveServer
 
 pytestmark = pytest.mark.netns
@@ -32,14 +33,6 @@ pytestmark = pytest.mark.netns
 async def state(page: Page) -> dict[str, Any]:
     found: dict[str, Any] = await page.evaluate("window.teahouse.state()")
     return found
-
-
-async def until_state(page: Page, js_condition: str, timeout: float = 10_000) -> None:
-    """Wait until ``js_condition`` holds of ``s = window.teahouse.state()``."""
-    await page.wait_for_function(
-        f"(() => {{ const s = window.teahouse.state(); return {js_condition}; }})()",
-        timeout=timeout,
-    )
 
 
 async def shot(page: Page, name: str) -> None:

@@ -24,6 +24,7 @@ from tests.e2e.test_browser_story import PHONE, SCREENSHOTS, browsers, hears, ph
 from tests.e2e.test_moderation_story import open_sheet_of
 from tests.e2e.test_social_story import drain, log_in, named
 from tests.support import social
+from tests.support.page_state import until_state
 from tests.support.server import LiveServer, Member
 
 pytestmark = pytest.mark.netns
@@ -71,19 +72,6 @@ async def listed(page: Page, *usernames: str) -> None:
     await expect(members).to_have_count(len(usernames), timeout=10_000)
     found = await members.evaluate_all("els => els.map(e => e.dataset.user)")
     assert sorted(found) == sorted(usernames)
-
-
-async def until_state(page: Page, condition: str, timeout: float = 10_000) -> None:
-    """Wait until ``condition`` holds of ``s = window.teahouse.state()``, polled from
-    here: the page's Content-Security-Policy refuses the eval that
-    ``wait_for_function`` needs for a string."""
-    check = f"() => {{ const s = window.teahouse.state(); return !!({condition}); }}"
-    deadline = asyncio.get_running_loop().time() + timeout / 1000
-    while not await page.evaluate(check):
-        if asyncio.get_running_loop().time() > deadline:
-            state = await page.evaluate("window.teahouse.state()")
-            raise AssertionError(f"never {condition}; state {state}")
-        await page.wait_for_timeout(100)
 
 
 async def leave(member: Member) -> None:

@@ -20,6 +20,7 @@ from playwright.async_api import Browser, Page, expect
 
 from tests.e2e.test_browser_story import PHONE, SCREENSHOTS
 from tests.support import social
+from tests.support.page_state import until_page, until_state
 from tests.support.server import PASSWORD, LiveServer, Member, eventually
 
 pytestmark = pytest.mark.netns
@@ -101,7 +102,7 @@ async def test_follow_see_the_room_rise_get_pinged_and_join(
         await page.screenshot(path=SCREENSHOTS / "hallway-following.png")
 
         # Ada pings Bob into her room; the notification arrives live on his page.
-        await page.wait_for_function("window.teahouse.socketStatus() === 'open'")
+        await until_page(page, "window.teahouse.socketStatus() === 'open'")
         async with ada.http() as http:
             response = await http.post(f"/api/rooms/{adas_room}/ping", json={"username": "bob"})
             assert response.status_code == 204, response.text
@@ -119,9 +120,8 @@ async def test_follow_see_the_room_rise_get_pinged_and_join(
         await expect(page.get_by_test_id("room-listener-count")).to_have_attribute(
             "data-count", "1"
         )
-        await page.wait_for_function(
-            "(() => { const s = window.teahouse.state();"
-            " return s.phase === 'live' && s.me?.role === 'listener' && !s.inVisibleSet; })()"
+        await until_state(
+            page, "s.phase === 'live' && s.me?.role === 'listener' && !s.inVisibleSet"
         )
         await expect(page.get_by_test_id("raise-hand")).to_be_enabled()
         live = app.services.stage.live(adas_room)
