@@ -49,7 +49,7 @@ from bench import cjk_search
 from bench.common import add_loop_option, cpu_model, percentile, run
 from bench.measure import GcMeter, log, summary, timed
 from teahouse.domain.ids import new_id
-from teahouse.domain.room_state import Role, UserRef
+from teahouse.domain.room_changes import Role, UserRef
 from teahouse.hallway.hallway import ROOMS_PAGE, Hallway
 from teahouse.live.stage import Stage
 from teahouse.notifications.notifier import Notifications

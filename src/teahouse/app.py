@@ -60,10 +60,10 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
 
 class Server(uvicorn.Server):
     """uvicorn's server, which on SIGTERM first tells the clients: it stops taking
-    connections, ends the live rooms (`room_ended` with `server_shutdown` to the
-    sockets in them) and closes every socket with 1012 once that has gone out; then
-    uvicorn shuts down as usual (it would otherwise close the sockets with 1012
-    before the app hears of the shutdown, and no `room_ended` would reach anyone)."""
+    connections, closes every socket with 1012 (reconnect) and saves the live rooms,
+    which come back with the next process; then uvicorn shuts down as usual (it would
+    otherwise close the sockets before the app hears of the shutdown, and an action
+    taken meanwhile could miss the last save)."""
 
     def __init__(self, app: FastAPI, settings: Settings, **options: Any) -> None:
         super().__init__(uvicorn.Config(app, **{**uvicorn_options(settings), **options}))

@@ -123,6 +123,13 @@ class Settings(BaseSettings):
         le=10.0,
         description="Seconds between announcements of a room's audience count.",
     )
+    reconnect_grace: float = Field(
+        default=20.0,
+        ge=1.0,
+        le=600.0,
+        description="Seconds a live room keeps the place of a member whose socket dropped "
+        "(and, after a restart, of everyone in it) before they leave it.",
+    )
     avatar_uploads_per_hour: int = Field(
         default=10,
         ge=1,

@@ -175,8 +175,8 @@ class CloseCode(IntEnum):
     ORIGIN_FORBIDDEN = 4403
     # The client fell too far behind; it reconnects and resumes.
     TOO_SLOW = 4408
-    # The server is stopping (SIGTERM): rooms have ended (`room_ended` with
-    # `server_shutdown` came first); the client reconnects once it is back.
+    # The server is stopping (SIGTERM): the rooms stay live and come back with the
+    # next process; the client reconnects once it is back and resumes.
     SERVER_RESTART = 1012
     # The client went on sending what it was refused as too many (the close reason
     # is ``rate_limited``); it may reconnect after a pause, to the budgets its member

@@ -53,6 +53,7 @@ from teahouse.ops.metrics import InstanceFigures
 from teahouse.realtime.limits import Limit, MemberBucket, MemberBudgets
 from teahouse.realtime.presence import Presence
 from teahouse.rooms.rooms import Rooms
+from teahouse.rooms.saved import SavedRooms
 from teahouse.social.avatar_worker import AvatarDecoder
 from teahouse.social.graph import Social
 from teahouse.social.pings import Pings
@@ -111,19 +112,25 @@ class Services:
     cursors: CursorSeal
 
     async def start(self) -> None:
-        """Serve: migrate, end what the last run left live, start the media server,
-        re-open the demo rooms, and watch for suspensions made by other processes."""
+        """Serve: migrate, start the media server, bring back the rooms the last run
+        saved (and end those it left live unsaved), re-open the demo rooms, save the
+        live rooms as they change, and watch for suspensions made by other processes."""
         self.cursors.ready()
         await self.db.upgrade()
-        ended = await self.rooms.end_all_live()  # real rooms only: demo rooms re-open
-        if ended:
+        await self.media.start()
+        restored = await self.stage.restore_saved()
+        # Real rooms only: demo rooms re-open below.
+        ended = await self.rooms.end_all_live(but=restored)
+        if restored:
+            log.info("%d live rooms came back", len(restored))
+        if ended:  # left live with no saved state: nothing to bring back
             log.info(
                 "ended %d %s left live by the previous run",
                 ended,
                 "room" if ended == 1 else "rooms",
             )
-        await self.media.start()
         await demo_rooms.reopen(self.db, self.stage)  # `teahouse demo seed`'s rooms, if any
+        self.stage.keeper.start()
         self.suspension_watch.start()
 
     def figures(self) -> InstanceFigures:
@@ -146,17 +153,19 @@ class Services:
         )
 
     async def drain(self) -> None:
-        """The server is stopping, its sockets still open: every live room ends (the
-        sockets in it get `room_ended` with `server_shutdown`), then every socket
-        closes with 1012 once that has gone out. Waits at most
-        ``DRAIN_SECONDS`` for the sockets to close (docs/PROTOCOL.md, "Close codes")."""
-        self.hallway_signal.close()  # the rooms ending is no news to announce now
-        await self.stage.close()
+        """The server is stopping, its sockets still open: every socket closes with
+        1012 (reconnect: the rooms stay live), then every live room is saved one last
+        time, to come back with the next process. Waits at most ``DRAIN_SECONDS`` for
+        the sockets to close (docs/PROTOCOL.md, "Close codes")."""
+        self.hallway_signal.close()  # members reconnect and read the hallway afresh
+        # Sockets first: while one is open it may still act, and its action must be in
+        # the last save.
         if self.presence.finish_all(CloseCode.SERVER_RESTART):
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(DRAIN_SECONDS):
                     while self.presence.socket_count():  # noqa: ASYNC110 (each leaves itself)
                         await asyncio.sleep(0.02)
+        await self.stage.close()
 
     async def close(self) -> None:
         """Stop what :meth:`start` started, then the database."""
@@ -184,8 +193,10 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
     stage = Stage(
         rooms,
         media,
+        reconnect_grace=settings.reconnect_grace,
         audience_interval=settings.audience_interval,
         audit=audit,
+        saved=SavedRooms(db),
         delivery_budget=settings.room_delivery_budget,
         send_queue=settings.ws_send_queue,
     )

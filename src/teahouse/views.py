@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing_extensions import TypedDict
 
-from teahouse.domain.room_state import UserRef
+from teahouse.domain.room_changes import UserRef
 from teahouse.store.models import User
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from teahouse.domain.room_state import Description
+from teahouse.domain.room_changes import Description
 from teahouse.store.models import Room
 from tests.support import social
 from tests.support.server import LiveServer, Member

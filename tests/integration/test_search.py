@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import delete, text, update
 
 from teahouse.domain.ids import new_id
-from teahouse.domain.room_state import UserRef
+from teahouse.domain.room_changes import UserRef
 from teahouse.domain.search_text import spaced
 from teahouse.errors import BadRequest
 from teahouse.live.stage import Stage

@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from teahouse.domain.room_state import RoomSnapshot
+from teahouse.domain.room_changes import RoomSnapshot
 from teahouse.realtime.server_messages import (
     Change,
     DeltaMessage,

@@ -18,7 +18,7 @@ from teahouse.domain.hallway import (
     rank_events,
     rank_rooms,
 )
-from teahouse.domain.room_state import UserRef
+from teahouse.domain.room_changes import UserRef
 
 T0 = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
 

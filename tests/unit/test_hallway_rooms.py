@@ -12,7 +12,7 @@ import pytest
 from teahouse.domain.cursors import HallwayCursor
 from teahouse.domain.hallway import ClubRef as HallClub
 from teahouse.domain.hallway import RoomCandidate, Viewer, rank_rooms
-from teahouse.domain.room_state import Role, UserRef
+from teahouse.domain.room_changes import Role, UserRef
 from teahouse.hallway.rooms import HallwayRooms
 from teahouse.live.stage import Stage
 from teahouse.rooms.rooms import ClubRef, RoomInfo, Rooms

@@ -19,7 +19,7 @@ from teahouse.api.socket import SocketSession
 from teahouse.app import create_app
 from teahouse.config import load_settings
 from teahouse.cursor_seal import CursorSeal
-from teahouse.domain.room_state import UserRef
+from teahouse.domain.room_changes import UserRef
 from teahouse.errors import CloseCode, ErrorCode, TooManyRequests
 from teahouse.ops.health import Health
 from teahouse.ops.logs import REQUEST_ID, log_handler

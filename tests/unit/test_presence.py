@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from teahouse.domain.room_state import UserRef
+from teahouse.domain.room_changes import UserRef
 from teahouse.hallway.signal import HALLWAY_CHANGED, HallwaySignal
 from teahouse.realtime.presence import Presence
 

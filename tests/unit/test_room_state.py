@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from teahouse.domain.room_state import Delta, Listeners, Remove, Role, RoomState, Upsert, UserRef
+from teahouse.domain.room_changes import Delta, Listeners, Remove, Role, Upsert, UserRef
+from teahouse.domain.room_state import RoomState
 from teahouse.errors import TeahouseError
 from teahouse.realtime.server_messages import delta_message, encode
 

@@ -14,7 +14,7 @@ from starlette.websockets import WebSocket
 from teahouse.api.socket import SocketLogin, SocketSession
 from teahouse.cursor_seal import CursorSeal
 from teahouse.domain.clock import utcnow
-from teahouse.domain.room_state import UserRef
+from teahouse.domain.room_changes import UserRef
 from teahouse.live.stage import Stage
 from teahouse.realtime.limits import MemberBudgets
 from teahouse.realtime.presence import Presence

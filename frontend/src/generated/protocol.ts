@@ -579,7 +579,7 @@ export interface RoomEndedMessage {
   type: "room_ended";
   room: string;
   /**
-   * `no_moderator`, `ended_by_moderator`, `ended_by_admin` or `server_shutdown`.
+   * `no_moderator`, `ended_by_moderator` or `ended_by_admin`.
    */
   reason: string;
 }

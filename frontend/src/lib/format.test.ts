@@ -116,7 +116,6 @@ describe("room messages", () => {
     ["no_moderator", "The room ended: the last moderator left."],
     ["ended_by_moderator", "A moderator ended the room."],
     ["ended_by_admin", "An admin of this Teahouse ended the room."],
-    ["server_shutdown", "The server is restarting, so the room ended."],
     [undefined, "This room has ended."],
   ])("a room that ended with %s: %s", (reason, text) => {
     expect(endedMessage(reason)).toBe(text);

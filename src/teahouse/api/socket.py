@@ -40,7 +40,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from teahouse.cursor_seal import CursorSeal
 from teahouse.domain.clock import utcnow
 from teahouse.domain.cursors import AudienceCursor
-from teahouse.domain.room_state import UserRef
+from teahouse.domain.room_changes import UserRef
 from teahouse.errors import BadRequest, CloseCode, ErrorCode, TeahouseError, TooManyRequests
 from teahouse.live.stage import Stage
 from teahouse.ops import metrics

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from teahouse.domain.ids import new_id
-from teahouse.domain.room_state import Role
+from teahouse.domain.room_changes import Role
 from teahouse.live.stage import Stage
 from teahouse.rooms.rooms import ClubRef, RoomInfo
 from teahouse.store.database import Database

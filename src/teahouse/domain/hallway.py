@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Literal, TypeVar
 
-from teahouse.domain.room_state import UserRef
+from teahouse.domain.room_changes import UserRef
 
 RoomReasonKind = Literal[
     "following_speaking", "following_listening", "club", "popular", "live", "demo"

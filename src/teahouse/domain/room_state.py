@@ -19,114 +19,27 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import replace
 
 from teahouse.domain.cursors import AudienceCursor, Page
+from teahouse.domain.room_changes import (
+    Change,
+    Delta,
+    Description,
+    Listeners,
+    Participant,
+    Remove,
+    Role,
+    RoomRecord,
+    RoomSnapshot,
+    Settings,
+    Upsert,
+    UserRef,
+)
 from teahouse.errors import BadRequest, Conflict, ErrorCode, Forbidden, NotFound
 
 HISTORY_LENGTH = 512
 AUDIENCE_PAGE_MAX = 100
-
-
-class Role(StrEnum):
-    """A participant's role; moderators and speakers are on the stage."""
-
-    MODERATOR = "moderator"
-    SPEAKER = "speaker"
-    LISTENER = "listener"
-
-    @property
-    def on_stage(self) -> bool:
-        return self is not Role.LISTENER
-
-
-@dataclass(frozen=True, slots=True)
-class UserRef:
-    """A member as a live room knows them."""
-
-    id: str
-    username: str
-    display_name: str
-
-
-@dataclass(frozen=True, slots=True)
-class Participant:
-    user: UserRef
-    role: Role = Role.LISTENER
-    hand_raised: bool = False
-    invited: bool = False
-    muted: bool = False
-    speaking: bool = False
-    publishing: bool = False
-
-    @property
-    def visible(self) -> bool:
-        """Whether every member is told about this participant (not a plain listener)."""
-        return self.role.on_stage or self.hand_raised or self.invited
-
-
-@dataclass(frozen=True, slots=True)
-class Upsert:
-    participant: Participant
-
-
-@dataclass(frozen=True, slots=True)
-class Remove:
-    user_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class Listeners:
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    hands: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Description:
-    """What the room is about, as a moderator last set it ("" for nothing)."""
-
-    text: str
-
-
-Change = Upsert | Remove | Listeners | Settings | Description
-
-
-@dataclass(frozen=True, slots=True)
-class Delta:
-    version: int
-    changes: tuple[Change, ...]
-
-    def hiding(self, hidden: frozenset[str]) -> Delta:
-        """The delta as a member in a block with ``hidden`` users sees it: their raised
-        hands and invitations left out, the version kept (maybe with no change left)."""
-        return Delta(
-            self.version,
-            tuple(
-                change
-                for change in self.changes
-                if not (
-                    isinstance(change, Upsert)
-                    and change.participant.user.id in hidden
-                    and not change.participant.role.on_stage
-                )
-            ),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class RoomSnapshot:
-    """The visible set, the audience count and the settings, as of ``version``."""
-
-    version: int
-    participants: tuple[Participant, ...]
-    listeners: int
-    hands: bool
-    description: str = ""
 
 
 class RoomState:
@@ -148,6 +61,45 @@ class RoomState:
         self._next_place = 0
         self._announced_listeners = 0
         self._history: deque[Delta] = deque(maxlen=HISTORY_LENGTH)
+
+    # -- saving and restoring ------------------------------------------------------
+
+    def record(self) -> RoomRecord:
+        """Everything this state is, to be saved (live/keeper.py)."""
+        return RoomRecord(
+            version=self.version,
+            description=self.description,
+            hands=self.hands_enabled,
+            participants=tuple(self.participants.values()),
+            visible=tuple(self._visible),
+            audience=tuple(self._audience.items()),
+            next_place=self._next_place,
+            announced_listeners=self._announced_listeners,
+            removed=tuple(sorted(self.removed)),
+            history=tuple(self._history),
+        )
+
+    @classmethod
+    def restored(cls, room_id: str, record: RoomRecord) -> RoomState:
+        """The state a :meth:`record` was made of, exactly."""
+        state = cls(room_id, record.description)
+        state.version = record.version
+        state.hands_enabled = record.hands
+        state.participants = {p.user.id: p for p in record.participants}
+        state._visible = dict.fromkeys(record.visible)
+        state._audience = dict(record.audience)
+        state._next_place = record.next_place
+        state._announced_listeners = record.announced_listeners
+        state.removed = set(record.removed)
+        state._history.extend(record.history)
+        return state
+
+    def jump(self, by: int) -> None:
+        """Move the version on by ``by`` and forget the resume history: this state may
+        be older than versions members saw (a crash lost its last changes), so no
+        version they hold can mean anything here and each of them gets a snapshot."""
+        self.version += by
+        self._history.clear()
 
     # -- queries ---------------------------------------------------------------
 

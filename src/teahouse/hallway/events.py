@@ -33,7 +33,7 @@ from sqlalchemy import (
 
 from teahouse.domain.clock import utcnow
 from teahouse.domain.hallway import ClubRef, EventCandidate, Viewer
-from teahouse.domain.room_state import UserRef
+from teahouse.domain.room_changes import UserRef
 from teahouse.store.database import Database
 from teahouse.store.models import User
 from teahouse.store.social_models import (

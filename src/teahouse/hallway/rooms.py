@@ -39,7 +39,7 @@ from teahouse.domain.hallway import (
     quiet_room_key,
     rank_rooms,
 )
-from teahouse.domain.room_state import UserRef
+from teahouse.domain.room_changes import UserRef
 from teahouse.live.stage import LiveRoom, Stage
 
 

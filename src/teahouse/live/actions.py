@@ -10,13 +10,15 @@ and say there what they write down.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from teahouse.domain.room_state import Delta, RoomState
+from teahouse.domain.room_changes import Delta
+from teahouse.domain.room_state import RoomState
 from teahouse.errors import ErrorCode, Forbidden
 from teahouse.realtime.client_messages import (
     AcceptSpeak,
@@ -33,6 +35,22 @@ from teahouse.realtime.client_messages import (
 M = TypeVar("M", bound=BaseModel)
 Detail = Mapping[str, str | int | bool]
 
+log = logging.getLogger(__name__)
+
+
+class AuditSink(Protocol):
+    """Where moderation actions are written down (the audit log)."""
+
+    async def record(
+        self,
+        actor_id: str | None,
+        action: str,
+        *,
+        room_id: str | None = None,
+        target_id: str | None = None,
+        detail: Detail | None = None,
+    ) -> None: ...
+
 
 @dataclass(frozen=True, slots=True)
 class Audited:
@@ -41,6 +59,25 @@ class Audited:
     action: str
     target_id: str | None = None
     detail: Detail | None = None
+
+
+async def write_down(
+    audit: AuditSink | None, actor_id: str, room_id: str, audited: Audited
+) -> None:
+    """Write an applied moderation action to the audit log. The action stands either
+    way: a lost entry is logged loudly, never raised."""
+    if audit is None:
+        return
+    try:
+        await audit.record(
+            actor_id,
+            audited.action,
+            room_id=room_id,
+            target_id=audited.target_id,
+            detail=audited.detail,
+        )
+    except Exception:
+        log.exception("audit entry for %s in %s failed", audited.action, room_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,18 +8,11 @@ change, so the delta takes its place in the room's order of versions.
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING
-
-from teahouse.domain.room_state import Role
+from teahouse.domain.room_changes import Role
 from teahouse.errors import Conflict, ErrorCode, Forbidden
+from teahouse.live.actions import Audited, AuditSink, write_down
 from teahouse.live.room import LiveRooms
 from teahouse.rooms.rooms import Rooms
-
-if TYPE_CHECKING:
-    from teahouse.live.stage import AuditSink
-
-log = logging.getLogger(__name__)
 
 
 class RoomDescriptions:
@@ -50,11 +43,6 @@ class RoomDescriptions:
         # The record follows the live state: a later look-up (an export, a report's
         # context, a demo room re-opened) reads what members last saw.
         await self._rooms.save_description(room_id, description)
-        if self._audit is not None:
-            try:
-                await self._audit.record(
-                    user_id, "set_description", room_id=room_id, detail={"length": len(description)}
-                )
-            except Exception:  # the change stands; a lost audit entry is logged loudly
-                log.exception("audit entry for set_description in %s failed", room_id)
+        audited = Audited("set_description", detail={"length": len(description)})
+        await write_down(self._audit, user_id, room_id, audited)
         return True

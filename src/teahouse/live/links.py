@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import secrets
 
-from teahouse.domain.room_state import Role
+from teahouse.domain.room_changes import Role
 from teahouse.errors import Conflict, ErrorCode, Forbidden
 from teahouse.live.room import LiveRooms
 
@@ -33,6 +33,7 @@ class RoomLinks:
             raise Forbidden("Only moderators can make room links.", ErrorCode.NOT_MODERATOR)
         code = secrets.token_urlsafe(24)
         room.link_hashes.add(_digest(code))
+        room.dirty = True
         return code
 
     def valid(self, room_id: str, code: str) -> bool:

@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from teahouse.domain.room_state import Delta, RoomState, Upsert, UserRef
+from teahouse.domain.room_changes import Delta, Upsert, UserRef
+from teahouse.domain.room_state import RoomState
 from teahouse.errors import ErrorCode, NotFound
 from teahouse.live.coalescer import Coalescer
 from teahouse.realtime.limits import TokenBucket
@@ -77,6 +78,11 @@ class LiveRoom:
     subscribe_failures: dict[str, int] = field(default_factory=dict)
     # The member who opened the room has arrived once (unmuted; later arrivals are muted).
     opener_arrived: bool = False
+    # Changed since it was last saved (live/keeper.py).
+    dirty: bool = True
+    # Restored from an earlier process: who has not come back since (their media went
+    # with that process, and they are told so when they do).
+    restarted: set[str] = field(default_factory=set)
     # Called after every broadcast (each delta, the end): the Stage's rooms changed.
     on_change: Callable[[], None] = lambda: None
     _talking: dict[str, bool] = field(default_factory=dict)
@@ -97,6 +103,7 @@ class LiveRoom:
 
     def publish(self, delta: Delta | None) -> None:
         """Send a delta to everyone, in version order, leaving blocked hands out."""
+        self.dirty = True  # a plain listener's coming or going changes no version
         if delta is not None:
             subjects = [
                 change.participant.user.id
@@ -186,6 +193,9 @@ class LiveRooms:
 
     def ids(self) -> list[str]:
         return list(self._rooms)
+
+    def clear(self) -> None:
+        self._rooms.clear()
 
     def __contains__(self, room_id: object) -> bool:
         return room_id in self._rooms

@@ -16,19 +16,20 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Protocol
 
 from pydantic import BaseModel
 
-from teahouse.domain.room_state import Role, RoomState, UserRef
+from teahouse.domain.room_changes import Role, UserRef
+from teahouse.domain.room_state import RoomState
 from teahouse.errors import Conflict, ErrorCode, Forbidden
-from teahouse.live.actions import STAGE_ACTIONS, Audited
+from teahouse.live.actions import STAGE_ACTIONS, Audited, AuditSink, write_down
 from teahouse.live.audience import AudiencePages
 from teahouse.live.background import Background
 from teahouse.live.descriptions import RoomDescriptions
 from teahouse.live.index import LiveIndex
+from teahouse.live.keeper import RoomKeeper, restored_room
 from teahouse.live.links import RoomLinks
 from teahouse.live.media_steering import MediaSteering
 from teahouse.live.room import Client, LiveRoom, LiveRooms
@@ -36,32 +37,20 @@ from teahouse.media.base import MediaBackend
 from teahouse.realtime.limits import Clock, TokenBucket, refusal, room_limit
 from teahouse.realtime.server_messages import (
     ErrorMessage,
+    MediaStatusMessage,
     RemovedMessage,
     RoomEndedMessage,
     delta_message,
     encode,
 )
 from teahouse.rooms.rooms import Relations, RoomInfo, Rooms
+from teahouse.rooms.saved import SavedRooms
 
 __all__ = ["AuditSink", "Client", "LiveRoom", "Relations", "Stage"]
 
 log = logging.getLogger(__name__)
 
 NO_RELATIONS = Relations()
-
-
-class AuditSink(Protocol):
-    """Where moderation actions are written down (the audit log)."""
-
-    async def record(
-        self,
-        actor_id: str | None,
-        action: str,
-        *,
-        room_id: str | None = None,
-        target_id: str | None = None,
-        detail: Mapping[str, str | int | bool] | None = None,
-    ) -> None: ...
 
 
 class Stage:
@@ -79,6 +68,7 @@ class Stage:
         audience_interval: float = 1.0,
         speaking_interval: float = 0.25,
         audit: AuditSink | None = None,
+        saved: SavedRooms | None = None,
         delivery_budget: float = 20000.0,
         send_queue: int = 1024,
         clock: Clock = time.monotonic,
@@ -96,6 +86,7 @@ class Stage:
         self._empty_room_grace = empty_room_grace
         self._live = LiveRooms()
         self._background = Background()
+        self.keeper = RoomKeeper(saved, self._live)
         self._on_rooms_changed: list[Callable[[], None]] = []
         self.index = LiveIndex()  # who sits in which room, for the hallway
         self.media = MediaSteering(media, self._live, self._background)
@@ -122,21 +113,48 @@ class Stage:
     # -- opening and ending ----------------------------------------------------------
 
     async def open_room(self, info: RoomInfo) -> None:
+        room = self._new_room(info, RoomState(info.id, info.description))
+        self._live.add(room)
+        self._rooms_changed()
+        await self.media.open(info.id)
+        self._await_creator(room)
+
+    async def restore_saved(self) -> frozenset[str]:
+        """At start: bring back the rooms an earlier process saved; their ids. Everyone
+        in them is away until they reconnect (within the reconnect grace, as after any
+        dropped socket), and nobody publishes: the media went with the earlier process
+        (live/keeper.py)."""
+        found = await self.keeper.saved.restorable() if self.keeper.saved else []
+        for room in (restored_room(one, self._new_room) for one in found):
+            self._live.add(room)
+            for uid in room.state.participants:
+                self.index.joined(room.info.id, uid)
+                room.away[uid] = self._background.later(
+                    self._reconnect_grace, self._expire_away, room.info.id, uid
+                )
+            self._rooms_changed()
+            await self.media.open(room.info.id)
+            if not room.state.participants:
+                self._await_creator(room)
+            log.info("room %s is back at version %d", room.info.id, room.state.version)
+        return frozenset(one.info.id for one in found)
+
+    def _new_room(self, info: RoomInfo, state: RoomState) -> LiveRoom:
         full = room_limit(1, self._delivery_budget, self._send_queue)  # the largest burst
-        room = LiveRoom(
+        return LiveRoom(
             info=info,
-            state=RoomState(info.id, info.description),
+            state=state,
             audience_budget=TokenBucket(full, self.clock()),
             audience_interval=self._audience_interval,
             speaking_interval=self._speaking_interval,
             on_change=self._rooms_changed,
         )
-        self._live.add(room)
-        self._rooms_changed()
-        await self.media.open(info.id)
-        # A room nobody moderates ends; give the creator time to walk in.
-        room.away[info.created_by.id] = self._background.later(
-            self._empty_room_grace, self._expire_away, info.id, info.created_by.id
+
+    def _await_creator(self, room: LiveRoom) -> None:
+        """A room nobody moderates ends; give the creator time to walk in."""
+        creator = room.info.created_by.id
+        room.away[creator] = self._background.later(
+            self._empty_room_grace, self._expire_away, room.info.id, creator
         )
 
     async def end_room(self, room_id: str, reason: str) -> None:
@@ -164,8 +182,15 @@ class Stage:
         return True
 
     async def close(self) -> None:
-        for room_id in self._live.ids():
-            await self.end_room(room_id, "server_shutdown")
+        """The process is stopping: every room is saved one last time and forgotten
+        here, still live; the next process brings them back (restore_saved)."""
+        await self.keeper.stop()
+        for room in self._live:
+            for timer in room.away.values():
+                timer.cancel()
+            room.stop()
+            self.media.stop(room)
+        self._live.clear()
         self._background.cancel()
 
     # -- joining and leaving ---------------------------------------------------------
@@ -232,6 +257,11 @@ class Stage:
                 hidden = room.hidden_for(uid)
                 for delta in missed:
                     client.send(encode(delta_message(delta.hiding(hidden))))
+            if uid in room.restarted:
+                # Back after a restart: its connections to the media went with the old
+                # process, so it publishes (or listens) afresh.
+                room.restarted.discard(uid)
+                client.send(encode(MediaStatusMessage(state="restarted")))
         self.media.refresh(room, only=uid)
 
     async def leave(self, client: Client) -> None:
@@ -277,6 +307,7 @@ class Stage:
         is being deleted); a creator who comes back joins as a moderator."""
         if room := self._live.get(room_id):
             room.info = replace(room.info, created_by=creator)
+            room.dirty = True
 
     # -- residents (demo rooms) -------------------------------------------------------
 
@@ -328,7 +359,7 @@ class Stage:
         await self.media.left_stage(room, left_stage)
         await self.media.enforce_mutes(room, remuted)
         if (audited := action.audit_entry(message, me)) is not None:
-            await self._record(me, room.info.id, audited)
+            await write_down(self._audit, me, room.info.id, audited)
 
     async def remove_from_room(self, client: Client, target_id: str) -> None:
         """A moderator removes someone; they are told, and cannot come back."""
@@ -343,13 +374,15 @@ class Stage:
                 removed.room_id = None
                 removed.send(encode(RemovedMessage(room=room.info.id)))
         await self.media.leave(room.info.id, target_id)
-        await self._record(client.user.id, room.info.id, Audited("remove_from_room", target_id))
+        await write_down(
+            self._audit, client.user.id, room.info.id, Audited("remove_from_room", target_id)
+        )
 
     async def end_by_moderator(self, client: Client) -> None:
         room = self._live.of(client)
         room.state.require_moderator(client.user.id)
         await self.end_room(room.info.id, "ended_by_moderator")
-        await self._record(client.user.id, room.info.id, Audited("end_room"))
+        await write_down(self._audit, client.user.id, room.info.id, Audited("end_room"))
 
     def block_changed(self, blocker_id: str, blocked_id: str, blocked: bool) -> None:
         """A block was made or lifted: hands are hidden (or shown) from now on."""
@@ -410,17 +443,3 @@ class Stage:
         room = self._live.get(room_id)
         if room is not None and uid in room.away:
             self._background.spawn(self._remove(room, uid))
-
-    async def _record(self, actor_id: str, room_id: str, audited: Audited) -> None:
-        if self._audit is None:
-            return
-        try:
-            await self._audit.record(
-                actor_id,
-                audited.action,
-                room_id=room_id,
-                target_id=audited.target_id,
-                detail=audited.detail,
-            )
-        except Exception:  # the action stands; a lost audit entry is logged loudly
-            log.exception("audit entry for %s in %s failed", audited.action, room_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from teahouse.domain.room_state import UserRef
+from teahouse.domain.room_changes import UserRef
 from teahouse.realtime.server_messages import ServerMessage, encode
 from teahouse.realtime.wire import Frame
 

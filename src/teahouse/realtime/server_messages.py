@@ -6,7 +6,7 @@ the :data:`~teahouse.realtime.wire.Frame` the sockets queue, once per broadcast.
 classes are listed once, in :data:`ServerMessage`; :data:`SERVER_TYPES` is derived
 from it.
 
-The domain stays pure: :mod:`teahouse.domain.room_state` returns its dataclasses,
+The domain stays pure: :mod:`teahouse.domain.room_changes` holds its dataclasses,
 and :func:`delta_message` and :func:`snapshot_message` build the wire models from
 them (the payloads read the dataclasses' attributes; only what a model declares is
 sent).
@@ -18,8 +18,8 @@ from typing import Annotated, Any, Literal, assert_never
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, WithJsonSchema
 
-from teahouse.domain import room_state as domain
-from teahouse.domain.room_state import Role
+from teahouse.domain import room_changes as domain
+from teahouse.domain.room_changes import Role
 from teahouse.errors import ErrorCode
 from teahouse.realtime.wire import Frame, by_literal
 
@@ -268,7 +268,7 @@ class RoomEndedMessage(_Outgoing):
     type: Literal["room_ended"] = "room_ended"
     room: str
     reason: str = Field(
-        description="`no_moderator`, `ended_by_moderator`, `ended_by_admin` or `server_shutdown`."
+        description="`no_moderator`, `ended_by_moderator` or `ended_by_admin`."
     )
 
 

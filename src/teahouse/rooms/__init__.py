@@ -1,4 +1,4 @@
 """Rooms as records: creating them, who may enter which room (open, social, closed,
-club), admissions, and ending them in the database.
+club), admissions, ending them in the database, and live rooms' saved states.
 
 May import: domain, store, views."""

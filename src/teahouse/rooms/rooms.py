@@ -6,17 +6,17 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import ColumnElement, and_, exists, literal, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
 from teahouse import views
 from teahouse.domain.clock import utcnow
 from teahouse.domain.ids import looks_like_id, new_id
-from teahouse.domain.room_state import UserRef
+from teahouse.domain.room_changes import UserRef
 from teahouse.domain.text import clean_name, clean_prose
 from teahouse.errors import BadRequest, Conflict, ErrorCode, Forbidden, NotFound
 from teahouse.store.database import Database, DbSession
-from teahouse.store.models import Room, RoomAdmission, User
+from teahouse.store.models import Room, RoomAdmission, SavedRoomState, User
 from teahouse.store.social_models import Block, Club, ClubMember, Follow
 from teahouse.views import user_ref
 
@@ -256,22 +256,28 @@ class Rooms:
                 .where(Room.id == room_id, Room.ended_at.is_(None))
                 .values(ended_at=utcnow())
             )
+            # Its saved state goes with it: an ended room never comes back (saved.py).
+            await s.execute(delete(SavedRoomState).where(SavedRoomState.room_id == room_id))
             if ended.rowcount == 1:  # type: ignore[attr-defined]
                 for listener in self._ended_listeners:
                     await listener(s, [room_id])
 
-    async def end_all_live(self) -> int:
-        """At start-up: live state died with the last process, so its rooms are over;
-        how many there were. Demo rooms are left alone: they were never anyone's live
-        room, and the start re-opens them (demo/rooms.py)."""
+    async def end_all_live(self, *, but: frozenset[str] = frozenset()) -> int:
+        """At start-up: end the rooms left live that did not come back (``but`` those
+        that did: saved.py); how many there were. A room with no saved state cannot
+        come back. Demo rooms are left alone: they were never anyone's live room, and
+        the start re-opens them (demo/rooms.py)."""
         async with self._db.sessions.begin() as s:
-            live = list(
-                await s.scalars(
+            live = [
+                room_id
+                for room_id in await s.scalars(
                     select(Room.id).where(Room.ended_at.is_(None), Room.demo.is_(False))
                 )
-            )
+                if room_id not in but
+            ]
             if live:
                 await s.execute(update(Room).where(Room.id.in_(live)).values(ended_at=utcnow()))
+                await s.execute(delete(SavedRoomState).where(SavedRoomState.room_id.in_(live)))
                 for listener in self._ended_listeners:
                     await listener(s, live)
         return len(live)

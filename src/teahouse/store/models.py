@@ -186,3 +186,20 @@ class RoomAdmission(Base):
     user_id: Mapped[str] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class SavedRoomState(Base):
+    """A live room's state, saved so that the room outlives its process (rooms/saved.py):
+    written about twice a second while it changes, once more on the way out; gone when
+    the room ends."""
+
+    __tablename__ = "saved_room_states"
+
+    room_id: Mapped[str] = mapped_column(
+        ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True
+    )
+    # rooms.saved.SavedRoom as JSON: the stage, the audience, the resume history.
+    record: Mapped[str] = mapped_column(Text)
+    # Written by a process on its way out: nothing after it was lost.
+    clean: Mapped[bool] = mapped_column(Boolean)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -57,8 +57,6 @@ export function endedMessage(reason: unknown): string {
       return "A moderator ended the room.";
     case "ended_by_admin":
       return "An admin of this Teahouse ended the room.";
-    case "server_shutdown":
-      return "The server is restarting, so the room ended.";
     default:
       return "This room has ended.";
   }

@@ -26,7 +26,7 @@ describe("the room phase is derived from what the controller knows", () => {
   });
 
   it("an ended phase carries its problem", () => {
-    const phase = derivePhase({ ...base, outcome: { name: "ended", problem: { code: "room_ended", message: "Bye.", reason: "server_shutdown" } } });
-    expect(phase).toEqual({ name: "ended", roomId: "r", problem: { code: "room_ended", message: "Bye.", reason: "server_shutdown" } });
+    const phase = derivePhase({ ...base, outcome: { name: "ended", problem: { code: "room_ended", message: "Bye.", reason: "no_moderator" } } });
+    expect(phase).toEqual({ name: "ended", roomId: "r", problem: { code: "room_ended", message: "Bye.", reason: "no_moderator" } });
   });
 });
