@@ -106,11 +106,13 @@ async def teahouse_serve(
     teahouse: Path = TEAHOUSE,
     env: Mapping[str, str] | None = None,
     timeout: float = 60,
+    port: int | None = None,
     **settings: str,
 ) -> AsyncIterator[ServeProcess]:
     """Start ``teahouse serve`` and wait until it answers HTTP; SIGKILL it at the end
-    if the test has not stopped it."""
-    port = free_port()
+    if the test has not stopped it. ``port``: the one to serve on (a restart keeps
+    its predecessor's, so that clients find it again); by default a free one."""
+    port = port or free_port()
     full_env = {**serve_env(data_dir, port, **settings), **(env or {})}
     process = await asyncio.create_subprocess_exec(
         str(teahouse),
