@@ -109,8 +109,9 @@ async def teahouse_serve(
     port: int | None = None,
     **settings: str,
 ) -> AsyncIterator[ServeProcess]:
-    """Start ``teahouse serve`` (on ``port``, or a free one) and wait until it answers
-    HTTP; SIGKILL it at the end if the test has not stopped it."""
+    """Start ``teahouse serve`` and wait until it answers HTTP; SIGKILL it at the end
+    if the test has not stopped it. ``port``: the one to serve on (a restart keeps
+    its predecessor's, so that clients find it again); by default a free one."""
     port = port or free_port()
     full_env = {**serve_env(data_dir, port, **settings), **(env or {})}
     process = await asyncio.create_subprocess_exec(
