@@ -55,10 +55,11 @@ ON_STAGE = frozenset({"moderator", "speaker"})
 _refs = itertools.count(1)
 
 
-def backoff(attempt: int) -> float:
+def backoff(attempt: int, ceiling: float = 10.0) -> float:
     """Seconds before reconnection ``attempt`` (0 after a ready connection): the web
-    client's 0.5 s doubling to at most 10 s, each time 70-130 % of that."""
-    base = min(10.0, 0.5 * 2.0**attempt)
+    client's 0.5 s doubling to at most ``ceiling`` (10 s; 2 s while the server
+    restarts, after 1012), each time 70-130 % of that."""
+    base = min(ceiling, 0.5 * 2.0**attempt)
     return base * (0.7 + random.random() * 0.6)
 
 
@@ -124,6 +125,7 @@ class ResumingMember:
         self._answers: dict[str, list[dict[str, Any]]] = {}
         self._changed = asyncio.Event()
         self._attempt = 0  # reconnection attempts since the last ready connection
+        self._ceiling = 10.0  # the longest back-off; 2 s while the server restarts
         self._kicked = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -249,6 +251,7 @@ class ResumingMember:
                     connection.received.append(message)
                     if message["type"] == "welcome":
                         self._attempt = 0  # a ready connection: back-off starts over
+                        self._ceiling = 10.0
                     await self._handle(message, connection)
                     self._changed.set()
             except ConnectionClosed:
@@ -265,13 +268,15 @@ class ResumingMember:
                 return
             if connection.close_code == CloseCode.TOO_SLOW:
                 self._attempt = 0  # the network is fine: come back at once
+            if connection.close_code == CloseCode.SERVER_RESTART:
+                self._ceiling = 2.0  # back soon after the server is
             await self._pause()
 
     async def _pause(self) -> None:
         """The back-off before the next attempt, cut short by :meth:`reconnect_now`."""
         if not self._kicked.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._kicked.wait(), backoff(self._attempt))
+                await asyncio.wait_for(self._kicked.wait(), backoff(self._attempt, self._ceiling))
         if self._kicked.is_set():
             self._kicked.clear()
             self._attempt = 0

@@ -8,6 +8,9 @@ type MessageHandler = (msg: ServerMessage) => void;
 const PING_EVERY_MS = 20_000;
 const SILENCE_LIMIT_MS = 50_000;
 const WELCOME_WAIT_MS = 1500;
+/** The longest wait between attempts: after a network failure, and while the server restarts (1012). */
+const BACKOFF_CEILING_MS = 10_000;
+const RESTART_CEILING_MS = 2_000;
 /** Close codes after which reconnecting would only be refused again. */
 const FINAL_CLOSES: ReadonlySet<number> = new Set([CloseCode.NotAuthenticated, CloseCode.OriginForbidden, CloseCode.TooManySockets]);
 /** The room protocol this client speaks (docs/PROTOCOL.md). */
@@ -20,7 +23,9 @@ export const PROTOCOL = 2;
  * (bad Origin) and 4429 (the member has too many sockets open elsewhere: another
  * attempt would be refused again while those stay open) are final; 4408 (the server dropped us for falling behind) reconnects
  * at once, and the room resumes with `join` + `since` like after any reconnection;
- * 1012 (the server is stopping, after `room_ended`) reconnects with the back-off.
+ * 1012 (the server is restarting; its rooms stay live) reconnects with a back-off that
+ * never waits more than 2 s, so the room is back soon after the server is, and the
+ * jitter spreads a whole room's reconnections.
  */
 export class Socket {
   status: SocketStatus = "idle";
@@ -31,6 +36,7 @@ export class Socket {
 
   private ws: WebSocket | null = null;
   private attempt = 0;
+  private ceiling = BACKOFF_CEILING_MS;
   private everReady = false;
   private stopped = true;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -130,6 +136,7 @@ export class Socket {
       ready = true;
       clearTimeout(welcomeTimer);
       this.attempt = 0;
+      this.ceiling = BACKOFF_CEILING_MS;
       const resumed = this.everReady;
       this.everReady = true;
       this.setStatus("open");
@@ -187,6 +194,7 @@ export class Socket {
       }
       // Dropped for being slow: the network is fine, so come back without waiting.
       if (event.code === CloseCode.TooSlow) this.attempt = 0;
+      if (event.code === CloseCode.ServerRestart) this.ceiling = RESTART_CEILING_MS;
       if (!this.stopped) this.scheduleReconnect();
     };
 
@@ -223,7 +231,7 @@ export class Socket {
   private scheduleReconnect(): void {
     if (this.stopped) return;
     this.setStatus(this.everReady ? "reconnecting" : "connecting");
-    const base = Math.min(10_000, 500 * 2 ** this.attempt);
+    const base = Math.min(this.ceiling, 500 * 2 ** this.attempt);
     const delay = base * (0.7 + Math.random() * 0.6);
     this.attempt++;
     clearTimeout(this.reconnectTimer);

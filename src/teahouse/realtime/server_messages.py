@@ -267,9 +267,7 @@ class RoomEndedMessage(_Outgoing):
 
     type: Literal["room_ended"] = "room_ended"
     room: str
-    reason: str = Field(
-        description="`no_moderator`, `ended_by_moderator` or `ended_by_admin`."
-    )
+    reason: str = Field(description="`no_moderator`, `ended_by_moderator` or `ended_by_admin`.")
 
 
 class RemovedMessage(_Outgoing):
