@@ -37,6 +37,17 @@ class Settings(BaseSettings):
         default=None,
         description="SQLAlchemy URL; unset means an SQLite file in data_dir. PostgreSQL: postgresql+asyncpg://user@host/db.",
     )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis URL (redis://host:6379/0); set, this process is one of several "
+        "replicas sharing it and one PostgreSQL. Unset: one process, nothing shared.",
+    )
+    redis_prefix: str = Field(
+        default="teahouse",
+        pattern=r"^[A-Za-z0-9_-]{1,40}$",
+        description="The prefix of every Redis key and channel of this instance, so that "
+        "instances can share a Redis.",
+    )
     host: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
     port: int = Field(default=8000, ge=0, le=65535, description="Port the HTTP server binds.")
     public_url: str = Field(
@@ -287,6 +298,12 @@ class Settings(BaseSettings):
             if not secret:
                 raise ValueError(f"{value} is empty; it must hold coturn's static-auth-secret")
         return value
+
+    @model_validator(mode="after")
+    def _replicas_need_postgresql(self) -> Settings:
+        if self.redis_url and not (self.database_url or "").startswith("postgresql"):
+            raise ValueError("redis_url (several replicas) needs a PostgreSQL database_url")
+        return self
 
     @model_validator(mode="after")
     def _turn_needs_both(self) -> Settings:

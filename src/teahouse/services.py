@@ -30,6 +30,8 @@ from teahouse.admin.invites import InviteAdmin
 from teahouse.admin.members import Admin
 from teahouse.admin.reports import Reports
 from teahouse.admin.suspensions import Ejector, SuspensionWatch
+from teahouse.bus.base import Bus
+from teahouse.bus.local import LocalBus
 from teahouse.clubs.calendar import Calendar
 from teahouse.clubs.clubs import Clubs
 from teahouse.clubs.events import Events
@@ -73,6 +75,8 @@ class Services:
 
     settings: Settings
     db: Database
+    # Between the processes of the instance: in memory, or Redis for replicas.
+    bus: Bus
     media: MediaBackend
     passwords: Passwords
     accounts: Accounts
@@ -116,6 +120,7 @@ class Services:
         saved (and end those it left live unsaved), re-open the demo rooms, save the
         live rooms as they change, and watch for suspensions made by other processes."""
         self.cursors.ready()
+        await self.bus.start()
         await self.db.upgrade()
         await self.media.start()
         restored = await self.stage.restore_saved()
@@ -174,7 +179,17 @@ class Services:
         self.hallway_signal.close()
         await self.pusher.close()
         await self.media.close()
+        await self.bus.close()
         await self.db.close()
+
+
+def new_bus(settings: Settings) -> Bus:
+    """Redis when the instance has several replicas, else memory."""
+    if settings.redis_url:
+        from teahouse.bus.redis_bus import RedisBus
+
+        return RedisBus(settings.redis_url, settings.redis_prefix)
+    return LocalBus()
 
 
 def build_services(settings: Settings, media: MediaBackend | None = None) -> Services:
@@ -185,6 +200,7 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
 
         media = create_media_backend(settings)
     db = Database(settings.resolved_database_url)
+    bus = new_bus(settings)
     passwords = Passwords(settings)
     attempts = FailedAttempts()
     checks = PasswordCheck(passwords, attempts)
@@ -215,6 +231,7 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
     return Services(
         settings=settings,
         db=db,
+        bus=bus,
         media=media,
         passwords=passwords,
         accounts=Accounts(db, settings, passwords, checks, departures),
@@ -254,7 +271,9 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         # `teahouse admin suspend` runs in another process: see admin/suspensions.py.
         suspension_watch=SuspensionWatch(admin.suspended_since, ejector.eject),
         attempts=attempts,
-        # A bus over Redis, once there is one, adds its check here ("redis").
-        health=Health({"database": db.ping, "media": media.check}),
+        health=Health(
+            {"database": db.ping, "media": media.check}
+            | ({"redis": bus.check} if settings.redis_url else {})
+        ),
         cursors=CursorSeal(lambda: cursor_key(settings.data_dir)),
     )
