@@ -44,6 +44,7 @@ from teahouse.errors import CloseCode
 from teahouse.hallway.hallway import Hallway
 from teahouse.hallway.signal import HallwaySignal, hallway_shape
 from teahouse.live.departures import Departures
+from teahouse.live.ownership import Ownership, RedisLeases, SingleProcess
 from teahouse.live.stage import Stage
 from teahouse.media.base import MediaBackend
 from teahouse.media.turn import TurnCredentials
@@ -54,6 +55,8 @@ from teahouse.ops.health import Health
 from teahouse.ops.metrics import InstanceFigures
 from teahouse.realtime.limits import Limit, MemberBucket, MemberBudgets
 from teahouse.realtime.presence import Presence
+from teahouse.replicas.room_calls import RoomCalls
+from teahouse.replicas.room_router import RoomRouter
 from teahouse.rooms.rooms import Rooms
 from teahouse.rooms.saved import SavedRooms
 from teahouse.social.avatar_worker import AvatarDecoder
@@ -84,6 +87,8 @@ class Services:
     passkeys: Passkeys
     rooms: Rooms
     stage: Stage
+    # Room messages from sockets, to their room's owner (this process or a replica).
+    router: RoomRouter
     presence: Presence
     message_budgets: MemberBudgets
     notifications: Notifications
@@ -124,8 +129,9 @@ class Services:
         await self.db.upgrade()
         await self.media.start()
         restored = await self.stage.restore_saved()
-        # Real rooms only: demo rooms re-open below.
-        ended = await self.rooms.end_all_live(but=restored)
+        # Real rooms only: demo rooms re-open below. With replicas, a room live and not
+        # here is another replica's.
+        ended = 0 if self.settings.redis_url else await self.rooms.end_all_live(but=restored)
         if restored:
             log.info("%d live rooms came back", len(restored))
         if ended:  # left live with no saved state: nothing to bring back
@@ -136,12 +142,18 @@ class Services:
             )
         await demo_rooms.reopen(self.db, self.stage)  # `teahouse demo seed`'s rooms, if any
         self.stage.keeper.start()
+        await self.router.start()
         self.suspension_watch.start()
 
     def figures(self) -> InstanceFigures:
         """What this instance is doing now, for the metrics (cheap: no room's audience
         is walked, only counted)."""
-        rooms = [room for rid in self.stage.live_room_ids() if (room := self.stage.live(rid))]
+        # This process's rooms: with replicas each reports the rooms it owns.
+        rooms = [
+            room
+            for rid in self.stage.live_room_ids()
+            if self.stage.owns(rid) and (room := self.stage.live(rid))
+        ]
         last = self.health.last
         return InstanceFigures(
             live_rooms=len(rooms),
@@ -175,6 +187,7 @@ class Services:
     async def close(self) -> None:
         """Stop what :meth:`start` started, then the database."""
         await self.suspension_watch.close()
+        await self.router.close()
         await self.stage.close()
         self.hallway_signal.close()
         await self.pusher.close()
@@ -192,6 +205,16 @@ def new_bus(settings: Settings) -> Bus:
     return LocalBus()
 
 
+def new_ownership(bus: Bus) -> Ownership:
+    """Leases in Redis when replicas share the rooms, else this process owns them all."""
+    if isinstance(bus, LocalBus):
+        return SingleProcess(bus.replica)
+    from teahouse.bus.redis_bus import RedisBus
+
+    assert isinstance(bus, RedisBus)
+    return RedisLeases(bus.redis, bus.key, bus.replica)
+
+
 def build_services(settings: Settings, media: MediaBackend | None = None) -> Services:
     """The instance's services. ``media`` replaces Janus in tests of the layers above
     it; by default it is the configured Janus (managed or external), not yet started."""
@@ -201,6 +224,8 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         media = create_media_backend(settings)
     db = Database(settings.resolved_database_url)
     bus = new_bus(settings)
+    ownership = new_ownership(bus)
+    cursors = CursorSeal(lambda: cursor_key(settings.data_dir))
     passwords = Passwords(settings)
     attempts = FailedAttempts()
     checks = PasswordCheck(passwords, attempts)
@@ -213,6 +238,7 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         audience_interval=settings.audience_interval,
         audit=audit,
         saved=SavedRooms(db),
+        ownership=ownership,
         delivery_budget=settings.room_delivery_budget,
         send_queue=settings.ws_send_queue,
     )
@@ -241,6 +267,7 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         passkeys=Passkeys(db, checks, RelyingParty(settings.public_url)),
         rooms=rooms,
         stage=stage,
+        router=RoomRouter(RoomCalls(stage, rooms, cursors), bus, ownership),
         presence=presence,
         message_budgets=MemberBudgets.scaled(settings.ws_rate_scale),
         notifications=notifications,
@@ -275,5 +302,5 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
             {"database": db.ping, "media": media.check}
             | ({"redis": bus.check} if settings.redis_url else {})
         ),
-        cursors=CursorSeal(lambda: cursor_key(settings.data_dir)),
+        cursors=cursors,
     )

@@ -18,7 +18,6 @@ from pydantic import ValidationError
 from teahouse.api.socket import SocketSession
 from teahouse.app import create_app
 from teahouse.config import load_settings
-from teahouse.cursor_seal import CursorSeal
 from teahouse.domain.room_changes import UserRef
 from teahouse.errors import CloseCode, ErrorCode, TooManyRequests
 from teahouse.ops.health import Health
@@ -151,10 +150,13 @@ async def test_requests_are_labelled_by_route_template_even_when_refused_before_
 # -- the socket's counters ----------------------------------------------------------------
 
 
-class RefusingStage:
-    """A stage whose every action is refused by a rate limit."""
+class RefusingRouter:
+    """A router whose every room message is refused by a rate limit."""
 
-    async def act(self, client: object, message: object) -> None:
+    def register(self, socket: object) -> None:
+        return None
+
+    async def perform(self, client: object, message: object) -> None:
         raise TooManyRequests("Slow down.", ErrorCode.TOO_MANY_ATTEMPTS, retry_after=1)
 
 
@@ -167,11 +169,9 @@ def session(send_queue: int = 8) -> SocketSession:
     return SocketSession(
         object(),
         user,
-        RefusingStage(),
-        object(),
+        RefusingRouter(),
         65536,
         budgets=MemberBudgets(),
-        cursors=CursorSeal(lambda: bytes(32)),
         send_queue=send_queue,  # type: ignore[arg-type]
     )
 

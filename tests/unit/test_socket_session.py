@@ -12,12 +12,16 @@ from typing import Any, cast
 from starlette.websockets import WebSocket
 
 from teahouse.api.socket import SocketLogin, SocketSession
+from teahouse.bus.local import LocalBus
 from teahouse.cursor_seal import CursorSeal
 from teahouse.domain.clock import utcnow
 from teahouse.domain.room_changes import UserRef
+from teahouse.live.ownership import SingleProcess
 from teahouse.live.stage import Stage
 from teahouse.realtime.limits import MemberBudgets
 from teahouse.realtime.presence import Presence
+from teahouse.replicas.room_calls import RoomCalls
+from teahouse.replicas.room_router import RoomRouter
 from teahouse.rooms.rooms import Rooms
 from tests.support.fake_media import FakeMedia
 
@@ -66,14 +70,13 @@ class NoRooms:
 
 def socket(wire: Wire, rooms: NoRooms, presence: Presence, login: SocketLogin) -> SocketSession:
     stage = Stage(cast(Rooms, rooms), FakeMedia())
+    calls = RoomCalls(stage, cast(Rooms, rooms), CursorSeal(lambda: bytes(32)))
     return SocketSession(
         cast(WebSocket, wire),
         SAM,
-        stage,
-        cast(Rooms, rooms),
+        RoomRouter(calls, LocalBus(), SingleProcess("here")),
         65536,
         budgets=MemberBudgets(),
-        cursors=CursorSeal(lambda: bytes(32)),
         presence=presence,
         login=login,
     )

@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,24 +38,13 @@ from enum import Enum
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from teahouse.cursor_seal import CursorSeal
 from teahouse.domain.clock import utcnow
-from teahouse.domain.cursors import AudienceCursor
 from teahouse.domain.room_changes import UserRef
 from teahouse.errors import BadRequest, CloseCode, ErrorCode, TeahouseError, TooManyRequests
-from teahouse.live.stage import Stage
 from teahouse.ops import metrics
 from teahouse.realtime.client_messages import (
-    Audience,
     ClientMessage,
-    EndRoom,
-    Join,
-    Leave,
     Ping,
-    Publish,
-    RemoveFromRoom,
-    SubscribeAnswer,
-    Unpublish,
     decode_frame,
     message_ref,
     parse_client_message,
@@ -65,13 +55,12 @@ from teahouse.realtime.server_messages import (
     ErrorMessage,
     OkMessage,
     PongMessage,
-    PublishAnswerMessage,
     User,
     WelcomeMessage,
     encode,
 )
 from teahouse.realtime.wire import Frame
-from teahouse.rooms.rooms import Rooms
+from teahouse.replicas.room_router import RoomRouter
 
 log = logging.getLogger(__name__)
 
@@ -101,26 +90,23 @@ class SocketSession:
         self,
         websocket: WebSocket,
         user: UserRef,
-        stage: Stage,
-        rooms: Rooms,
+        router: RoomRouter,
         max_message_bytes: int,
         *,
         budgets: MemberBudgets,
-        cursors: CursorSeal,
         rate_scale: float = 1.0,
         presence: Presence | None = None,
         send_queue: int = OUTGOING_QUEUE_MAX,
         login: SocketLogin | None = None,
     ) -> None:
         self.user = user
+        self.socket_id = secrets.token_urlsafe(12)
         self.room_id: str | None = None
         self.session_id = login.id if login is not None else None
         self._login = login
         self._expiry: asyncio.TimerHandle | None = None
         self._websocket = websocket
-        self._stage = stage
-        self._rooms = rooms
-        self._cursors = cursors
+        self._router = router
         self._max_message_bytes = max_message_bytes
         self._gate = SocketGate.scaled(budgets, user.id, rate_scale)
         self._presence = presence
@@ -176,6 +162,7 @@ class SocketSession:
         self.send(encode(WelcomeMessage(user=User.model_validate(self.user))))
         if self._presence is not None:  # after `welcome`, which must come first
             self._presence.add(self)
+        self._router.register(self)
         await self._hold_to_login()
         sender = asyncio.create_task(self._send_loop())
         try:
@@ -197,7 +184,7 @@ class SocketSession:
             self.close(self.close_code)
             # A socket whose session ended will not come back: no place is held.
             ended = self.close_code == CloseCode.NOT_AUTHENTICATED
-            await self._stage.disconnected(self, hold=not ended)
+            await self._router.disconnected(self, hold=not ended)
             with contextlib.suppress(Exception):
                 await sender
 
@@ -254,38 +241,12 @@ class SocketSession:
             return None
 
     async def _dispatch(self, message: ClientMessage) -> None:
-        """Hand the message to the one service that answers it. Replies other than
-        ``ok``/``error`` are sent here, before the ``ok`` (docs/PROTOCOL.md)."""
-        stage = self._stage
-        match message:
-            case Join(room=room_id, since=since):
-                me = self.user.id
-                info = await self._rooms.enterable(me, room_id, stage.moderators_of(room_id))
-                await stage.join(self, info, since, await self._rooms.relations(me))
-            case Leave():
-                await stage.leave(self)
-            case RemoveFromRoom(user_id=removed):
-                await stage.remove_from_room(self, removed)
-            case EndRoom():
-                await stage.end_by_moderator(self)
-            case Audience(after=after, limit=limit):
-                # The audience's cursor leaves sealed, like every list's
-                # (cursor_seal.py): the room's order of joining is its own.
-                start = self._cursors.open(AudienceCursor, after).encode() if after else None
-                page = stage.audience.page(self, start, limit, ref=message.id)
-                sealed = self._cursors.seal(AudienceCursor, page.next)
-                self.send(encode(page.model_copy(update={"next": sealed})))
-            case Publish(sdp=sdp):
-                answer = await stage.media.publish(self, sdp)
-                self.send(encode(PublishAnswerMessage(sdp=answer)))
-            case Unpublish():
-                await stage.media.unpublish(self)
-            case SubscribeAnswer(sdp=sdp):
-                await stage.media.subscribe_answer(self, sdp)
-            case Ping():
-                self.send(PONG)
-            case _:  # a stage action: its rule and audit are declared in live/actions.py
-                await stage.act(self, message)
+        """Answer a ping here; every other message is about a room, and goes to the
+        room's owner (room_router.py: this process, or another replica)."""
+        if isinstance(message, Ping):
+            self.send(PONG)
+        else:
+            await self._router.perform(self, message)
 
     def _send_error(
         self, code: ErrorCode, text: str, ref: str | None, retry_after: int | None = None

@@ -94,11 +94,9 @@ async def websocket(websocket: WebSocket) -> None:
     session = SocketSession(
         websocket,
         user_ref(login.user),
-        svc.stage,
-        svc.rooms,
+        svc.router,
         svc.settings.max_ws_message_bytes,
         budgets=svc.message_budgets,
-        cursors=svc.cursors,
         rate_scale=svc.settings.ws_rate_scale,
         presence=svc.presence,
         send_queue=svc.settings.ws_send_queue,

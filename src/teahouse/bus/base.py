@@ -43,6 +43,10 @@ class Bus(Protocol):
 
     async def publish(self, topic: str, payload: bytes) -> None: ...
 
+    def post(self, topic: str, payload: bytes) -> None:
+        """Publish without waiting: queued in order with everything else posted or
+        published here."""
+
 
 class Subscribers:
     """The handlers of each topic in this process."""

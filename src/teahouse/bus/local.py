@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from teahouse.bus.base import Handler, Subscribers, new_replica_id
 
 
@@ -27,3 +29,7 @@ class LocalBus:
 
     async def publish(self, topic: str, payload: bytes) -> None:
         self._subscribers.deliver(topic, payload)
+
+    def post(self, topic: str, payload: bytes) -> None:
+        # Soon, not now: the poster is mid-change; callbacks keep their order.
+        asyncio.get_running_loop().call_soon(self._subscribers.deliver, topic, payload)

@@ -1,8 +1,10 @@
 """The bus over Redis pub/sub (redis-py's asyncio client), for several replicas.
 
 One connection publishes and one subscribes, per process; Redis delivers what one
-connection published in order, and one task here hands each message to its topic's
-handlers, so one process's publications reach every process in order. Every topic
+connection published in order, so publications go out through one queue and one task
+(a room's snapshot to a socket on another replica must not overtake the delta before
+it), and one task hands each message received to its topic's handlers: one process's
+publications reach every process in the order it made them. Every topic
 and key is under the instance's prefix (``TEAHOUSE_REDIS_PREFIX``), so instances can
 share a Redis. When the link drops, redis-py reconnects and subscribes again; what was
 published meanwhile is missed (base.py says what that means).
@@ -33,6 +35,8 @@ class RedisBus:
         self._pubsub: PubSub = self.redis.pubsub(ignore_subscribe_messages=True)
         self._subscribers = Subscribers()
         self._reader: asyncio.Task[None] | None = None
+        self._writer: asyncio.Task[None] | None = None
+        self._outgoing: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
         self._subscribed = asyncio.Event()
 
     def key(self, name: str) -> str:
@@ -40,13 +44,15 @@ class RedisBus:
 
     async def start(self) -> None:
         await self.redis.ping()
-        self._reader = asyncio.create_task(self._read(), name="redis bus")
+        self._reader = asyncio.create_task(self._read(), name="redis bus reader")
+        self._writer = asyncio.create_task(self._write(), name="redis bus writer")
 
     async def close(self) -> None:
-        if self._reader is not None:
-            self._reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reader
+        for task in (self._reader, self._writer):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         with contextlib.suppress(RedisError):
             await self._pubsub.aclose()
         await self.redis.aclose()
@@ -64,7 +70,26 @@ class RedisBus:
             await self._pubsub.unsubscribe(self.key(topic))
 
     async def publish(self, topic: str, payload: bytes) -> None:
-        await self.redis.publish(self.key(topic), payload)
+        self.post(topic, payload)
+
+    def post(self, topic: str, payload: bytes) -> None:
+        self._outgoing.put_nowait((self.key(topic), payload))
+
+    async def _write(self) -> None:
+        while True:
+            batch = [await self._outgoing.get()]
+            while not self._outgoing.empty() and len(batch) < 256:
+                batch.append(self._outgoing.get_nowait())
+            while True:
+                try:
+                    async with self.redis.pipeline(transaction=False) as pipe:
+                        for channel, payload in batch:
+                            pipe.publish(channel, payload)
+                        await pipe.execute()
+                    break
+                except (RedisError, OSError):
+                    log.warning("the Redis bus could not publish; trying again")
+                    await asyncio.sleep(0.5)
 
     async def _read(self) -> None:
         cut = len(self.prefix) + 1

@@ -27,6 +27,7 @@ from teahouse.errors import ErrorCode, NotFound
 from teahouse.live.coalescer import Coalescer
 from teahouse.realtime.limits import TokenBucket
 from teahouse.realtime.server_messages import (
+    MediaStatusMessage,
     RoomHeader,
     ServerMessage,
     SnapshotMessage,
@@ -80,6 +81,8 @@ class LiveRoom:
     opener_arrived: bool = False
     # Changed since it was last saved (live/keeper.py).
     dirty: bool = True
+    # This process's fencing token for the room (live/ownership.py; 0 with one process).
+    fence: int = 0
     # Restored from an earlier process: who has not come back since (their media went
     # with that process, and they are told so when they do).
     restarted: set[str] = field(default_factory=set)
@@ -118,6 +121,38 @@ class LiveRoom:
                 self._publish_filtered(delta, subjects)
         if self.state.listeners_unannounced:
             self._listeners.poke()
+
+    def catch_up(self, client: Client, since: int | None) -> None:
+        """What a member joining (``since`` None) or resuming from ``since`` is sent:
+        the deltas they missed, or a snapshot when those are not all held or are more
+        than their queue takes; and after a restart, that their media must start over."""
+        uid = client.user.id
+        missed = self.state.deltas_since(since) if since is not None else None
+        if missed and len(missed) > client.room_for() // 2:
+            missed = None
+        if missed is None:
+            client.send(encode(self.snapshot(uid)))
+        else:
+            hidden = self.hidden_for(uid)
+            for delta in missed:
+                client.send(encode(delta_message(delta.hiding(hidden))))
+        if uid in self.restarted:
+            # Back after a restart: its connections to the media went with the old
+            # process, so it publishes (or listens) afresh.
+            self.restarted.discard(uid)
+            client.send(encode(MediaStatusMessage(state="restarted")))
+
+    def relation_changed(self, blocker_id: str, blocked_id: str, blocked: bool) -> None:
+        """A block between two members was made or lifted."""
+        for one, other in ((blocker_id, blocked_id), (blocked_id, blocker_id)):
+            if one not in self.state.participants:
+                continue
+            now = self.relations.get(one, frozenset())
+            now = now | {other} if blocked else now - {other}
+            if now:
+                self.relations[one] = now
+            else:
+                self.relations.pop(one, None)
 
     def hidden_for(self, user_id: str) -> frozenset[str]:
         return self.relations.get(user_id, frozenset())

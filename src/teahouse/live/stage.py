@@ -32,19 +32,19 @@ from teahouse.live.index import LiveIndex
 from teahouse.live.keeper import RoomKeeper, restored_room
 from teahouse.live.links import RoomLinks
 from teahouse.live.media_steering import MediaSteering
+from teahouse.live.mirrors import Mirrors
+from teahouse.live.ownership import Ownership, SingleProcess
 from teahouse.live.room import Client, LiveRoom, LiveRooms
 from teahouse.media.base import MediaBackend
 from teahouse.realtime.limits import Clock, TokenBucket, refusal, room_limit
 from teahouse.realtime.server_messages import (
     ErrorMessage,
-    MediaStatusMessage,
     RemovedMessage,
     RoomEndedMessage,
-    delta_message,
     encode,
 )
 from teahouse.rooms.rooms import Relations, RoomInfo, Rooms
-from teahouse.rooms.saved import SavedRooms
+from teahouse.rooms.saved import SavedRoom, SavedRooms
 
 __all__ = ["AuditSink", "Client", "LiveRoom", "Relations", "Stage"]
 
@@ -69,6 +69,7 @@ class Stage:
         speaking_interval: float = 0.25,
         audit: AuditSink | None = None,
         saved: SavedRooms | None = None,
+        ownership: Ownership | None = None,
         delivery_budget: float = 20000.0,
         send_queue: int = 1024,
         clock: Clock = time.monotonic,
@@ -86,9 +87,14 @@ class Stage:
         self._empty_room_grace = empty_room_grace
         self._live = LiveRooms()
         self._background = Background()
-        self.keeper = RoomKeeper(saved, self._live)
+        self.keeper = RoomKeeper(saved, self._live, ownership or SingleProcess("local"))
+        self.keeper.on_lost = self.let_go
+        # Called with the sockets of a room this process let go (the router closes them
+        # for their clients to find the room's new owner).
+        self.on_let_go: Callable[[list[Client]], None] = lambda clients: None
         self._on_rooms_changed: list[Callable[[], None]] = []
         self.index = LiveIndex()  # who sits in which room, for the hallway
+        self.mirrors = Mirrors(self.index, self._rooms_changed)
         self.media = MediaSteering(media, self._live, self._background)
         self.links = RoomLinks(self._live)
         self.audience = AudiencePages(self._live)
@@ -105,27 +111,44 @@ class Stage:
     # -- queries ------------------------------------------------------------------
 
     def live_room_ids(self) -> list[str]:
-        return self._live.ids()
+        """Every live room: this process's and (with replicas) the others' mirrors."""
+        return self._live.ids() + self.mirrors.ids()
 
     def live(self, room_id: str) -> LiveRoom | None:
-        return self._live.get(room_id)
+        """A live room to read: this process's, or another replica's mirror."""
+        return self._live.get(room_id) or self.mirrors.get(room_id)
+
+    def owns(self, room_id: str) -> bool:
+        return room_id in self._live
+
+    def mirror(self, info: RoomInfo, saved: SavedRoom, fence: int) -> None:
+        """Another replica announced a room it owns (live/mirrors.py)."""
+        if info.id not in self._live:
+            room = self._new_room(info, RoomState.restored(info.id, saved.state))
+            self.mirrors.update(room, fence)
 
     # -- opening and ending ----------------------------------------------------------
 
     async def open_room(self, info: RoomInfo) -> None:
         room = self._new_room(info, RoomState(info.id, info.description))
+        fence = await self.keeper.ownership.acquire(info.id)
+        if fence is None:  # a new room's id is new: nobody else can hold it
+            raise RuntimeError(f"room {info.id} already has an owner")
+        room.fence = fence
         self._live.add(room)
         self._rooms_changed()
         await self.media.open(info.id)
         self._await_creator(room)
 
     async def restore_saved(self) -> frozenset[str]:
-        """At start: bring back the rooms an earlier process saved; their ids. Everyone
-        in them is away until they reconnect (within the reconnect grace, as after any
-        dropped socket), and nobody publishes: the media went with the earlier process
-        (live/keeper.py)."""
-        found = await self.keeper.saved.restorable() if self.keeper.saved else []
+        """Bring back the rooms an earlier process saved and nobody owns now (at start,
+        and with several replicas every few seconds: a dead replica's rooms); their ids.
+        Everyone in them is away until they reconnect (within the reconnect grace, as
+        after any dropped socket), and nobody publishes: the media went with the earlier
+        process (live/keeper.py)."""
+        fences, found = await self.keeper.claim_ownerless()
         for room in (restored_room(one, self._new_room) for one in found):
+            room.fence = fences[room.info.id]
             self._live.add(room)
             for uid in room.state.participants:
                 self.index.joined(room.info.id, uid)
@@ -138,6 +161,24 @@ class Stage:
                 self._await_creator(room)
             log.info("room %s is back at version %d", room.info.id, room.state.version)
         return frozenset(one.info.id for one in found)
+
+    async def let_go(self, room_id: str) -> None:
+        """Another process owns the room now: forget it here without ending it."""
+        room = self._live.pop(room_id)
+        if room is None:
+            return
+        self.index.ended(room_id, room.state.participants)
+        for timer in room.away.values():
+            timer.cancel()
+        room.stop()
+        self.media.stop(room)
+        clients = list(room.clients.values())
+        room.clients.clear()
+        for client in clients:
+            client.room_id = None
+        self.on_let_go(clients)
+        self._rooms_changed()
+        await self.media.destroy(room_id)
 
     def _new_room(self, info: RoomInfo, state: RoomState) -> LiveRoom:
         full = room_limit(1, self._delivery_budget, self._send_queue)  # the largest burst
@@ -172,6 +213,7 @@ class Stage:
             room.clients.clear()
         self.media.stop(room)
         await self._rooms.mark_ended(room_id)
+        self.keeper.ended(room_id)
         await self.media.destroy(room_id)
 
     async def end_if_live(self, room_id: str, reason: str) -> bool:
@@ -248,20 +290,7 @@ class Stage:
                 self.index.joined(info.id, uid)
             room.clients[uid] = client
             client.room_id = info.id
-            missed = room.state.deltas_since(since) if resumed and since is not None else None
-            if missed and len(missed) > client.room_for() // 2:
-                missed = None  # more than its queue takes: one snapshot instead
-            if missed is None:
-                client.send(encode(room.snapshot(uid)))
-            else:
-                hidden = room.hidden_for(uid)
-                for delta in missed:
-                    client.send(encode(delta_message(delta.hiding(hidden))))
-            if uid in room.restarted:
-                # Back after a restart: its connections to the media went with the old
-                # process, so it publishes (or listens) afresh.
-                room.restarted.discard(uid)
-                client.send(encode(MediaStatusMessage(state="restarted")))
+            room.catch_up(client, since if resumed else None)
         self.media.refresh(room, only=uid)
 
     async def leave(self, client: Client) -> None:
@@ -387,15 +416,7 @@ class Stage:
     def block_changed(self, blocker_id: str, blocked_id: str, blocked: bool) -> None:
         """A block was made or lifted: hands are hidden (or shown) from now on."""
         for room in self._live:
-            for one, other in ((blocker_id, blocked_id), (blocked_id, blocker_id)):
-                if one not in room.state.participants:
-                    continue
-                now = room.relations.get(one, frozenset())
-                now = now | {other} if blocked else now - {other}
-                if now:
-                    room.relations[one] = now
-                else:
-                    room.relations.pop(one, None)
+            room.relation_changed(blocker_id, blocked_id, blocked)
 
     def role_of(self, room_id: str, user_id: str) -> str | None:
         """The member's role in a live room now (``moderator``, ``speaker``,
@@ -405,9 +426,7 @@ class Stage:
         return participant.role.value if participant else None
 
     def is_moderator(self, room_id: str, user_id: str) -> bool:
-        room = self._live.get(room_id)
-        participant = room.state.participants.get(user_id) if room else None
-        return participant is not None and participant.role is Role.MODERATOR
+        return self.role_of(room_id, user_id) == Role.MODERATOR.value
 
     # -- internals -----------------------------------------------------------------
 

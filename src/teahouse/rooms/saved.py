@@ -14,7 +14,7 @@ said and no address.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from pydantic import TypeAdapter, ValidationError
@@ -53,6 +53,11 @@ class Restorable:
 
 
 RECORD = TypeAdapter(SavedRoom)
+INFO = TypeAdapter(RoomInfo)
+
+
+def encode(saved: SavedRoom) -> str:
+    return RECORD.dump_json(saved).decode()
 
 
 class SavedRooms:
@@ -61,40 +66,48 @@ class SavedRooms:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def save(self, rooms: Mapping[str, SavedRoom], *, clean: bool) -> None:
-        """Write these rooms' states, all in one transaction."""
+    async def save(self, rooms: Mapping[str, tuple[str, int]], *, clean: bool) -> set[str]:
+        """Write these rooms' states (each :func:`encode`d, with its owner's fence), in
+        one transaction; the rooms refused because a newer owner's fence is on the row."""
+        refused: set[str] = set()
         if not rooms:
-            return
+            return refused
         now = utcnow()
-        rows = [
-            {
-                "room_id": rid,
-                "record": RECORD.dump_json(saved).decode(),
-                "clean": clean,
-                "saved_at": now,
-            }
-            for rid, saved in rooms.items()
-        ]
-        statement = insert(self._db, SavedRoomState)
-        statement = statement.on_conflict_do_update(
-            index_elements=[SavedRoomState.room_id],
-            set_={
-                "record": statement.excluded.record,
-                "clean": statement.excluded.clean,
-                "saved_at": statement.excluded.saved_at,
-            },
-        )
         async with self._db.sessions.begin() as s:
-            await s.execute(statement, rows)
+            for room_id, (record, fence) in rooms.items():
+                values = {
+                    "record": record,
+                    "clean": clean,
+                    "saved_at": now,
+                    "fence": fence,
+                }
+                statement = insert(self._db, SavedRoomState).values(room_id=room_id, **values)
+                statement = statement.on_conflict_do_update(
+                    index_elements=[SavedRoomState.room_id],
+                    set_=values,
+                    where=SavedRoomState.fence <= fence,
+                )
+                written = await s.execute(statement)
+                if written.rowcount == 0:  # type: ignore[attr-defined]
+                    refused.add(room_id)
+        return refused
 
-    async def restorable(self) -> list[Restorable]:
-        """Every saved room whose room has not ended, oldest first; rows left behind
-        ended rooms, and records that no longer read, are deleted."""
+    async def saved_ids(self) -> list[str]:
+        """The rooms with a saved state."""
+        async with self._db.sessions() as s:
+            return list(await s.scalars(select(SavedRoomState.room_id)))
+
+    async def restorable(self, only: Collection[str] | None = None) -> list[Restorable]:
+        """Every saved room (or those of ``only``) whose room has not ended, oldest
+        first; rows left behind ended rooms, and records that no longer read, are
+        deleted."""
+        which = select(SavedRoomState, Room, Club)
+        if only is not None:
+            which = which.where(SavedRoomState.room_id.in_(list(only)))
         async with self._db.sessions.begin() as s:
             rows = (
                 await s.execute(
-                    select(SavedRoomState, Room, Club)
-                    .join(Room, Room.id == SavedRoomState.room_id)
+                    which.join(Room, Room.id == SavedRoomState.room_id)
                     .outerjoin(Club, Club.id == Room.club_id)
                     .order_by(Room.created_at)
                 )

@@ -202,4 +202,7 @@ class SavedRoomState(Base):
     record: Mapped[str] = mapped_column(Text)
     # Written by a process on its way out: nothing after it was lost.
     clean: Mapped[bool] = mapped_column(Boolean)
+    # The fencing token of the owner that wrote it (live/ownership.py); an older one
+    # may not overwrite it. 0 with one process.
+    fence: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

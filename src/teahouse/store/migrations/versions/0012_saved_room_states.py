@@ -2,7 +2,8 @@
 
 A live room's state is saved while it lives, so that a restart or a crash of the
 serving process does not end it (rooms/saved.py). One row per live room, deleted in
-the transaction that ends the room.
+the transaction that ends the room; ``fence`` is its owner's fencing token
+(live/ownership.py), which an older owner may not overwrite.
 
 Revision ID: 0012_saved_room_states
 Revises: 0011_room_descriptions
@@ -26,6 +27,7 @@ def upgrade() -> None:
         sa.Column("room_id", sa.String(22), nullable=False),
         sa.Column("record", sa.Text(), nullable=False),
         sa.Column("clean", sa.Boolean(), nullable=False),
+        sa.Column("fence", sa.BigInteger(), server_default="0", nullable=False),
         sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["room_id"],

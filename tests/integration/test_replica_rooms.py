@@ -1,0 +1,155 @@
+"""One live room across replicas (docs/ARCHITECTURE.md, "Rooms across replicas"):
+real `teahouse serve` processes sharing one PostgreSQL database and one Redis, each
+member's socket on a replica of its own. The room's owner applies every change, the
+others relay their sockets' messages to it and its news back; when the owner is
+killed another replica takes the room over from its last save, and a paused owner
+that wakes up after losing its lease can write nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import signal
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+from websockets.asyncio.client import ClientConnection
+
+from tests.conftest import POSTGRES_URL
+from tests.integration.test_shutdown import _join, _socket, _until_closed, _until_ok, _version
+from tests.support.serve_process import ServeProcess, teahouse_serve
+from tests.support.stub_janus import stub_janus
+
+pytestmark = pytest.mark.postgres
+
+REDIS_URL = os.environ.get("TEAHOUSE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    url = make_url(POSTGRES_URL)
+    name = f"teahouse_test_{secrets.token_hex(6)}"
+    admin = await asyncpg.connect(
+        host=url.host, port=url.port or 5432, user=url.username, database=url.database
+    )
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@contextlib.asynccontextmanager
+async def replicas(
+    tmp_path: Path, database_url: str, count: int
+) -> AsyncIterator[list[ServeProcess]]:
+    shared = {
+        "database_url": database_url,
+        "redis_url": REDIS_URL,
+        "redis_prefix": f"t{secrets.token_hex(6)}",
+    }
+    async with stub_janus() as janus_url, contextlib.AsyncExitStack() as stack:
+        started = []
+        for n in range(count):  # one after another: the first migrates the database
+            serving = teahouse_serve(tmp_path / f"replica{n}", janus_url=janus_url, **shared)
+            started.append(await stack.enter_async_context(serving))
+        yield started
+
+
+async def until(ws: ClientConnection, kind: str, within: float = 15) -> list[dict[str, Any]]:
+    """What the socket receives up to the first message of type ``kind``."""
+    received: list[dict[str, Any]] = []
+    async with asyncio.timeout(within):
+        while True:
+            received.append(json.loads(await ws.recv()))
+            if received[-1]["type"] == kind:
+                return received
+
+
+async def snapshot(server: ServeProcess, token: str, room: str) -> dict[str, Any]:
+    ws = await _socket(server, token)
+    found = next(m for m in await _join(ws, room, "look") if m["type"] == "snapshot")
+    await ws.close()
+    return found
+
+
+def people(snap: dict[str, Any]) -> dict[str, tuple[str, bool, bool]]:
+    return {
+        p["user"]["username"]: (p["role"], p["hand_raised"], p["invited"])
+        for p in snap["participants"]
+    }
+
+
+async def test_a_room_is_one_room_on_every_replica_and_outlives_its_owner(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    async with replicas(tmp_path, postgres_url, 3) as (one, two, three):
+        ada = await one.signup(await one.invite_code(), "ada")
+        bob = await two.signup(await two.invite_code(), "bob")
+        cy = await three.signup(await three.invite_code(), "cy")
+        # Dee only looks in (each look is a join, which would move a member's socket).
+        dee = await two.signup(await two.invite_code(), "dee")
+        async with one.client(ada) as http:
+            created = await http.post("/api/rooms", json={"title": "Across"})
+            assert created.status_code == 201, created.text
+            room = created.json()["id"]
+
+        # Ada is on the owner; Bob and Cy on the two others.
+        host = await _socket(one, ada)
+        await _join(host, room, "1")
+        listener = await _socket(two, bob)
+        joined = await _join(listener, room, "1")
+        assert joined[0]["type"] == "snapshot" and joined[-1] == {"type": "ok", "ref": "1"}
+        third = await _socket(three, cy)
+        await _join(third, room, "1")
+
+        # Bob raises his hand on replica two; Ada, on the owner, sees it and brings him up.
+        await listener.send(json.dumps({"type": "hand", "raised": True, "id": "2"}))
+        assert (await _until_ok(listener, "2"))[-1] == {"type": "ok", "ref": "2"}
+        async with asyncio.timeout(15):
+            while not any(
+                change.get("participant", {}).get("hand_raised")
+                for change in json.loads(await host.recv()).get("changes", [])
+            ):
+                pass
+        bob_id = next(
+            p["user"]["id"]
+            for p in (await snapshot(one, dee, room))["participants"]
+            if p["user"]["username"] == "bob"
+        )
+        await host.send(json.dumps({"type": "invite_to_speak", "user_id": bob_id, "id": "3"}))
+        assert (await _until_ok(host, "3"))[-1] == {"type": "ok", "ref": "3"}
+        # A refusal from the owner reaches the socket on another replica as its error.
+        await third.send(json.dumps({"type": "invite_to_speak", "user_id": bob_id, "id": "4"}))
+        refused = await _until_ok(third, "4")
+        assert refused[-1]["type"] == "error" and refused[-1]["code"] == "not_moderator"
+
+        # Every replica's fresh look is the same room.
+        looks = [await snapshot(server, dee, room) for server in (one, two, three)]
+        assert people(looks[0]) == people(looks[1]) == people(looks[2])
+        assert people(looks[0])["bob"] == ("speaker", False, False)
+
+        # The owner dies. The sockets of the others are told to reconnect (1012) once its
+        # lease lapses; the room comes back on a living replica from its last save, and
+        # what was acknowledged before the kill is in it.
+        assert await one.stop(signal.SIGKILL) == -signal.SIGKILL
+        for ws in (listener, third):
+            _, code = await _until_closed(ws)
+            assert code == 1012
+        back = await _socket(three, ada)
+        resumed = await _join(back, room, "5", since=1)
+        assert [m["type"] for m in resumed][-2:] == ["media_status", "ok"], resumed
+        restored = next(m for m in resumed if m["type"] == "snapshot")
+        assert people(restored)["bob"] == ("speaker", False, False)
+        assert people(restored)["ada"][0] == "moderator"
+        listener = await _socket(two, bob)
+        again = await _join(listener, room, "6", since=_version(joined, 0))
+        assert people(next(m for m in again if m["type"] == "snapshot")) == people(restored)
