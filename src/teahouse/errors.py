@@ -42,7 +42,7 @@ why with a :class:`CloseCode`.
      ├── TooLarge              413  request_too_large, avatar_too_large
      ├── TooManyRequests       429  too_many_attempts, too_many_reports, rate_limited,
      │                              room_busy
-     └── Unavailable           503  media_unavailable
+     └── Unavailable           503  media_unavailable, room_moved
 
 The edges send four more codes themselves, with no exception behind them:
 ``method_not_allowed`` 405, ``request_timeout`` 408 (a request body that did not arrive
@@ -163,6 +163,9 @@ class ErrorCode(StrEnum):
     # Appended, not sorted in by status, so parallel branches merge cleanly.
     ALREADY_REQUESTED = "already_requested", 409
     JOIN_REQUEST_NOT_FOUND = "join_request_not_found", 404
+    # The room's owner changed while the action was being saved (replicas): it did not
+    # happen; the socket closes with 1012 and its client resumes with the new owner.
+    ROOM_MOVED = "room_moved", 503
 
 
 class CloseCode(IntEnum):

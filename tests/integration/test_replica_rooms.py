@@ -21,6 +21,7 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 from websockets.asyncio.client import ClientConnection
+from websockets.exceptions import ConnectionClosed
 
 from tests.conftest import POSTGRES_URL
 from tests.integration.test_shutdown import _join, _socket, _until_closed, _until_ok, _version
@@ -47,20 +48,39 @@ async def postgres_url() -> AsyncIterator[str]:
         await admin.close()
 
 
+class Replicas(list[ServeProcess]):
+    """Replicas of one instance; :meth:`restart` starts one again where it was."""
+
+    def __init__(self, tmp_path: Path, stack: contextlib.AsyncExitStack, **shared: str):
+        super().__init__()
+        self._tmp_path, self._stack, self._shared = tmp_path, stack, shared
+
+    async def start(self, n: int, port: int | None = None) -> ServeProcess:
+        serving = teahouse_serve(self._tmp_path / f"replica{n}", port=port, **self._shared)
+        server = await self._stack.enter_async_context(serving)
+        if n < len(self):
+            self[n] = server
+        else:
+            self.append(server)
+        return server
+
+    async def restart(self, n: int) -> ServeProcess:
+        return await self.start(n, port=int(self[n].url.rsplit(":", 1)[1]))
+
+
 @contextlib.asynccontextmanager
-async def replicas(
-    tmp_path: Path, database_url: str, count: int
-) -> AsyncIterator[list[ServeProcess]]:
-    shared = {
-        "database_url": database_url,
-        "redis_url": REDIS_URL,
-        "redis_prefix": f"t{secrets.token_hex(6)}",
-    }
+async def replicas(tmp_path: Path, database_url: str, count: int) -> AsyncIterator[Replicas]:
     async with stub_janus() as janus_url, contextlib.AsyncExitStack() as stack:
-        started = []
+        started = Replicas(
+            tmp_path,
+            stack,
+            janus_url=janus_url,
+            database_url=database_url,
+            redis_url=REDIS_URL,
+            redis_prefix=f"t{secrets.token_hex(6)}",
+        )
         for n in range(count):  # one after another: the first migrates the database
-            serving = teahouse_serve(tmp_path / f"replica{n}", janus_url=janus_url, **shared)
-            started.append(await stack.enter_async_context(serving))
+            await started.start(n)
         yield started
 
 
@@ -153,3 +173,116 @@ async def test_a_room_is_one_room_on_every_replica_and_outlives_its_owner(
         listener = await _socket(two, bob)
         again = await _join(listener, room, "6", since=_version(joined, 0))
         assert people(next(m for m in again if m["type"] == "snapshot")) == people(restored)
+
+
+async def saved_fence(database_url: str, room: str) -> tuple[int, dict[str, Any]]:
+    url = make_url(database_url)
+    db = await asyncpg.connect(
+        host=url.host, port=url.port or 5432, user=url.username, database=url.database
+    )
+    try:
+        row = await db.fetchrow(
+            "SELECT fence, record FROM saved_room_states WHERE room_id = $1", room
+        )
+    finally:
+        await db.close()
+    assert row is not None
+    return row["fence"], json.loads(row["record"])
+
+
+async def test_a_paused_owner_that_wakes_after_its_lease_cannot_write(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    async with replicas(tmp_path, postgres_url, 2) as (one, two):
+        ada = await one.signup(await one.invite_code(), "ada")
+        bob = await two.signup(await two.invite_code(), "bob")
+        async with one.client(ada) as http:
+            room = (await http.post("/api/rooms", json={"title": "Fenced"})).json()["id"]
+        host = await _socket(one, ada)
+        await _join(host, room, "1")
+        listener = await _socket(two, bob)
+        await _join(listener, room, "1")
+        await asyncio.sleep(1)  # saved by its first owner
+        first_fence, _ = await saved_fence(postgres_url, room)
+
+        one.process.send_signal(signal.SIGSTOP)  # the owner stops answering, lease and all
+        try:
+            # Replica two sees the lease lapse and sends Bob to the room's next owner.
+            _, code = await _until_closed(listener)
+            assert code == 1012
+            listener = await _socket(two, bob)
+            resumed = await _join(listener, room, "2", since=1)
+            assert resumed[-1] == {"type": "ok", "ref": "2"}, resumed
+            await listener.send(json.dumps({"type": "hand", "raised": True, "id": "3"}))
+            assert (await _until_ok(listener, "3"))[-1] == {"type": "ok", "ref": "3"}
+            taken_fence, _ = await saved_fence(postgres_url, room)
+            assert taken_fence > first_fence
+        finally:
+            one.process.send_signal(signal.SIGCONT)
+
+        # The old owner wakes up still holding the room in memory. Ada's action on it is
+        # refused (it cannot be saved under the old fence) and her socket is sent away.
+        await host.send(json.dumps({"type": "set_hands", "enabled": False, "id": "4"}))
+        received, code = await _until_closed(host)
+        assert {"type": "ok", "ref": "4"} not in received
+        assert code == 1012
+        await asyncio.sleep(2)  # whatever the old owner still tried has been tried
+        fence, record = await saved_fence(postgres_url, room)
+        assert fence == taken_fence
+        assert record["state"]["hands"] is True  # Ada's refused change never landed
+        hands = [p for p in record["state"]["participants"] if p["hand_raised"]]
+        assert [p["user"]["username"] for p in hands] == ["bob"]
+
+
+async def closed_within(ws: ClientConnection, seconds: float) -> list[dict[str, Any]] | None:
+    """What the socket received until it closed within ``seconds``; None if it did not."""
+    received: list[dict[str, Any]] = []
+    try:
+        async with asyncio.timeout(seconds):
+            async for frame in ws:
+                received.append(json.loads(frame))
+    except TimeoutError:
+        return None
+    except ConnectionClosed:
+        pass
+    return received
+
+
+async def test_a_rolling_restart_of_every_replica_ends_no_room(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    async with replicas(tmp_path, postgres_url, 3) as servers:
+        tokens = [
+            await servers[0].signup(await servers[0].invite_code(), name)
+            for name in ("ada", "m1", "m2", "m3", "m4", "m5")
+        ]
+        async with servers[0].client(tokens[0]) as http:
+            room = (await http.post("/api/rooms", json={"title": "Rolling"})).json()["id"]
+        sockets: list[ClientConnection] = []
+        for n, token in enumerate(tokens):
+            ws = await _socket(servers[n % 3], token)
+            await _join(ws, room, "1")
+            sockets.append(ws)
+
+        for n in range(3):
+            # SIGTERM: its sockets, and those whose room it owned, close with 1012 and
+            # nobody hears the room ended; each client comes back on a living replica.
+            assert await servers[n].stop(signal.SIGTERM) == -signal.SIGTERM
+            living = [s for i, s in enumerate(servers) if i != n]
+            for i, ws in enumerate(sockets):
+                received = await closed_within(ws, 30 if i % 3 == n else 6)
+                if received is None:
+                    continue  # its room stayed where it was
+                assert ws.close_code == 1012
+                assert [m for m in received if m["type"] == "room_ended"] == []
+                sockets[i] = await _socket(living[i % 2], tokens[i])
+                reply = await _join(sockets[i], room, f"r{n}", since=1)
+                assert reply[-1] == {"type": "ok", "ref": f"r{n}"}, reply
+            await servers.restart(n)
+
+        dee = await servers[0].signup(await servers[0].invite_code(), "dee")
+        looks = [await snapshot(server, dee, room) for server in servers]
+        assert [people(look) for look in looks] == [people(looks[0])] * 3
+        assert people(looks[0])["ada"][0] == "moderator"
+        # Everyone is still in it: the five listeners, and Dee looking in.
+        assert {look["listeners"] for look in looks} == {6}

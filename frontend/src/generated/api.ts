@@ -86,7 +86,8 @@ export type ErrorCode =
   | "internal_error"
   | "media_unavailable"
   | "already_requested"
-  | "join_request_not_found";
+  | "join_request_not_found"
+  | "room_moved";
 
 /**
  * Everything the server holds about the member (docs/API-SOCIAL.md, "Your own

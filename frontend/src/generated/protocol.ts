@@ -112,7 +112,8 @@ export type ErrorCode =
   | "internal_error"
   | "media_unavailable"
   | "already_requested"
-  | "join_request_not_found";
+  | "join_request_not_found"
+  | "room_moved";
 /**
  * Every message the server sends.
  */

@@ -92,6 +92,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   media_unavailable: "Audio is reconnecting. Try again in a moment.",
   already_requested: "You've already asked to join. The club's admins will answer.",
   join_request_not_found: "That request has already been answered or withdrawn.",
+  room_moved: "The room moved to another server. Reconnecting…",
 };
 
 /** Failures the client finds itself (no server code behind them). */

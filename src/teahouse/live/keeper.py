@@ -19,6 +19,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from teahouse.domain.room_state import RoomState
+from teahouse.errors import ErrorCode, Unavailable
 from teahouse.live.ownership import LEASE_MS, RENEW_EVERY, Ownership
 from teahouse.live.room import LiveRoom, LiveRooms
 from teahouse.rooms.rooms import RoomInfo
@@ -116,8 +117,10 @@ class RoomKeeper:
         most ``interval``)."""
         if self.saved is None or not self.ownership.shared:
             return
-        while room.dirty and room.info.id in self._live:
+        while room.dirty and self._live.get(room.info.id) is room:
             await self.save_changed()
+        if self._live.get(room.info.id) is not room:  # another replica owns it now
+            raise Unavailable("The room moved to another server.", ErrorCode.ROOM_MOVED)
 
     async def save_changed(self) -> int:
         """Save every room that changed since it was last saved; how many."""
