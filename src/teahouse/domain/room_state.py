@@ -99,6 +99,11 @@ class RoomState:
         be older than versions members saw (a crash lost its last changes), so no
         version they hold can mean anything here and each of them gets a snapshot."""
         self.version += by
+        self.forget_history()
+
+    def forget_history(self) -> None:
+        """Drop the resume history (it names whoever it changed): members resuming from
+        an older version get a snapshot."""
         self._history.clear()
 
     # -- queries ---------------------------------------------------------------

@@ -323,13 +323,21 @@ class Stage:
         """Take a member out of every live room at once (their account is going):
         each room goes on under its other moderators, or ends without one."""
         for room in self._live:
+            # Nothing the room keeps (and saves) may name them: not its record's
+            # moderators, its removals, nor its resume history.
+            if user_id in room.info.moderators or user_id in room.state.removed:
+                room.info = replace(room.info, moderators=room.info.moderators - {user_id})
+                room.state.removed.discard(user_id)
+                room.dirty = True
             client = room.clients.get(user_id)
             present = user_id in room.state.participants or user_id in room.away
             if client is None and not present:
                 continue
             await self._remove(room, user_id)
+            room.state.forget_history()
             if client is not None:
                 client.room_id = None
+        await self.keeper.save_changed()
 
     def hand_over(self, room_id: str, creator: UserRef) -> None:
         """The live room now names ``creator`` as its creator (the first one's account
