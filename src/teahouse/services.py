@@ -126,6 +126,7 @@ class Services:
         live rooms as they change, and watch for suspensions made by other processes."""
         self.cursors.ready()
         await self.bus.start()
+        await self.presence.start()  # before any socket: the other replicas' commands
         await self.db.upgrade()
         await self.media.start()
         restored = await self.stage.restore_saved()
@@ -191,6 +192,7 @@ class Services:
         await self.stage.close()
         self.hallway_signal.close()
         await self.pusher.close()
+        await self.presence.close()  # its last commands, before the bus goes
         await self.media.close()
         await self.bus.close()
         await self.db.close()
@@ -242,7 +244,9 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         delivery_budget=settings.room_delivery_budget,
         send_queue=settings.ws_send_queue,
     )
-    presence, inbox = Presence(), Inbox(db)
+    # Members' sockets on other replicas are reached over the bus; one process has
+    # nobody else to tell.
+    presence, inbox = Presence(bus if settings.redis_url else None), Inbox(db)
     notifications = Notifications(db)
     pusher = NotificationPusher(presence, inbox)
     notifications.on_new(pusher.push)

@@ -4,7 +4,9 @@
 commits a row. A member with no socket open costs nothing more; otherwise the row
 is rendered once, as the notifications list would show it (so a notification the
 list would hide, from a blocked member, is not pushed either), and the same text
-goes to each of their sockets.
+goes to each of their sockets. With several replicas this one cannot tell whether
+the member has a socket on another, so every notification is rendered (one query)
+and handed to presence, which reaches the replicas (Presence.may_reach).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ class NotificationPusher:
         self._tasks: set[asyncio.Task[None]] = set()
 
     def push(self, user_id: str, notification_id: str) -> None:
-        if not self._presence.is_online(user_id):
+        if not self._presence.may_reach(user_id):
             return
         task = asyncio.get_running_loop().create_task(self._deliver(user_id, notification_id))
         self._tasks.add(task)

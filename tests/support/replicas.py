@@ -1,0 +1,101 @@
+"""Several `teahouse serve` replicas of one instance: one PostgreSQL database of their
+own, one Redis (under a prefix of their own), one Janus stub, one data directory.
+
+Redis must be reachable at ``TEAHOUSE_TEST_REDIS_URL`` (by default the local one): a
+test that cannot reach it fails rather than skips, as the PostgreSQL tests do."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from sqlalchemy.engine import make_url
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from tests.support.serve_process import ServeProcess, teahouse_serve
+from tests.support.stub_janus import stub_janus
+
+POSTGRES_URL = os.environ.get(
+    "TEAHOUSE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("TEAHOUSE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@contextlib.asynccontextmanager
+async def postgres_database() -> AsyncIterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped afterwards."""
+    url = make_url(POSTGRES_URL)
+    name = f"teahouse_test_{secrets.token_hex(6)}"
+    admin = await asyncpg.connect(
+        host=url.host, port=url.port or 5432, user=url.username, database=url.database
+    )
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@contextlib.asynccontextmanager
+async def replicas(data_dir: Path, count: int = 2) -> AsyncIterator[list[ServeProcess]]:
+    """``count`` replicas, started one after the other (the first migrates the
+    database), sharing everything an instance's replicas share."""
+    async with contextlib.AsyncExitStack() as stack:
+        database_url = await stack.enter_async_context(postgres_database())
+        janus_url = await stack.enter_async_context(stub_janus())
+        settings = {
+            "janus_url": janus_url,
+            "database_url": database_url,
+            "redis_url": REDIS_URL,
+            "redis_prefix": f"teahouse-test-{secrets.token_hex(6)}",
+        }
+        started = [
+            await stack.enter_async_context(teahouse_serve(data_dir, **settings))
+            for _ in range(count)
+        ]
+        yield started
+
+
+async def socket(server: ServeProcess, token: str) -> ClientConnection:
+    """A member's socket on ``server``, past its `welcome`."""
+    ws = await connect(
+        server.url.replace("http", "ws", 1) + "/ws",
+        additional_headers={"origin": server.origin, "cookie": f"teahouse_session={token}"},
+    )
+    assert json.loads(await ws.recv())["type"] == "welcome"
+    return ws
+
+
+async def next_message(ws: ClientConnection, kind: str) -> dict[str, Any]:
+    """The next message of type ``kind`` the socket receives."""
+    while True:
+        message: dict[str, Any] = json.loads(await ws.recv())
+        if message["type"] == kind:
+            return message
+
+
+async def close_code(ws: ClientConnection) -> int | None:
+    """Read until the server closes the socket; its close code."""
+    with contextlib.suppress(ConnectionClosed):
+        async for _ in ws:
+            pass
+    return ws.close_code
+
+
+async def still_open(ws: ClientConnection, ref: str) -> bool:
+    """Whether the socket answers a `ping` (what it was sent before is read past)."""
+    try:
+        await ws.send(json.dumps({"type": "ping", "id": ref}))
+        while json.loads(await ws.recv()).get("ref") != ref:
+            pass
+    except ConnectionClosed:
+        return False
+    return True
