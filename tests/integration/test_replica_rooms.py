@@ -8,10 +8,7 @@ that wakes up after losing its lease can write nothing."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import os
-import secrets
 import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -23,65 +20,17 @@ from sqlalchemy.engine import make_url
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import POSTGRES_URL
 from tests.integration.test_shutdown import _join, _socket, _until_closed, _until_ok, _version
-from tests.support.serve_process import ServeProcess, teahouse_serve
-from tests.support.stub_janus import stub_janus
+from tests.support.replicas import postgres_database, replicas
+from tests.support.serve_process import ServeProcess
 
 pytestmark = pytest.mark.postgres
-
-REDIS_URL = os.environ.get("TEAHOUSE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture
 async def postgres_url() -> AsyncIterator[str]:
-    url = make_url(POSTGRES_URL)
-    name = f"teahouse_test_{secrets.token_hex(6)}"
-    admin = await asyncpg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, database=url.database
-    )
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
-
-
-class Replicas(list[ServeProcess]):
-    """Replicas of one instance; :meth:`restart` starts one again where it was."""
-
-    def __init__(self, tmp_path: Path, stack: contextlib.AsyncExitStack, **shared: str):
-        super().__init__()
-        self._tmp_path, self._stack, self._shared = tmp_path, stack, shared
-
-    async def start(self, n: int, port: int | None = None) -> ServeProcess:
-        serving = teahouse_serve(self._tmp_path / f"replica{n}", port=port, **self._shared)
-        server = await self._stack.enter_async_context(serving)
-        if n < len(self):
-            self[n] = server
-        else:
-            self.append(server)
-        return server
-
-    async def restart(self, n: int) -> ServeProcess:
-        return await self.start(n, port=int(self[n].url.rsplit(":", 1)[1]))
-
-
-@contextlib.asynccontextmanager
-async def replicas(tmp_path: Path, database_url: str, count: int) -> AsyncIterator[Replicas]:
-    async with stub_janus() as janus_url, contextlib.AsyncExitStack() as stack:
-        started = Replicas(
-            tmp_path,
-            stack,
-            janus_url=janus_url,
-            database_url=database_url,
-            redis_url=REDIS_URL,
-            redis_prefix=f"t{secrets.token_hex(6)}",
-        )
-        for n in range(count):  # one after another: the first migrates the database
-            await started.start(n)
-        yield started
+    async with postgres_database() as url:
+        yield url
 
 
 async def until(ws: ClientConnection, kind: str, within: float = 15) -> list[dict[str, Any]]:
@@ -111,7 +60,7 @@ def people(snap: dict[str, Any]) -> dict[str, tuple[str, bool, bool]]:
 async def test_a_room_is_one_room_on_every_replica_and_outlives_its_owner(
     tmp_path: Path, postgres_url: str
 ) -> None:
-    async with replicas(tmp_path, postgres_url, 3) as (one, two, three):
+    async with replicas(tmp_path, 3, postgres_url) as (one, two, three):
         ada = await one.signup(await one.invite_code(), "ada")
         bob = await two.signup(await two.invite_code(), "bob")
         cy = await three.signup(await three.invite_code(), "cy")
@@ -193,7 +142,7 @@ async def saved_fence(database_url: str, room: str) -> tuple[int, dict[str, Any]
 async def test_a_paused_owner_that_wakes_after_its_lease_cannot_write(
     tmp_path: Path, postgres_url: str
 ) -> None:
-    async with replicas(tmp_path, postgres_url, 2) as (one, two):
+    async with replicas(tmp_path, 2, postgres_url) as (one, two):
         ada = await one.signup(await one.invite_code(), "ada")
         bob = await two.signup(await two.invite_code(), "bob")
         async with one.client(ada) as http:
@@ -251,7 +200,7 @@ async def closed_within(ws: ClientConnection, seconds: float) -> list[dict[str, 
 async def test_a_rolling_restart_of_every_replica_ends_no_room(
     tmp_path: Path, postgres_url: str
 ) -> None:
-    async with replicas(tmp_path, postgres_url, 3) as servers:
+    async with replicas(tmp_path, 3, postgres_url) as servers:
         tokens = [
             await servers[0].signup(await servers[0].invite_code(), name)
             for name in ("ada", "m1", "m2", "m3", "m4", "m5")

@@ -44,23 +44,48 @@ async def postgres_database() -> AsyncIterator[str]:
         await admin.close()
 
 
+class Replicas(list[ServeProcess]):
+    """The running replicas, in order; :meth:`restart` starts one again on its port."""
+
+    def __init__(self, data_dir: Path, stack: contextlib.AsyncExitStack, **settings: str):
+        super().__init__()
+        self._data_dir, self._stack, self._settings = data_dir, stack, settings
+
+    async def start(self, n: int, port: int | None = None) -> ServeProcess:
+        serving = teahouse_serve(self._data_dir, port=port, **self._settings)
+        server = await self._stack.enter_async_context(serving)
+        if n < len(self):
+            self[n] = server
+        else:
+            self.append(server)
+        return server
+
+    async def restart(self, n: int) -> ServeProcess:
+        """Start replica ``n`` again (it was stopped) where it served."""
+        return await self.start(n, port=int(self[n].url.rsplit(":", 1)[1]))
+
+
 @contextlib.asynccontextmanager
-async def replicas(data_dir: Path, count: int = 2) -> AsyncIterator[list[ServeProcess]]:
+async def replicas(
+    data_dir: Path, count: int = 2, database_url: str | None = None
+) -> AsyncIterator[Replicas]:
     """``count`` replicas, started one after the other (the first migrates the
-    database), sharing everything an instance's replicas share."""
+    database), sharing everything an instance's replicas share (the data directory
+    too: its cursor key, which replicas must share, docs/OPERATIONS.md)."""
     async with contextlib.AsyncExitStack() as stack:
-        database_url = await stack.enter_async_context(postgres_database())
+        if database_url is None:
+            database_url = await stack.enter_async_context(postgres_database())
         janus_url = await stack.enter_async_context(stub_janus())
-        settings = {
-            "janus_url": janus_url,
-            "database_url": database_url,
-            "redis_url": REDIS_URL,
-            "redis_prefix": f"teahouse-test-{secrets.token_hex(6)}",
-        }
-        started = [
-            await stack.enter_async_context(teahouse_serve(data_dir, **settings))
-            for _ in range(count)
-        ]
+        started = Replicas(
+            data_dir,
+            stack,
+            janus_url=janus_url,
+            database_url=database_url,
+            redis_url=REDIS_URL,
+            redis_prefix=f"teahouse-test-{secrets.token_hex(6)}",
+        )
+        for n in range(count):
+            await started.start(n)
         yield started
 
 
