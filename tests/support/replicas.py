@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy.engine import make_url
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
@@ -52,7 +52,8 @@ class Replicas(list[ServeProcess]):
         self._data_dir, self._stack, self._settings = data_dir, stack, settings
 
     async def start(self, n: int, port: int | None = None) -> ServeProcess:
-        serving = teahouse_serve(self._data_dir, port=port, **self._settings)
+        settings: dict[str, Any] = dict(self._settings)
+        serving = teahouse_serve(self._data_dir, port=port, **settings)
         server = await self._stack.enter_async_context(serving)
         if n < len(self):
             self[n] = server
