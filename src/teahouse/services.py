@@ -257,7 +257,8 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
     social = Social(db, notifications, on_block_changed=stage.block_changed)
     departures = Departures(presence, stage)
     ejector = Ejector(departures)
-    admin = Admin(db, audit, eject=ejector.eject, end_room=stage.end_if_live)
+    router = RoomRouter(RoomCalls(stage, rooms, cursors), bus, ownership)
+    admin = Admin(db, audit, eject=ejector.eject, end_room=router.end_if_live)
     return Services(
         settings=settings,
         db=db,
@@ -271,7 +272,7 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
         passkeys=Passkeys(db, checks, RelyingParty(settings.public_url)),
         rooms=rooms,
         stage=stage,
-        router=RoomRouter(RoomCalls(stage, rooms, cursors), bus, ownership),
+        router=router,
         presence=presence,
         message_budgets=MemberBudgets.scaled(settings.ws_rate_scale),
         notifications=notifications,

@@ -101,6 +101,24 @@ async def test_a_room_is_one_room_on_every_replica_and_outlives_its_owner(
         refused = await _until_ok(third, "4")
         assert refused[-1]["type"] == "error" and refused[-1]["code"] == "not_moderator"
 
+        # HTTP changes to the live room work on any replica: the owner applies them.
+        async with three.client(ada) as http:
+            patched = await http.patch(f"/api/rooms/{room}", json={"description": "Tea talk"})
+            assert patched.status_code == 200, patched.text
+            link = await http.post(f"/api/rooms/{room}/link")
+            assert link.status_code == 201, link.text
+        async with asyncio.timeout(15):
+            while not any(
+                change.get("op") == "description" and change.get("description") == "Tea talk"
+                for change in json.loads(await host.recv()).get("changes", [])
+            ):
+                pass
+        code = link.json()["url"].split("#link=", 1)[1]
+        await asyncio.sleep(1)  # the owner's next save reaches the others' mirrors
+        async with two.client(dee) as http:
+            entered = await http.post(f"/api/rooms/{room}/enter", json={"code": code})
+            assert entered.status_code == 204, entered.text
+
         # Every replica's fresh look is the same room.
         looks = [await snapshot(server, dee, room) for server in (one, two, three)]
         assert people(looks[0]) == people(looks[1]) == people(looks[2])

@@ -101,7 +101,7 @@ async def change_room(room_id: str, body: RoomPatchBody, user: Member, svc: Svc)
     a ``description`` change at once."""
     description = normalise_description(body.description)
     info = await svc.rooms.enterable(user.id, room_id, svc.stage.moderators_of(room_id))
-    await svc.stage.descriptions.change(info.id, user.id, description)
+    await svc.router.describe(info.id, user.id, description)
     summary = room_summary(svc.stage, info.id, await svc.social.hidden_from(user.id))
     if summary is None:
         raise Conflict("This room has ended.", ErrorCode.ROOM_ENDED)
@@ -130,7 +130,7 @@ async def admit(room_id: str, body: AdmitBody, user: Member, svc: Svc) -> None:
 async def create_room_link(room_id: str, user: Member, svc: Svc) -> RoomLink:
     """A link that lets whoever holds it into a closed room, while the room lives."""
     info = await svc.rooms.enterable(user.id, room_id, svc.stage.moderators_of(room_id))
-    code = svc.stage.links.new(info.id, user.id)
+    code = await svc.router.new_link(info.id, user.id)
     return {"url": f"{svc.settings.public_url}/room/{info.id}#link={code}"}
 
 

@@ -59,6 +59,7 @@ class RoomLifecycle:
         """Another replica announced a room it owns (live/mirrors.py)."""
         if info.id not in self._live:
             room = self._new_room(info, RoomState.restored(info.id, saved.state))
+            room.link_hashes = set(saved.link_hashes)
             self.mirrors.update(room, fence)
 
     # -- opening and ending ----------------------------------------------------------

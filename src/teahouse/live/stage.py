@@ -95,7 +95,7 @@ class Stage(RoomLifecycle):
         self.index = LiveIndex()  # who sits in which room, for the hallway
         self.mirrors = Mirrors(self.index, self._rooms_changed)
         self.media = MediaSteering(media, self._live, self._background)
-        self.links = RoomLinks(self._live)
+        self.links = RoomLinks(self._live, self.live)
         self.audience = AudiencePages(self._live)
         self.descriptions = RoomDescriptions(self._live, rooms, audit)
 

@@ -35,7 +35,7 @@ from typing import Any, Protocol
 
 from teahouse.bus.base import Bus
 from teahouse.domain.room_changes import UserRef
-from teahouse.errors import CloseCode, ErrorCode, TeahouseError, TooManyRequests
+from teahouse.errors import CloseCode, ErrorCode, TeahouseError, TooManyRequests, Unavailable
 from teahouse.live.ownership import LEASE_MS, Ownership
 from teahouse.live.room import LiveRoom
 from teahouse.live.stage import Client
@@ -123,7 +123,7 @@ class RoomRouter:
         self._tasks.append(asyncio.create_task(self._watch(), name="room router"))
 
     async def close(self) -> None:
-        for task in self._tasks:
+        for task in list(self._tasks):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -140,7 +140,7 @@ class RoomRouter:
         current = self._owner_of.get(socket.socket_id)
         joining = isinstance(message, Join)
         owner = current if current and not joining else await self._owner(room_id)
-        if isinstance(message, Join) and current and current != owner and socket.room_id:
+        if joining and current and current != owner and socket.room_id:
             # Moving from a room owned elsewhere: leave it there first.
             await self._call(current, socket, {"type": "leave"})
             self._owner_of.pop(socket.socket_id, None)
@@ -161,8 +161,9 @@ class RoomRouter:
         self._post(owner, payload)
 
     async def _owner(self, room_id: str | None) -> str:
-        """Who performs messages for this room: this process when it owns the room, or
-        no replica does and it has no saved state (the call then refuses as here)."""
+        """The replica that performs messages for this room: this one when it owns the
+        room, or takes it over now (nobody owned it), or when the room is live nowhere
+        (the call here then refuses it as ended); else the room's owner."""
         if not self.shared or room_id is None or self._stage.owns(room_id):
             return self._me
         owner = (await self._ownership.owners([room_id])).get(room_id)
@@ -198,11 +199,76 @@ class RoomRouter:
             return
         finally:
             self._pending.pop(call_id, None)
-        if (error := reply.get("error")) is not None:
-            code = CODES[error["code"]]
-            if error.get("retry_after") is not None:
-                raise TooManyRequests(error["message"], code, error["retry_after"])
-            raise TeahouseError(error["message"], code)
+        self._raise(reply)
+
+    # -- HTTP requests that change a live room -----------------------------------------
+
+    async def describe(self, room_id: str, user_id: str, description: str) -> bool:
+        """A moderator changes the live room's description (wherever it is owned)."""
+        changed = await self._at_owner(room_id, "describe", [room_id, user_id, description])
+        return bool(changed)
+
+    async def new_link(self, room_id: str, user_id: str) -> str:
+        """A moderator makes a link into the closed room (wherever it is owned)."""
+        return str(await self._at_owner(room_id, "link", [room_id, user_id]))
+
+    async def end_if_live(self, room_id: str, reason: str) -> bool:
+        """End the room if it is live (an admin's action), wherever it is owned."""
+        return bool(await self._at_owner(room_id, "end", [room_id, reason]))
+
+    async def _perform_op(self, op: str, args: list[Any]) -> Any:
+        stage = self._stage
+        match op:
+            case "describe":
+                result: Any = await stage.descriptions.change(*args)
+            case "link":
+                result = stage.links.new(*args)
+            case _:
+                result = await stage.end_if_live(*args)
+        await self._durable(args[0])
+        return result
+
+    async def _at_owner(self, room_id: str, op: str, args: list[Any]) -> Any:
+        owner = await self._owner(room_id)
+        if owner == self._me:
+            return await self._perform_op(op, args)
+        call_id = next(self._ids)
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._pending[call_id] = future
+        self._post(owner, {"kind": "op", "id": call_id, "from": self._me, "op": op, "args": args})
+        try:
+            reply = await asyncio.wait_for(future, CALL_TIMEOUT)
+        except TimeoutError:
+            raise Unavailable(
+                "The room is moving to another server.", ErrorCode.ROOM_MOVED
+            ) from None
+        finally:
+            self._pending.pop(call_id, None)
+        self._raise(reply)
+        return reply.get("result")
+
+    async def _answer_op(self, call: dict[str, Any]) -> None:
+        result: Any = None
+        error: dict[str, Any] | None = None
+        try:
+            result = await self._perform_op(call["op"], call["args"])
+        except TeahouseError as exc:
+            error = {"code": exc.code, "message": exc.message}
+        except Exception:
+            log.exception("a room operation from %s failed", call["from"])
+            error = {"code": ErrorCode.INTERNAL_ERROR, "message": "Something went wrong."}
+        reply = {"kind": "reply", "id": call["id"], "result": result, "error": error}
+        self._post(call["from"], reply)
+
+    @staticmethod
+    def _raise(reply: dict[str, Any]) -> None:
+        """Raise the error a reply carries, as the owner raised it."""
+        if (error := reply.get("error")) is None:
+            return
+        code = CODES[error["code"]]
+        if error.get("retry_after") is not None:
+            raise TooManyRequests(error["message"], code, error["retry_after"])
+        raise TeahouseError(error["message"], code)
 
     # -- the bus ------------------------------------------------------------------------
 
@@ -224,6 +290,8 @@ class RoomRouter:
         match payload["kind"]:
             case "call":
                 self._spawn(self._answer(payload))
+            case "op":
+                self._spawn(self._answer_op(payload))
             case "reply":
                 if (future := self._pending.get(payload["id"])) and not future.done():
                     future.set_result(payload)
