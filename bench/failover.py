@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import json
 import signal
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -105,8 +104,8 @@ async def main(kills: int, members: int) -> None:
             print(f"replicas=3 members={members} kills={kills} lease={LEASE_MS} ms")
             for name, values in (("accepting", accepting), ("converged", converged)):
                 print(
-                    f"{name}: p50 {ms(statistics.median(values))} "
-                    f"p95 {ms(percentile(values, 0.95))} max {ms(max(values))}"
+                    f"{name}: p50 {ms(percentile(values, 50))} ms, "
+                    f"p95 {ms(percentile(values, 95))} ms, max {ms(max(values))} ms"
                 )
 
 

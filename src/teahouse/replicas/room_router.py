@@ -31,7 +31,7 @@ import itertools
 import json
 import logging
 from collections.abc import Iterator
-from typing import Any, Protocol
+from typing import Any
 
 from teahouse.bus.base import Bus
 from teahouse.domain.room_changes import UserRef
@@ -40,7 +40,7 @@ from teahouse.live.ownership import LEASE_MS, Ownership
 from teahouse.live.room import LiveRoom
 from teahouse.live.stage import Client
 from teahouse.realtime.client_messages import ClientMessage, Join, parse_client_message
-from teahouse.realtime.wire import Frame
+from teahouse.replicas.remote import RemoteClient, Socket
 from teahouse.replicas.room_calls import RoomCalls
 from teahouse.rooms.saved import INFO, RECORD
 
@@ -50,48 +50,6 @@ CALL_TIMEOUT = 10.0
 WATCH_EVERY = 1.0
 SWEEP_EVERY = 2.0
 CODES = {code.value: code for code in ErrorCode}
-# What a remote socket's queue is taken to hold: its own replica drops it when full.
-REMOTE_ROOM_FOR = 512
-
-
-class Socket(Client, Protocol):
-    """One of this process's sockets, as the router sees it."""
-
-    socket_id: str
-
-    def close(self, code: int = 1000, *, flush: bool = False, reason: str | None = None) -> None:
-        """Close the socket."""
-
-
-class RemoteClient:
-    """A socket on another replica, as the owner of its room sees it."""
-
-    def __init__(self, router: RoomRouter, replica: str, socket_id: str, user: UserRef) -> None:
-        self.user = user
-        self.replica = replica
-        self.socket_id = socket_id
-        self._router = router
-        self._room_id: str | None = None
-        # The owner's fence for the room it is in, sent with everything (even what is
-        # sent as the room ends, when it is no longer live here).
-        self.fence = 0
-
-    @property
-    def room_id(self) -> str | None:
-        return self._room_id
-
-    @room_id.setter
-    def room_id(self, room_id: str | None) -> None:
-        was, self._room_id = self._room_id, room_id
-        if room_id is not None:
-            self.fence = self._router.fence_of(room_id)
-        self._router.tell(self, {"kind": "room", "room": room_id or was, "in": room_id})
-
-    def send(self, frame: Frame) -> None:
-        self._router.tell(self, {"kind": "frame", "room": self._room_id, "frame": frame})
-
-    def room_for(self) -> int:
-        return REMOTE_ROOM_FOR
 
 
 class RoomRouter:
@@ -105,6 +63,7 @@ class RoomRouter:
         self._owner_of: dict[str, str] = {}  # socket id -> the replica owning its room
         self._remotes: dict[tuple[str, str], RemoteClient] = {}  # (replica, socket id)
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._callee: dict[str, str] = {}  # call id -> the replica it went to
         self._fences: dict[str, int] = {}  # the newest owner's fence seen, per room
         self._ids = (f"{self._me}.{n}" for n in itertools.count())
         self._tasks: list[asyncio.Task[None]] = []
@@ -177,6 +136,7 @@ class RoomRouter:
         call_id = next(self._ids)
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._pending[call_id] = future
+        self._callee[call_id] = owner
         user = socket.user
         self._post(
             owner,
@@ -199,6 +159,7 @@ class RoomRouter:
             return
         finally:
             self._pending.pop(call_id, None)
+            self._callee.pop(call_id, None)
         self._raise(reply)
 
     # -- HTTP requests that change a live room -----------------------------------------
@@ -235,6 +196,7 @@ class RoomRouter:
         call_id = next(self._ids)
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._pending[call_id] = future
+        self._callee[call_id] = owner
         self._post(owner, {"kind": "op", "id": call_id, "from": self._me, "op": op, "args": args})
         try:
             reply = await asyncio.wait_for(future, CALL_TIMEOUT)
@@ -244,6 +206,7 @@ class RoomRouter:
             ) from None
         finally:
             self._pending.pop(call_id, None)
+            self._callee.pop(call_id, None)
         self._raise(reply)
         return reply.get("result")
 
@@ -387,6 +350,7 @@ class RoomRouter:
                 await self._bus_alive()
                 await self._check_owners()
                 await self._check_remote_replicas()
+                await self._check_callees()
                 if loop.time() - swept >= SWEEP_EVERY:
                     swept = loop.time()
                     await self._stage.restore_saved()
@@ -427,6 +391,20 @@ class RoomRouter:
         for key in [key for key in self._remotes if key[0] in gone]:
             client = self._remotes.pop(key)
             await self._stage.disconnected(client, hold=True)
+
+    async def _check_callees(self) -> None:
+        """Give up at once on the calls waiting for a replica that stopped saying it is
+        alive (it died): their sockets go on to the room's next owner."""
+        redis = getattr(self._bus, "redis", None)
+        callees = sorted(set(self._callee.values()))
+        if not callees or redis is None:
+            return
+        alive = await redis.mget([self._alive_key(r) for r in callees])
+        gone = {r for r, up in zip(callees, alive, strict=True) if not up}
+        for call_id, callee in list(self._callee.items()):
+            future = self._pending.get(call_id)
+            if callee in gone and future is not None and not future.done():
+                future.set_exception(TimeoutError())
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)
