@@ -138,7 +138,9 @@ class ReplicaSet:
         await replica.stack.aclose()
         replica.stack = contextlib.AsyncExitStack()
         replica.served = await replica.stack.enter_async_context(
-            teahouse_serve(replica.data_dir, port=replica.port, **self.settings)
+            # Three processes starting at once on two cores share them, and take
+            # their turn at the migrations: more time than one alone needs.
+            teahouse_serve(replica.data_dir, port=replica.port, timeout=180, **self.settings)
         )
 
     async def stop(self, i: int, sig: int = signal.SIGTERM) -> int:
