@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import asyncpg
 import pytest
-from sqlalchemy.engine import make_url
 
 from teahouse.store.database import Database
+from tests.support import engines
+from tests.support.engines import POSTGRES_URL
 
-POSTGRES_URL = os.environ.get(
-    "TEAHOUSE_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
+__all__ = ["POSTGRES_URL"]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -25,17 +21,16 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'teahouse.db'}"
         return
-    url = make_url(POSTGRES_URL)
-    name = f"teahouse_test_{secrets.token_hex(6)}"
-    admin = await asyncpg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, database=url.database
-    )
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    async with engines.postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+async def redis_prefix() -> AsyncIterator[str]:
+    """A Redis prefix of the test's own (TEAHOUSE_TEST_REDIS_URL's server), emptied
+    after it."""
+    async with engines.redis_prefix() as name:
+        yield name
 
 
 @pytest.fixture

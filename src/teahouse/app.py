@@ -20,6 +20,7 @@ from teahouse.api.errors import install_error_handlers
 from teahouse.api.guards import Guards, response_headers
 from teahouse.api.instrumentation import Instrumentation
 from teahouse.api.openapi import TITLE, install_openapi
+from teahouse.api.replica import ReplicaHeader
 from teahouse.api.routers import ROUTERS, include_routers
 from teahouse.api.web import mount_web_client
 from teahouse.config import Settings
@@ -109,6 +110,8 @@ def create_app(settings: Settings, media: MediaBackend | None = None) -> FastAPI
     app.add_middleware(Guards, allowed_origins=settings.allowed_origins, headers=headers)
     # Outermost: it times the Guards' refusals too.
     app.add_middleware(Instrumentation, routes=[r for router in ROUTERS for r in router.routes])
+    if settings.redis_url:
+        app.add_middleware(ReplicaHeader)
     return app
 
 

@@ -2,8 +2,10 @@
 owner-only whatever the umask.
 
 The data directory holds the SQLite database (password hashes, sessions' hashes,
-every member's data), the managed Janus's configuration (its ``api_secret``) and the
-key that seals cursors (``cursor.key``); backups hold the whole database. Each is
+every member's data), the managed Janus's configuration (its ``api_secret``), the
+key that seals cursors (``cursor.key``) and, with several replicas, the key that
+hashes the log-in limits' pools in Redis (``limits.key``); backups hold the whole
+database. Each is
 created 0700 (directories) or 0600 (files) and set so after creation too, since
 ``mkdir`` and ``open`` only ever take bits away from the mode they are given: a
 umask of 022 keeps 0600, but an operator's own umask can be anything. SQLite gives
@@ -24,7 +26,8 @@ from pathlib import Path
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 CURSOR_KEY_FILE = "cursor.key"
-CURSOR_KEY_BYTES = 32
+LIMITS_KEY_FILE = "limits.key"
+KEY_BYTES = 32
 
 
 def private_dir(path: Path) -> Path:
@@ -59,8 +62,8 @@ def create_private_file(path: Path, *, truncate: bool = False) -> None:
         os.close(fd)
 
 
-class CursorKeyError(Exception):
-    """The cursor key file is there but is not a key; the message names the file."""
+class KeyFileError(Exception):
+    """A key file is there but is not a key; the message names the file."""
 
 
 def cursor_key(data_dir: Path) -> bytes:
@@ -69,15 +72,28 @@ def cursor_key(data_dir: Path) -> bytes:
 
     A file, not a key made at each start, so that a cursor a member holds still
     works after a restart; in the data directory, beside the database it pages."""
-    path = private_dir(data_dir) / CURSOR_KEY_FILE
+    return _key_file(
+        data_dir / CURSOR_KEY_FILE, "members' open lists then start again from their first page"
+    )
+
+
+def limits_key(data_dir: Path) -> bytes:
+    """The key under which replicas hash the log-in limits' pools in Redis
+    (accounts/shared_attempts.py), from ``data_dir/limits.key``; made there the first
+    time. Every replica must hold the same one (docs/OPERATIONS.md, "Several
+    replicas"); it is never sent to Redis."""
+    return _key_file(data_dir / LIMITS_KEY_FILE, "the log-in limits then start afresh")
+
+
+def _key_file(path: Path, then: str) -> bytes:
+    private_dir(path.parent)
     if not path.exists():
         _write_new_key(path)
     key = path.read_bytes()
-    if len(key) != CURSOR_KEY_BYTES:
-        raise CursorKeyError(
-            f"{path} holds {len(key)} bytes, not a {CURSOR_KEY_BYTES}-byte key; "
-            "delete it and a new one is made at the next start (members' open lists "
-            "then start again from their first page)"
+    if len(key) != KEY_BYTES:
+        raise KeyFileError(
+            f"{path} holds {len(key)} bytes, not a {KEY_BYTES}-byte key; "
+            f"delete it and a new one is made at the next start ({then})"
         )
     return key
 
@@ -90,7 +106,7 @@ def _write_new_key(path: Path) -> None:
     fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
     try:
         os.fchmod(fd, PRIVATE_FILE_MODE)
-        os.write(fd, secrets.token_bytes(CURSOR_KEY_BYTES))
+        os.write(fd, secrets.token_bytes(KEY_BYTES))
         os.fsync(fd)
     finally:
         os.close(fd)

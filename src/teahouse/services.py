@@ -18,7 +18,7 @@ import logging
 from dataclasses import dataclass
 
 from teahouse.accounts.accounts import Accounts
-from teahouse.accounts.attempts import FailedAttempts
+from teahouse.accounts.attempts import Attempts, FailedAttempts
 from teahouse.accounts.passkeys import Passkeys
 from teahouse.accounts.password_change import PasswordChanges
 from teahouse.accounts.password_check import PasswordCheck
@@ -38,7 +38,7 @@ from teahouse.clubs.events import Events
 from teahouse.clubs.join_requests import JoinRequests
 from teahouse.config import Settings
 from teahouse.cursor_seal import CursorSeal
-from teahouse.data_dir import cursor_key
+from teahouse.data_dir import cursor_key, limits_key
 from teahouse.demo import rooms as demo_rooms
 from teahouse.errors import CloseCode
 from teahouse.hallway.hallway import Hallway
@@ -113,8 +113,9 @@ class Services:
     pusher: NotificationPusher
     hallway_signal: HallwaySignal
     suspension_watch: SuspensionWatch
-    # The password limits in this process's memory (log-in, account deletion).
-    attempts: FailedAttempts
+    # The password limits (log-in, account deletion): in this process's memory, or
+    # in Redis for replicas.
+    attempts: Attempts
     # Whether the database and the media server answer (/readyz, the metrics).
     health: Health
     # Seals every cursor that leaves the server (cursor_seal.py).
@@ -127,6 +128,10 @@ class Services:
         self.cursors.ready()
         await self.bus.start()
         await self.presence.start()  # before any socket: the other replicas' commands
+        if self.settings.redis_url:
+            # Which replica answered: X-Teahouse-Replica (api/replica.py) says the same.
+            log.info("replica %s of the instance", self.bus.replica)
+        await self.attempts.start()
         await self.db.upgrade()
         await self.media.start()
         restored = await self.stage.restore_saved()
@@ -217,6 +222,18 @@ def new_ownership(bus: Bus) -> Ownership:
     return RedisLeases(bus.redis, bus.key, bus.replica)
 
 
+def new_attempts(settings: Settings, bus: Bus) -> Attempts:
+    """The password limits: shared in Redis when the instance has several replicas
+    (over the bus's own client), else in this process's memory."""
+    if settings.redis_url:
+        from teahouse.accounts.shared_attempts import SharedAttempts
+        from teahouse.bus.redis_bus import RedisBus
+
+        assert isinstance(bus, RedisBus)
+        return SharedAttempts(bus.redis, bus.key, lambda: limits_key(settings.data_dir))
+    return FailedAttempts()
+
+
 def build_services(settings: Settings, media: MediaBackend | None = None) -> Services:
     """The instance's services. ``media`` replaces Janus in tests of the layers above
     it; by default it is the configured Janus (managed or external), not yet started."""
@@ -229,7 +246,7 @@ def build_services(settings: Settings, media: MediaBackend | None = None) -> Ser
     ownership = new_ownership(bus)
     cursors = CursorSeal(lambda: cursor_key(settings.data_dir))
     passwords = Passwords(settings)
-    attempts = FailedAttempts()
+    attempts = new_attempts(settings, bus)
     checks = PasswordCheck(passwords, attempts)
     rooms = Rooms(db)
     audit = AuditLog(db)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -13,6 +16,9 @@ from sqlalchemy.engine import Connection
 from teahouse.store import admin_models, social_models  # noqa: F401 (registers their tables)
 from teahouse.store.database import Database, alembic_config
 from teahouse.store.models import Base
+from tests.support.engines import postgres_database
+from tests.support.serve_process import TEAHOUSE, serve_env
+from tests.support.server import free_port
 
 # Full-text search lives outside the models (migrations 0003_search, 0010_cjk_search):
 # SQLite's FTS5 tables and the shadow tables FTS5 makes for them (users_fts,
@@ -122,3 +128,27 @@ async def test_password_resets_migration_goes_down_and_up(database: Database) ->
         assert not added & await conn.run_sync(found)
         await conn.run_sync(migrate, "head", False)
         assert added <= await conn.run_sync(found)
+
+
+@pytest.mark.postgres
+async def test_replicas_that_start_at_once_migrate_one_at_a_time(tmp_path: Path) -> None:
+    # Each replica migrates as it starts; three `teahouse db upgrade` at once on a new
+    # PostgreSQL database would each create the same tables, and two would fail.
+    async with postgres_database() as url:
+        env = serve_env(tmp_path, free_port(), database_url=url)
+        pipe, joined = asyncio.subprocess.PIPE, asyncio.subprocess.STDOUT
+        upgrades = [
+            await asyncio.create_subprocess_exec(
+                str(TEAHOUSE), "db", "upgrade", env=env, stdout=pipe, stderr=joined
+            )
+            for _ in range(3)
+        ]
+        outputs = [(await one.communicate())[0].decode() for one in upgrades]
+        assert [one.returncode for one in upgrades] == [0, 0, 0], outputs
+        db = Database(url)
+        try:
+            async with db.engine.connect() as conn:
+                tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
+        finally:
+            await db.close()
+        assert "users" in tables

@@ -14,7 +14,7 @@ import os
 import pwd
 import signal
 import subprocess
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,21 +184,32 @@ async def nginx(
 ) -> AsyncIterator[Proxy]:
     """Run nginx in the foreground with its own prefix until the block ends; it stops
     by its PID, never by name."""
-    conf = write_configs(prefix, site_config(prefix, certificates, https_port, http_port, upstream))
+    site = site_config(prefix, certificates, https_port, http_port, upstream)
+    proxy = Proxy(prefix, https_port, http_port)
+    async with run_nginx(prefix, site, https_port, proxy.error_log, timeout):
+        yield proxy
+
+
+@contextlib.asynccontextmanager
+async def run_nginx(
+    prefix: Path, site_text: str, port: int, error_log: Callable[[], str], timeout: float = 10
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """Debian's nginx in the foreground serving ``site_text`` from ``prefix``, until
+    the block ends; ready once ``port`` takes connections. It stops by its PID."""
+    conf = write_configs(prefix, site_text)
     # What nginx says before it has read its configuration goes to stderr.
     with (prefix / "stderr.log").open("wb") as stderr:
         process = await asyncio.create_subprocess_exec(
             NGINX, "-p", str(prefix), "-c", str(conf), "-e", "stderr",
             stdin=asyncio.subprocess.DEVNULL, stdout=stderr, stderr=stderr,
         )  # fmt: skip
-    proxy = Proxy(prefix, https_port, http_port)
     try:
         async with asyncio.timeout(timeout):
-            while not await _accepts(https_port):
+            while not await _accepts(port):
                 if process.returncode is not None:
-                    raise AssertionError(f"nginx exited:\n{proxy.error_log()}")
+                    raise AssertionError(f"nginx exited:\n{error_log()}")
                 await asyncio.sleep(0.05)
-        yield proxy
+        yield process
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)  # nginx's fast shutdown

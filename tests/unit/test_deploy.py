@@ -1,6 +1,7 @@
 """docs/deploy/: what docs/OPERATIONS.md quotes is the files themselves, and the
 systemd units are ones systemd accepts. (tests/e2e/test_tls_proxy.py runs the nginx
-configuration, tests/e2e/test_turn.py the coturn one.)"""
+configuration, tests/integration/test_replica_set.py the one for several replicas,
+tests/e2e/test_turn.py the coturn one.)"""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ DEPLOY = ROOT / "docs" / "deploy"
 OPERATIONS = ROOT / "docs" / "OPERATIONS.md"
 UNITS = ("teahouse.service", "janus.service")
 # Every file operators copy from docs/deploy/: the proxy, the units and coturn's.
-DEPLOYED = ("nginx.conf", *UNITS, "turnserver.conf")
+DEPLOYED = ("nginx.conf", "nginx-replicas.conf", *UNITS, "turnserver.conf")
 # The `teahouse` of the environment running the tests, where the unit says /opt.
 TEAHOUSE = Path(sys.executable).with_name("teahouse")
 

@@ -1,4 +1,4 @@
-"""Password attempts, counted in memory to slow guessing down without locking anyone out.
+"""Password attempts, counted to slow guessing down without locking anyone out.
 
 An attempt is charged to *pools* (accounts/password_check.py says which): a
 username tried from a browser that proves nothing, a network address, or one device
@@ -13,9 +13,12 @@ many requests sent at once cannot all pass the same free slot; a right password 
 clears the username's or the device's pool (the member is in) and refunds its one
 charge to the address's (whose other failures may be someone else's).
 
-Keys are keyed hashes (HMAC with a secret made at start-up), so the process holds no
-address or username in the clear, and nothing is ever written down: a restart
-forgets everything, which is the right trade for a small instance.
+Keys are keyed hashes (HMAC), so no address or username is held in the clear. Where
+the pools are kept is behind :class:`Attempts`: :class:`FailedAttempts` keeps them in
+this process's memory under a secret made at start-up, and nothing is ever written
+down (a restart forgets everything, which is the right trade for a small instance);
+with several replicas, accounts/shared_attempts.py keeps them in Redis, under a key
+every replica shares, so that a guesser cannot spread guesses over the replicas.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from teahouse.errors import ErrorCode, TooManyRequests
 
@@ -80,6 +83,27 @@ class Attempt:
     """An admitted attempt, charged to its pools until it turns out right."""
 
     pools: tuple[tuple[PoolKind, str], ...]
+    # Charged in Redis (accounts/shared_attempts.py), not in this process's memory.
+    shared: bool = False
+
+
+class Attempts(Protocol):
+    """Where the pools are kept. ``clock`` (seconds) replaces the keeper's own, so
+    that tests move time instead of waiting for it; None is the keeper's own."""
+
+    clock: Callable[[], float] | None
+
+    async def start(self) -> None:
+        """Before the first attempt (the server's start)."""
+
+    async def admit(
+        self, *, member: str | None = None, device: str | None = None, address: str | None = None
+    ) -> Attempt:
+        """Charge an attempt to the named pools, or refuse it (429
+        ``too_many_attempts``, ``retry_after`` the longest wait left) unchanged."""
+
+    async def succeeded(self, attempt: Attempt) -> None:
+        """The attempt's password was right."""
 
 
 def wait_text(seconds: int) -> str:
@@ -88,35 +112,58 @@ def wait_text(seconds: int) -> str:
     return f"{math.ceil(seconds / 60)} minutes"
 
 
-class FailedAttempts:
-    """The pools of one process. ``clock`` (monotonic seconds) is replaceable, so
-    that tests move time instead of waiting for it."""
+def too_many(wait: float) -> TooManyRequests:
+    """The refusal of an attempt that must wait ``wait`` seconds more."""
+    seconds = math.ceil(wait)
+    return TooManyRequests(
+        f"Too many wrong passwords. Try again in {wait_text(seconds)}.",
+        ErrorCode.TOO_MANY_ATTEMPTS,
+        retry_after=seconds,
+    )
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+
+def named_pools(
+    member: str | None, device: str | None, address: str | None
+) -> tuple[tuple[PoolKind, str], ...]:
+    """The pools an attempt names, in a fixed order, values in the clear."""
+    named: tuple[tuple[PoolKind, str | None], ...] = (
+        ("member", member),
+        ("device", device),
+        ("address", address),
+    )
+    return tuple((kind, value) for kind, value in named if value)
+
+
+def pool_key(secret: bytes, kind: PoolKind, value: str) -> str:
+    """The keyed hash a pool is kept under."""
+    digest = hmac.new(secret, f"{kind}:{value}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+class FailedAttempts:
+    """The pools of one process, in its memory (the embedded default)."""
+
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
         self.clock = clock
         self._secret = secrets.token_bytes(32)
         self._counts: dict[str, _Count] = {}
 
-    def admit(
+    async def start(self) -> None:
+        return None
+
+    async def admit(
         self, *, member: str | None = None, device: str | None = None, address: str | None = None
     ) -> Attempt:
-        """Charge an attempt to the named pools, or refuse it (429
-        ``too_many_attempts``, ``retry_after`` the longest wait left) unchanged."""
-        now = self.clock()
-        named: tuple[tuple[PoolKind, str | None], ...] = (
-            ("member", member),
-            ("device", device),
-            ("address", address),
+        # No await between the check and the charge: attempts made at once cannot
+        # share a free slot.
+        now = (self.clock or time.monotonic)()
+        pools = tuple(
+            (kind, pool_key(self._secret, kind, value))
+            for kind, value in named_pools(member, device, address)
         )
-        pools = tuple((kind, self._key(kind, value)) for kind, value in named if value)
         wait = max((self._wait_left(self._counts.get(key), now) for _, key in pools), default=0.0)
         if wait > 0:
-            seconds = math.ceil(wait)
-            raise TooManyRequests(
-                f"Too many wrong passwords. Try again in {wait_text(seconds)}.",
-                ErrorCode.TOO_MANY_ATTEMPTS,
-                retry_after=seconds,
-            )
+            raise too_many(wait)
         for kind, key in pools:
             count = self._counts.get(key)
             self._counts[key] = _Count(kind, self._failures(count, now) + 1, now)
@@ -124,8 +171,7 @@ class FailedAttempts:
             self._prune(now)
         return Attempt(pools)
 
-    def succeeded(self, attempt: Attempt) -> None:
-        """The attempt's password was right."""
+    async def succeeded(self, attempt: Attempt) -> None:
         for kind, key in attempt.pools:
             count = self._counts.get(key)
             if count is None:
@@ -147,10 +193,6 @@ class FailedAttempts:
         if count is None:
             return 0.0
         return max(0.0, count.at + BUDGETS[count.kind].wait(count.failures) - now)
-
-    def _key(self, kind: PoolKind, value: str) -> str:
-        digest = hmac.new(self._secret, f"{kind}:{value}".encode(), hashlib.sha256)
-        return digest.hexdigest()[:32]
 
     def _prune(self, now: float) -> None:
         """Under a flood of keys: forget the pools with nothing left to hold, then,

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
-from teahouse.accounts.attempts import Attempt, FailedAttempts
+from teahouse.accounts.attempts import Attempt, Attempts
 from teahouse.accounts.password_check import Caller, PasswordCheck
 from teahouse.accounts.passwords import Passwords
 from teahouse.admin.audit import AuditLog
@@ -77,7 +77,7 @@ class PasswordChanges:
         settings: Settings,
         passwords: Passwords,
         checks: PasswordCheck,
-        attempts: FailedAttempts,
+        attempts: Attempts,
         audit: AuditLog,
         departures: Departures | None = None,
     ) -> None:
@@ -147,12 +147,12 @@ class PasswordChanges:
 
     async def inspect(self, token: str, caller: Caller) -> ResetLinkInfo:
         """Whose password a link sets; refused as :meth:`use` would refuse it."""
-        attempt = self._admit(caller)
+        attempt = await self._admit(caller)
         async with self._db.sessions() as s:
             link = await self._usable(s, token)
             user = await s.get(User, link.user_id)
         assert user is not None  # the link goes with its member
-        self._attempts.succeeded(attempt)
+        await self._attempts.succeeded(attempt)
         return ResetLinkInfo(user.username, user.display_name, link.expires_at)
 
     async def use(self, token: str, new: str, caller: Caller) -> tuple[str, str]:
@@ -160,7 +160,7 @@ class PasswordChanges:
         ends and every socket closes. Returns their id and username (they log in
         next)."""
         rules.check_password(new)
-        attempt = self._admit(caller)
+        attempt = await self._admit(caller)
         async with self._db.sessions() as s:
             await self._usable(s, token)
         new_hash = await self._passwords.hash(new)
@@ -184,7 +184,7 @@ class PasswordChanges:
             await s.execute(delete(Session).where(Session.user_id == user_id))
             self._audit.add(s, user_id, "use_reset_link", target_id=user_id)
             username = await s.scalar(select(User.username).where(User.id == user_id))
-        self._attempts.succeeded(attempt)
+        await self._attempts.succeeded(attempt)
         if self._departures is not None:
             await self._departures.member_gone(user_id)
         assert username is not None
@@ -192,10 +192,10 @@ class PasswordChanges:
 
     # -- shared ----------------------------------------------------------------------
 
-    def _admit(self, caller: Caller) -> Attempt:
+    async def _admit(self, caller: Caller) -> Attempt:
         address = address_bucket(caller.address) if caller.address else None
         # No pool (no address: a test's in-process client) means no limit to charge.
-        return self._attempts.admit(address=address)
+        return await self._attempts.admit(address=address)
 
     async def _usable(self, s: DbSession, token: str) -> PasswordReset:
         if not rules.looks_like_reset_token(token):

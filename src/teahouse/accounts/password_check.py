@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from teahouse.accounts.attempts import FailedAttempts
+from teahouse.accounts.attempts import Attempts
 from teahouse.accounts.passwords import Passwords
 from teahouse.domain.addresses import address_bucket
 from teahouse.domain.devices import proven_device
@@ -40,7 +40,7 @@ class Caller:
 
 
 class PasswordCheck:
-    def __init__(self, passwords: Passwords, attempts: FailedAttempts) -> None:
+    def __init__(self, passwords: Passwords, attempts: Attempts) -> None:
         self._passwords = passwords
         self._attempts = attempts
 
@@ -50,13 +50,13 @@ class PasswordCheck:
         is then not checked at all."""
         device = self._device_pool(user, caller)
         if device is not None:
-            attempt = self._attempts.admit(device=device)
+            attempt = await self._attempts.admit(device=device)
         else:
             address = address_bucket(caller.address) if caller.address else None
-            attempt = self._attempts.admit(member=username.strip().lower(), address=address)
+            attempt = await self._attempts.admit(member=username.strip().lower(), address=address)
         right = await self._passwords.verify(user.password_hash if user else None, password)
         if right:
-            self._attempts.succeeded(attempt)
+            await self._attempts.succeeded(attempt)
         return right
 
     @staticmethod

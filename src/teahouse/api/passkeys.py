@@ -173,9 +173,9 @@ async def log_in_with_passkey(
     # no username).
     who = claim.user.username if claim else f":passkey:{body.credential.rawId}"
     address = address_bucket(caller.address) if caller.address else None
-    attempt = svc.attempts.admit(member=who, address=address)
+    attempt = await svc.attempts.admit(member=who, address=address)
     user = await svc.passkeys.log_in(body.ceremony, credential, claim)
-    svc.attempts.succeeded(attempt)
+    await svc.attempts.succeeded(attempt)
     me, token = await svc.accounts.open_session(user)
     set_session_cookie(response, svc, token)
     return me

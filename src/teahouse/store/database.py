@@ -18,6 +18,9 @@ from teahouse.data_dir import create_private_file
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The advisory lock that migrations hold on PostgreSQL (any number, the same in every
+# process: it reads "teahouse" in ASCII).
+MIGRATION_LOCK = 0x7465_6168_6F75_7365
 
 __all__ = ["Database", "DbSession"]
 
@@ -51,6 +54,13 @@ class Database:
     async def upgrade(self) -> None:
         """Apply every pending Alembic migration."""
         async with self.engine.begin() as conn:
+            if not self.is_sqlite:
+                # Replicas started at once would each create the same tables, and all
+                # but one fail; they migrate one at a time instead (the lock is held
+                # until this transaction ends), and the later ones find nothing to do.
+                await conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                )
             await conn.run_sync(_upgrade)
 
     async def ping(self) -> None:
