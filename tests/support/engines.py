@@ -8,7 +8,7 @@ import os
 import secrets
 from collections.abc import AsyncIterator
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]
 from redis.asyncio import Redis
 from sqlalchemy.engine import make_url
 
