@@ -181,8 +181,12 @@ class Services:
         time, to come back with the next process. Waits at most ``DRAIN_SECONDS`` for
         the sockets to close (docs/PROTOCOL.md, "Close codes")."""
         self.hallway_signal.close()  # members reconnect and read the hallway afresh
-        # Sockets first: while one is open it may still act, and its action must be in
-        # the last save.
+        if self.settings.redis_url:
+            # Replicas: every `ok` was saved already, so the rooms go first, for the
+            # others to take at once rather than relay to a replica on its way out.
+            await self.stage.close()
+        # With one process, sockets first: while one is open it may still act, and its
+        # action must be in the last save.
         if self.presence.finish_all(CloseCode.SERVER_RESTART):
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(DRAIN_SECONDS):

@@ -9,19 +9,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import secrets
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 
 from teahouse.store.models import User
 from teahouse.store.social_models import Club
-from tests.conftest import POSTGRES_URL
+from tests.support.engines import postgres_database
 from tests.support.fake_media import FakeMedia
 from tests.support.serve_process import TEAHOUSE, teahouse_serve
 from tests.support.server import PASSWORD, LiveServer, free_port, run_server, server_settings
@@ -53,17 +50,8 @@ async def another_database(like: str, tmp_path: Path) -> AsyncIterator[str | Non
     if like.startswith("sqlite"):
         yield None
         return
-    url = make_url(POSTGRES_URL)
-    name = f"teahouse_restore_{secrets.token_hex(6)}"
-    admin = await asyncpg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, database=url.database
-    )
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    async with postgres_database() as url:
+        yield url
 
 
 async def usernames_and_clubs(server: LiveServer) -> tuple[set[str], set[str]]:

@@ -20,8 +20,8 @@ from sqlalchemy.engine import make_url
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
-from tests.integration.test_shutdown import _join, _socket, _until_closed, _until_ok, _version
-from tests.support.replicas import postgres_database, replicas
+from tests.integration.test_shutdown import _join, _until_closed, _until_ok, _version
+from tests.support.replicas import postgres_database, replicas, socket
 from tests.support.serve_process import ServeProcess
 
 pytestmark = pytest.mark.postgres
@@ -44,7 +44,7 @@ async def until(ws: ClientConnection, kind: str, within: float = 15) -> list[dic
 
 
 async def snapshot(server: ServeProcess, token: str, room: str) -> dict[str, Any]:
-    ws = await _socket(server, token)
+    ws = await socket(server, token)
     found = next(m for m in await _join(ws, room, "look") if m["type"] == "snapshot")
     await ws.close()
     return found
@@ -72,12 +72,12 @@ async def test_a_room_is_one_room_on_every_replica_and_outlives_its_owner(
             room = created.json()["id"]
 
         # Ada is on the owner; Bob and Cy on the two others.
-        host = await _socket(one, ada)
+        host = await socket(one, ada)
         await _join(host, room, "1")
-        listener = await _socket(two, bob)
+        listener = await socket(two, bob)
         joined = await _join(listener, room, "1")
         assert joined[0]["type"] == "snapshot" and joined[-1] == {"type": "ok", "ref": "1"}
-        third = await _socket(three, cy)
+        third = await socket(three, cy)
         await _join(third, room, "1")
 
         # Bob raises his hand on replica two; Ada, on the owner, sees it and brings him up.
@@ -131,13 +131,13 @@ async def test_a_room_is_one_room_on_every_replica_and_outlives_its_owner(
         for ws in (listener, third):
             _, code = await _until_closed(ws)
             assert code == 1012
-        back = await _socket(three, ada)
+        back = await socket(three, ada)
         resumed = await _join(back, room, "5", since=1)
         assert [m["type"] for m in resumed][-2:] == ["media_status", "ok"], resumed
         restored = next(m for m in resumed if m["type"] == "snapshot")
         assert people(restored)["bob"] == ("speaker", False, False)
         assert people(restored)["ada"][0] == "moderator"
-        listener = await _socket(two, bob)
+        listener = await socket(two, bob)
         again = await _join(listener, room, "6", since=_version(joined, 0))
         assert people(next(m for m in again if m["type"] == "snapshot")) == people(restored)
 
@@ -165,9 +165,9 @@ async def test_a_paused_owner_that_wakes_after_its_lease_cannot_write(
         bob = await two.signup(await two.invite_code(), "bob")
         async with one.client(ada) as http:
             room = (await http.post("/api/rooms", json={"title": "Fenced"})).json()["id"]
-        host = await _socket(one, ada)
+        host = await socket(one, ada)
         await _join(host, room, "1")
-        listener = await _socket(two, bob)
+        listener = await socket(two, bob)
         await _join(listener, room, "1")
         await asyncio.sleep(1)  # saved by its first owner
         first_fence, _ = await saved_fence(postgres_url, room)
@@ -177,7 +177,7 @@ async def test_a_paused_owner_that_wakes_after_its_lease_cannot_write(
             # Replica two sees the lease lapse and sends Bob to the room's next owner.
             _, code = await _until_closed(listener)
             assert code == 1012
-            listener = await _socket(two, bob)
+            listener = await socket(two, bob)
             resumed = await _join(listener, room, "2", since=1)
             assert resumed[-1] == {"type": "ok", "ref": "2"}, resumed
             await listener.send(json.dumps({"type": "hand", "raised": True, "id": "3"}))
@@ -215,6 +215,22 @@ async def closed_within(ws: ClientConnection, seconds: float) -> list[dict[str, 
     return received
 
 
+async def resume(server: ServeProcess, token: str, room: str) -> ClientConnection:
+    """Reconnect and resume as the web client does: a socket closed with 1012 while
+    its room moves on (its owner on its way out) tries again."""
+    for _ in range(20):
+        ws = await socket(server, token)
+        try:
+            reply = await _join(ws, room, "again", since=1)
+        except ConnectionClosed:
+            assert ws.close_code == 1012
+            await asyncio.sleep(0.5)
+            continue
+        assert reply[-1] == {"type": "ok", "ref": "again"}, reply
+        return ws
+    raise AssertionError("the room never took the member back")
+
+
 async def test_a_rolling_restart_of_every_replica_ends_no_room(
     tmp_path: Path, postgres_url: str
 ) -> None:
@@ -227,7 +243,7 @@ async def test_a_rolling_restart_of_every_replica_ends_no_room(
             room = (await http.post("/api/rooms", json={"title": "Rolling"})).json()["id"]
         sockets: list[ClientConnection] = []
         for n, token in enumerate(tokens):
-            ws = await _socket(servers[n % 3], token)
+            ws = await socket(servers[n % 3], token)
             await _join(ws, room, "1")
             sockets.append(ws)
 
@@ -236,15 +252,20 @@ async def test_a_rolling_restart_of_every_replica_ends_no_room(
             # nobody hears the room ended; each client comes back on a living replica.
             assert await servers[n].stop(signal.SIGTERM) == -signal.SIGTERM
             living = [s for i, s in enumerate(servers) if i != n]
-            for i, ws in enumerate(sockets):
-                received = await closed_within(ws, 30 if i % 3 == n else 6)
+
+            async def follow(
+                i: int, ws: ClientConnection, n: int = n, living: list[ServeProcess] = living
+            ) -> ClientConnection:
+                """One client: if its socket closes, it comes back on a living replica
+                (all at once, as real clients do, well within the reconnect grace)."""
+                received = await closed_within(ws, 30 if i % 3 == n else 8)
                 if received is None:
-                    continue  # its room stayed where it was
+                    return ws  # its room stayed where it was
                 assert ws.close_code == 1012
                 assert [m for m in received if m["type"] == "room_ended"] == []
-                sockets[i] = await _socket(living[i % 2], tokens[i])
-                reply = await _join(sockets[i], room, f"r{n}", since=1)
-                assert reply[-1] == {"type": "ok", "ref": f"r{n}"}, reply
+                return await resume(living[i % 2], tokens[i], room)
+
+            sockets = list(await asyncio.gather(*(follow(i, ws) for i, ws in enumerate(sockets))))
             await servers.restart(n)
 
         dee = await servers[0].signup(await servers[0].invite_code(), "dee")

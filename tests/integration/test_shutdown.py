@@ -13,21 +13,13 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
 from teahouse.errors import CloseCode
-from tests.support.serve_process import ServeProcess, teahouse_serve
+from tests.support.replicas import socket
+from tests.support.serve_process import teahouse_serve
 from tests.support.stub_janus import stub_janus
-
-
-async def _socket(server: ServeProcess, token: str) -> ClientConnection:
-    ws = await connect(
-        server.url.replace("http", "ws", 1) + "/ws",
-        additional_headers={"origin": server.origin, "cookie": f"teahouse_session={token}"},
-    )
-    assert json.loads(await ws.recv())["type"] == "welcome"
-    return ws
 
 
 async def _until_ok(ws: ClientConnection, ref: str) -> list[dict[str, Any]]:
@@ -79,13 +71,13 @@ async def test_sigterm_saves_the_rooms_and_the_next_process_brings_them_back(
             code = (await http.post("/api/invites")).json()["url"].split("#", 1)[1]
         bob = await server.signup(code, "bob")
 
-        host = await _socket(server, ada)
+        host = await socket(server, ada)
         host_version = _version(await _join(host, room, "1"), 0)
-        listener = await _socket(server, bob)
+        listener = await socket(server, bob)
         bob_version = _version(await _join(listener, room, "1"), 0)
         await listener.send(json.dumps({"type": "hand", "raised": True, "id": "2"}))
         bob_version = _version(await _until_ok(listener, "2"), bob_version)
-        hallway = await _socket(server, bob)  # a second tab, in no room
+        hallway = await socket(server, bob)  # a second tab, in no room
 
         # uvicorn re-raises the signal once it has shut down, so the exit is "killed by
         # SIGTERM", which systemd counts as a clean stop.
@@ -101,18 +93,18 @@ async def test_sigterm_saves_the_rooms_and_the_next_process_brings_them_back(
             assert response.status_code == 200, response.text
         # Bob resumes from where he was: the deltas since (nobody publishes now), then
         # word that the media restarted, then `ok`.
-        listener = await _socket(again, bob)
+        listener = await socket(again, bob)
         resumed = await _join(listener, room, "3", since=bob_version)
         kinds = [m["type"] for m in resumed]
         assert "snapshot" not in kinds, resumed
         assert kinds[-2:] == ["media_status", "ok"] and resumed[-2]["state"] == "restarted"
         bob_version = _version(resumed, bob_version)
         # His raised hand is still up, and the host sees the same room.
-        host = await _socket(again, ada)
+        host = await socket(again, ada)
         host_resumed = await _join(host, room, "1", since=host_version)
         assert _version(host_resumed, host_version) == bob_version
         assert [m["type"] for m in host_resumed][-2:] == ["media_status", "ok"]
-        fresh = await _socket(again, ada)  # a new tab: a snapshot to compare with
+        fresh = await socket(again, ada)  # a new tab: a snapshot to compare with
         view = next(m for m in await _join(fresh, room, "9") if m["type"] == "snapshot")
         assert view["version"] == bob_version
         hands = [p["user"]["username"] for p in view["participants"] if p["hand_raised"]]
@@ -124,7 +116,7 @@ async def test_after_sigkill_the_room_is_back_and_resumes_get_a_snapshot(tmp_pat
         ada = await server.signup(await server.invite_code(), "ada")
         async with server.client(ada) as http:
             room = (await http.post("/api/rooms", json={"title": "Crash tea"})).json()["id"]
-        host = await _socket(server, ada)
+        host = await socket(server, ada)
         version = _version(await _join(host, room, "1"), 0)
         await host.send(json.dumps({"type": "set_hands", "enabled": False, "id": "2"}))
         version = _version(await _until_ok(host, "2"), version)
@@ -132,7 +124,7 @@ async def test_after_sigkill_the_room_is_back_and_resumes_get_a_snapshot(tmp_pat
         assert await server.stop(signal.SIGKILL) == -signal.SIGKILL
 
     async with stub_janus() as janus_url, teahouse_serve(tmp_path, janus_url=janus_url) as again:
-        host = await _socket(again, ada)
+        host = await socket(again, ada)
         resumed = await _join(host, room, "3", since=version)
         assert [m["type"] for m in resumed] == ["snapshot", "media_status", "ok"], resumed
         assert resumed[0]["version"] > version  # the lineage never goes back
@@ -150,7 +142,7 @@ async def test_a_room_whose_members_do_not_come_back_ends_after_the_grace(
         ada = await server.signup(await server.invite_code(), "ada")
         async with server.client(ada) as http:
             room = (await http.post("/api/rooms", json={"title": "Nobody home"})).json()["id"]
-        await _join(await _socket(server, ada), room, "1")
+        await _join(await socket(server, ada), room, "1")
         await server.stop(signal.SIGTERM)
 
     async with (

@@ -160,6 +160,11 @@ class RoomRouter:
         finally:
             self._pending.pop(call_id, None)
             self._callee.pop(call_id, None)
+        if (reply.get("error") or {}).get("code") == ErrorCode.ROOM_MOVED:
+            # The room moved on: the client resumes with its next owner.
+            self._owner_of.pop(socket.socket_id, None)
+            socket.close(CloseCode.SERVER_RESTART)
+            return
         self._raise(reply)
 
     # -- HTTP requests that change a live room -----------------------------------------
@@ -296,6 +301,9 @@ class RoomRouter:
         try:
             message = parse_client_message(call["message"])
             room_id = message.room if isinstance(message, Join) else client.room_id
+            if room_id is not None and not self._stage.owns(room_id):
+                # The caller thought this replica owned it: it let the room go since.
+                raise Unavailable("The room moved to another server.", ErrorCode.ROOM_MOVED)
             await self._calls.perform(client, message)
             await self._durable(client.room_id or room_id)
         except TooManyRequests as exc:
