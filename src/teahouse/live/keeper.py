@@ -174,9 +174,11 @@ class RoomKeeper:
         while True:
             await asyncio.sleep(self._interval)
             if self.announce is not None and time.monotonic() - self._announced_at > REANNOUNCE:
+                # The others' mirrors stay fresh; the saved states need no rewrite.
                 self._announced_at = time.monotonic()
-                for room in self._live:  # the others' mirrors stay fresh
-                    room.dirty = True
+                for room in self._live:
+                    if not room.info.demo:
+                        self.announce(room, encode(saved_room(room)))
             try:
                 await self.save_changed()
             except Exception:  # the database is away: the rooms stay dirty, and live

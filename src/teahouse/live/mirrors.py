@@ -13,7 +13,7 @@ room's next owner announces it again.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from teahouse.live.index import LiveIndex
 from teahouse.live.room import LiveRoom
@@ -59,6 +59,3 @@ class Mirrors:
         cut = time.monotonic() - STALE_AFTER
         for room_id in [rid for rid, (_, _, when) in self._rooms.items() if when < cut]:
             self.drop(room_id)
-
-    def __iter__(self) -> Iterator[LiveRoom]:
-        return iter([room for room, _, _ in self._rooms.values()])

@@ -30,7 +30,6 @@ import contextlib
 import itertools
 import json
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 from teahouse.bus.base import Bus
@@ -418,6 +417,3 @@ class RoomRouter:
         task = asyncio.ensure_future(coro)
         self._tasks.append(task)
         task.add_done_callback(self._tasks.remove)
-
-    def sockets(self) -> Iterator[Socket]:
-        return iter(list(self._sockets.values()))
